@@ -1,0 +1,63 @@
+/**
+ * Slow facts about the run: what the status bar and the buttons show. Changes a few times a second at
+ * most, so components may select from it with hooks.
+ */
+import { create } from 'zustand';
+import type { DatasetName } from '../data/dataset';
+import type { DataProgress, RunStatus, WorkerError } from '../worker/protocol';
+
+/** Test/train figures at the end of one epoch. */
+export interface EpochResult {
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+}
+
+export interface RunState {
+  /** Generation of the network the page currently shows; events of older generations are dropped. */
+  generation: number;
+  status: RunStatus;
+  epoch: number;
+  step: number;
+  batchesPerEpoch: number;
+  samplesPerSecond: number;
+  learningRate: number;
+  /** One entry per finished epoch of the current generation. */
+  epochs: EpochResult[];
+  /** The last confusion matrix ([classes²], row = truth), or null before the first evaluation. */
+  confusion: Uint32Array | null;
+  data: {
+    dataset: DatasetName | null;
+    progress: DataProgress | null;
+    counts: { train: number; test: number } | null;
+    classNames: string[];
+    error: WorkerError | null;
+    loadMs: number | null;
+  };
+  diverged: { step: number; lastFiniteLoss: number; message: string } | null;
+  /** A short, transient message for the user ("network reset"), or null. */
+  notice: string | null;
+  /** Last failed command (e.g. a rejected model file). */
+  error: WorkerError | null;
+}
+
+export const INITIAL_RUN_STATE: RunState = {
+  generation: 0,
+  status: 'idle',
+  epoch: 0,
+  step: 0,
+  batchesPerEpoch: 0,
+  samplesPerSecond: 0,
+  learningRate: 0,
+  epochs: [],
+  confusion: null,
+  data: { dataset: null, progress: null, counts: null, classNames: [], error: null, loadMs: null },
+  diverged: null,
+  notice: null,
+  error: null,
+};
+
+export const useRunStore = create<RunState>()(() => ({ ...INITIAL_RUN_STATE }));
