@@ -1,0 +1,49 @@
+/**
+ * Cheap per-layer statistics for the visualisations: one O(n) pass, no allocation beyond the result.
+ */
+import type { LayerActivation } from './network.ts';
+
+export interface ActivationStats {
+  mean: number;
+  std: number;
+  /** Fraction of values ≤ 0: for ReLU the share of units that did not fire (dead-ReLU proxy). */
+  fractionZero: number;
+  /** sigmoid: a > 0.99 or a < 0.01; tanh: |a| > 0.99 (gradient ≈ 0 there); 0 for other activations. */
+  fractionSaturated: number;
+  max: number;
+}
+
+/** Population statistics of `values` (all of it: pass a subarray for part). Zeros for an empty array. */
+export function activationStats(values: Float32Array, activation: LayerActivation): ActivationStats {
+  const n = values.length;
+  if (n === 0) return { mean: 0, std: 0, fractionZero: 0, fractionSaturated: 0, max: 0 };
+  let sum = 0;
+  let sumSq = 0;
+  let zeros = 0;
+  let saturated = 0;
+  let max = -Infinity;
+  const sig = activation === 'sigmoid';
+  const tanh = activation === 'tanh';
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    sum += v;
+    sumSq += v * v;
+    if (v <= 0) zeros++;
+    if (v > max) max = v;
+    if (sig) {
+      if (v > 0.99 || v < 0.01) saturated++;
+    } else if (tanh) {
+      if (v > 0.99 || v < -0.99) saturated++;
+    }
+  }
+  const mean = sum / n;
+  const variance = Math.max(0, sumSq / n - mean * mean);
+  return { mean, std: Math.sqrt(variance), fractionZero: zeros / n, fractionSaturated: saturated / n, max };
+}
+
+/** Euclidean norm sqrt(Σ a²), accumulated in float64. */
+export function l2Norm(a: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
+  return Math.sqrt(s);
+}

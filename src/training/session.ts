@@ -1,0 +1,208 @@
+/**
+ * The batch loop both the worker's trainer and the CLI use: pure and synchronous, no DOM, no timers.
+ *
+ * One session = one network + one optimizer + a position (epoch, batch in epoch). Every epoch visits the
+ * first `trainCount` training samples in a seeded permutation that depends only on (seed, epoch), so a
+ * run is reproducible bit for bit and any epoch's order can be recreated without replaying the others.
+ * The last batch of an epoch is smaller when trainCount is not a multiple of batchSize.
+ */
+import type { Split } from '../data/dataset.ts';
+import { argmaxRow, evaluate, toFloatPixels, type EvalResult } from '../engine/evaluate.ts';
+import { Network } from '../engine/network.ts';
+import { createOptimizer, type Optimizer } from '../engine/optimizer.ts';
+import { deriveSeed, Rng } from '../engine/rng.ts';
+import { learningRateAt } from '../engine/schedule.ts';
+import { l2Norm } from '../engine/stats.ts';
+import { LIMITS, type TrainConfig } from '../engine/types.ts';
+
+export interface BatchResult {
+  /** Mean data loss of this batch (before the update); non-finite when training diverged. */
+  loss: number;
+  /** Samples of this batch the network classified right (before the update). */
+  correct: number;
+  batchSize: number;
+  /** Epoch this batch belonged to, from 0. */
+  epoch: number;
+  /** Batches trained in total, this one included. */
+  step: number;
+  /** This batch was the last of its epoch. */
+  epochEnded: boolean;
+  /** The rate this batch was trained with. */
+  learningRate: number;
+}
+
+export interface LayerStats {
+  /** ‖dL/dW‖ of the last batch (λW included when l2 > 0). */
+  gradNorm: number;
+  /** ‖W‖ after the last update. */
+  weightNorm: number;
+  /** ‖ΔW‖ / ‖W‖ of the last update (healthy training sits around 1e-3). */
+  updateRatio: number;
+  /** ‖dL/db‖ of the last batch. */
+  gradBiasNorm: number;
+}
+
+/** Rows per forward when evaluating (the network's buffers are sized for at least this). */
+const EVAL_BATCH = 256;
+
+/** Stream index of the shuffle seeds (epoch e uses deriveSeed(seed, SHUFFLE_STREAM + e)). */
+const SHUFFLE_STREAM = 0x51f7;
+
+export class TrainingSession {
+  readonly config: TrainConfig;
+  readonly network: Network;
+  readonly optimizer: Optimizer;
+  readonly trainCount: number;
+  readonly batchesPerEpoch: number;
+
+  private readonly data: { train: Split; test: Split };
+  private readonly order: Uint32Array;
+  private readonly x: Float32Array;
+  private readonly y: Uint8Array;
+  private _epoch = 0;
+  private _step = 0;
+  private _batchInEpoch = 0;
+  /** Epoch whose permutation is in `order` (−1: none yet). */
+  private shuffledEpoch = -1;
+  private trained = false;
+
+  /** trainLimit: use only the first N training samples (CLI --limit, tests). */
+  constructor(config: TrainConfig, data: { train: Split; test: Split }, options?: { trainLimit?: number }) {
+    if (
+      !Number.isInteger(config.batchSize) ||
+      config.batchSize < 1 ||
+      config.batchSize > LIMITS.maxBatchSize
+    ) {
+      throw new Error(
+        `batchSize must be an integer from 1 to ${LIMITS.maxBatchSize}, got ${config.batchSize}`,
+      );
+    }
+    if (!(config.learningRate > 0) || !Number.isFinite(config.learningRate)) {
+      throw new Error(`learningRate must be a positive number, got ${config.learningRate}`);
+    }
+    if (!(config.l2 >= 0) || !Number.isFinite(config.l2)) {
+      throw new Error(`l2 must be a number ≥ 0, got ${config.l2}`);
+    }
+    this.config = { ...config, hidden: [...config.hidden] };
+    this.data = data;
+    const limit = options?.trainLimit;
+    this.trainCount = Math.max(0, Math.min(data.train.count, limit ?? data.train.count));
+    if (this.trainCount === 0) throw new Error('no training samples');
+    this.batchesPerEpoch = Math.ceil(this.trainCount / config.batchSize);
+    this.network = Network.create(this.config, Math.max(config.batchSize, EVAL_BATCH));
+    this.optimizer = createOptimizer(this.network, this.config);
+    const inputSize = this.config.inputSize;
+    if (data.train.rows * data.train.cols !== inputSize) {
+      throw new Error(
+        `images are ${data.train.rows}×${data.train.cols}, the network expects ${inputSize} inputs`,
+      );
+    }
+    this.order = new Uint32Array(this.trainCount);
+    this.x = new Float32Array(config.batchSize * inputSize);
+    this.y = new Uint8Array(config.batchSize);
+  }
+
+  get epoch(): number {
+    return this._epoch;
+  }
+  get step(): number {
+    return this._step;
+  }
+  get batchInEpoch(): number {
+    return this._batchInEpoch;
+  }
+  /** For the current epoch, from the schedule. */
+  get learningRate(): number {
+    return learningRateAt(this.config, this._epoch, this.config.epochs);
+  }
+
+  /** The permutation of epoch e: identity shuffled by Rng(deriveSeed(seed, stream + e)). */
+  private shuffleFor(epoch: number): void {
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    new Rng(deriveSeed(this.config.seed, SHUFFLE_STREAM + epoch)).shuffle(order);
+    this.shuffledEpoch = epoch;
+  }
+
+  /** A copy of the sample order of `epoch` (for tests and inspection). */
+  epochOrder(epoch: number): Uint32Array {
+    const saved = this.shuffledEpoch;
+    this.shuffleFor(epoch);
+    const copy = this.order.slice();
+    if (saved >= 0) this.shuffleFor(saved);
+    else this.shuffledEpoch = -1;
+    return copy;
+  }
+
+  /**
+   * Gathers the next batch of the seeded per-epoch shuffle, forward, backward, optimizer step. When the
+   * loss is non-finite the weights are NOT updated (returns the loss so the caller can report divergence).
+   * No allocation beyond the result object (except building an epoch's permutation, once per epoch).
+   */
+  trainBatch(): BatchResult {
+    const epoch = this._epoch;
+    if (this.shuffledEpoch !== epoch) this.shuffleFor(epoch);
+    const { batchSize, inputSize, outputSize } = this.config;
+    const start = this._batchInEpoch * batchSize;
+    const n = Math.min(batchSize, this.trainCount - start);
+    const images = this.data.train.images;
+    const labels = this.data.train.labels;
+    const x = this.x;
+    const y = this.y;
+    for (let i = 0; i < n; i++) {
+      const s = this.order[start + i]!;
+      const xs = x.subarray(i * inputSize, (i + 1) * inputSize);
+      toFloatPixels(images, s * inputSize, inputSize, xs);
+      y[i] = labels[s]!;
+    }
+    const lr = this.learningRate;
+    const p = this.network.forward(x, n);
+    let correct = 0;
+    for (let b = 0; b < n; b++) if (argmaxRow(p, b, outputSize) === y[b]) correct++;
+    const loss = this.network.backward(y, this.config.l2);
+    if (Number.isFinite(loss)) this.optimizer.step(lr);
+    this.trained = true;
+    this._step++;
+    this._batchInEpoch++;
+    const epochEnded = this._batchInEpoch === this.batchesPerEpoch;
+    if (epochEnded) {
+      this._batchInEpoch = 0;
+      this._epoch++;
+    }
+    return { loss, correct, batchSize: n, epoch, step: this._step, epochEnded, learningRate: lr };
+  }
+
+  /** Per layer, from the last trainBatch (zeros before any): O(parameters), no extra forward/backward. */
+  layerStats(): LayerStats[] {
+    const upd = this.optimizer.lastUpdateStats();
+    return this.network.layers.map((layer, l) => {
+      const u = upd[l]!;
+      const weightNorm = this.trained ? u.weightNorm : l2Norm(layer.weights);
+      return {
+        gradNorm: this.trained ? l2Norm(layer.gradWeights) : 0,
+        weightNorm,
+        updateRatio: weightNorm > 0 ? u.updateNorm / weightNorm : 0,
+        gradBiasNorm: this.trained ? l2Norm(layer.gradBiases) : 0,
+      };
+    });
+  }
+
+  /** Loss, accuracy and confusion on the test split, or on the training samples in use (≤ trainCount). */
+  evaluate(which: 'train' | 'test', limit?: number): EvalResult {
+    if (which === 'train') {
+      return evaluate(this.network, this.data.train, Math.min(limit ?? this.trainCount, this.trainCount));
+    }
+    return evaluate(this.network, this.data.test, limit);
+  }
+
+  /** Back to the seeded initial weights, fresh optimizer state, epoch/step 0 — bit-identical to a new session. */
+  reset(): void {
+    this.network.reinitialise();
+    this.optimizer.reset();
+    this._epoch = 0;
+    this._step = 0;
+    this._batchInEpoch = 0;
+    this.shuffledEpoch = -1;
+    this.trained = false;
+  }
+}
