@@ -43,7 +43,7 @@ import {
   type OptimizerKind,
   type ScheduleKind,
   type TrainConfig,
-} from './types';
+} from './types.ts';
 
 /** The fixed format tag of our model files. */
 export const MODEL_FORMAT = 'backprop-lab-model';
@@ -438,7 +438,7 @@ export function validateTrainConfig(value: unknown, path = 'config'): TrainConfi
 }
 
 /** Layer sizes of a config, input first: [inputSize, ...hidden, outputSize]. */
-export function layerSizes(config: Pick<TrainConfig, 'inputSize' | 'hidden' | 'outputSize'>): number[] {
+function sizesOf(config: Pick<TrainConfig, 'inputSize' | 'hidden' | 'outputSize'>): number[] {
   return [config.inputSize, ...config.hidden, config.outputSize];
 }
 
@@ -478,7 +478,7 @@ export function serializeModel(
 ): string {
   const clean = validateTrainConfig(config);
   const training = extra.training === undefined ? undefined : validateTraining(extra.training);
-  const sizes = layerSizes(clean);
+  const sizes = sizesOf(clean);
   if (net.layers.length !== sizes.length - 1) {
     throw new ModelFileError(
       'shape-mismatch',
@@ -584,7 +584,7 @@ export function parseModel(text: string): ParsedModel {
   if (!Array.isArray(layersRaw)) {
     throw new ModelFileError('invalid-field', 'layers', `expected an array, got ${describe(layersRaw)}`);
   }
-  const sizes = layerSizes(config);
+  const sizes = sizesOf(config);
   if (layersRaw.length !== sizes.length - 1) {
     throw new ModelFileError(
       'shape-mismatch',
