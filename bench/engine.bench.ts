@@ -1,0 +1,340 @@
+/**
+ * Engine benchmark: trains 784-128-64-10 (ReLU, batch 64, plain SGD) on MNIST with our engine and with
+ * TensorFlow.js on its pure-JS `cpu` backend and its WASM backend (SIMD on, one thread), in one process,
+ * alternating engines, several repetitions; prints samples/s (median, min, max), the ratios, and our
+ * kernels' GFLOP/s for this shape.
+ *
+ *   npm run bench                       # 5 repetitions × ~3 s per engine
+ *   npm run bench -- --json             # one JSON object on stdout
+ *   npm run bench -- --reps 3 --seconds 2 --engines ours,wasm
+ *
+ * What is timed, per engine: whole training steps (forward, loss, backward, SGD update) over real MNIST
+ * batches. Ours runs the app's TrainingSession, so its time also includes gathering each batch from the
+ * shuffled dataset and converting bytes to floats; TF.js gets pre-made batch tensors (reused
+ * round-robin) and `optimizer.minimize` (faster than model.trainOnBatch, which adds an async round trip
+ * per batch) — if anything, that favours TF.js.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { gemmAB, gemmABt, gemmAtB } from '../src/engine/kernels.ts';
+import { Rng } from '../src/engine/rng.ts';
+import { DEFAULT_CONFIG, type TrainConfig } from '../src/engine/types.ts';
+import { TrainingSession } from '../src/training/session.ts';
+import type { Split } from '../src/data/dataset.ts';
+import { loadMnistNode } from './mnistNode.ts';
+
+type EngineName = 'ours' | 'tfjs-cpu' | 'tfjs-wasm';
+
+interface Options {
+  reps: number;
+  seconds: number;
+  json: boolean;
+  engines: EngineName[];
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { reps: 5, seconds: 3, json: false, engines: ['ours', 'tfjs-cpu', 'tfjs-wasm'] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--json') o.json = true;
+    else if (a === '--reps') o.reps = Math.max(1, Number.parseInt(next(), 10));
+    else if (a === '--seconds') o.seconds = Math.max(0.2, Number.parseFloat(next()));
+    else if (a === '--engines') {
+      const alias: Record<string, EngineName> = { ours: 'ours', cpu: 'tfjs-cpu', wasm: 'tfjs-wasm' };
+      o.engines = next()
+        .split(',')
+        .map((s) => {
+          const e = alias[s] ?? (s as EngineName);
+          if (!['ours', 'tfjs-cpu', 'tfjs-wasm'].includes(e)) throw new Error(`unknown engine ${s}`);
+          return e;
+        });
+    } else
+      throw new Error(`unknown option ${a} (use --json, --reps N, --seconds S, --engines ours,cpu,wasm)`);
+  }
+  return o;
+}
+
+const BATCH = 64;
+const HIDDEN = [128, 64];
+const LR = 0.05;
+/** Multiply-adds per sample of one training step: forward all layers, weight gradients all layers, input
+ *  gradients of every layer but the first (the pixels need none). ×2 = FLOPs. */
+const SIZES = [784, ...HIDDEN, 10];
+const MACS_PER_SAMPLE = (() => {
+  let fwd = 0;
+  let bwdInput = 0;
+  for (let l = 0; l + 1 < SIZES.length; l++) {
+    const m = SIZES[l]! * SIZES[l + 1]!;
+    fwd += m;
+    if (l > 0) bwdInput += m;
+  }
+  return 2 * fwd + bwdInput;
+})();
+
+interface Runner {
+  /** Trains batches until `seconds` have passed; returns { samples, seconds, loss (mean of the last 20) }. */
+  run(seconds: number): { samples: number; seconds: number; loss: number };
+}
+
+function oursRunner(data: { train: Split; test: Split }): Runner {
+  const config: TrainConfig = {
+    ...DEFAULT_CONFIG,
+    hidden: HIDDEN,
+    optimizer: 'sgd',
+    learningRate: LR,
+    schedule: 'constant',
+    batchSize: BATCH,
+  };
+  const session = new TrainingSession(config, data);
+  return {
+    run(seconds) {
+      const losses: number[] = [];
+      let samples = 0;
+      const t0 = performance.now();
+      let t = t0;
+      const end = t0 + seconds * 1000;
+      while (t < end) {
+        // Check the clock every 8 batches (~5 ms): performance.now() is cheap but not free.
+        for (let i = 0; i < 8; i++) {
+          const r = session.trainBatch();
+          samples += r.batchSize;
+          losses.push(r.loss);
+        }
+        t = performance.now();
+      }
+      return { samples, seconds: (t - t0) / 1000, loss: mean(losses.slice(-20)) };
+    },
+  };
+}
+
+/** Pre-made batches for TF.js: `count` batches of BATCH shuffled samples, floats 0..1, one-hot labels. */
+function makeTfBatches(train: Split, count: number): { x: tf.Tensor2D; y: tf.Tensor2D }[] {
+  const rng = new Rng(1);
+  const order = Uint32Array.from({ length: train.count }, (_, i) => i);
+  rng.shuffle(order);
+  const batches: { x: tf.Tensor2D; y: tf.Tensor2D }[] = [];
+  for (let b = 0; b < count; b++) {
+    const x = new Float32Array(BATCH * 784);
+    const y = new Float32Array(BATCH * 10);
+    for (let i = 0; i < BATCH; i++) {
+      const s = order[b * BATCH + i]!;
+      for (let p = 0; p < 784; p++) x[i * 784 + p] = train.images[s * 784 + p]! / 255;
+      y[i * 10 + train.labels[s]!] = 1;
+    }
+    batches.push({ x: tf.tensor2d(x, [BATCH, 784]), y: tf.tensor2d(y, [BATCH, 10]) });
+  }
+  return batches;
+}
+
+function tfRunner(backend: 'cpu' | 'wasm', train: Split): Runner {
+  tf.setBackend(backend); // already initialised by tf.ready() below: synchronous switch
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({
+        inputShape: [784],
+        units: HIDDEN[0]!,
+        activation: 'relu',
+        kernelInitializer: 'heNormal',
+      }),
+      tf.layers.dense({ units: HIDDEN[1]!, activation: 'relu', kernelInitializer: 'heNormal' }),
+      tf.layers.dense({ units: 10, kernelInitializer: 'heNormal' }), // logits; softmax inside the loss
+    ],
+  });
+  const optimizer = tf.train.sgd(LR);
+  const batches = makeTfBatches(train, 200);
+  let next = 0;
+  return {
+    run(seconds) {
+      tf.setBackend(backend);
+      const losses: number[] = [];
+      let samples = 0;
+      const t0 = performance.now();
+      let t = t0;
+      const end = t0 + seconds * 1000;
+      while (t < end) {
+        const { x, y } = batches[next]!;
+        next = (next + 1) % batches.length;
+        const loss = optimizer.minimize(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor2D) as tf.Scalar,
+          true,
+        )!;
+        // Reading the loss forces the step to finish (and is what a UI would do anyway).
+        losses.push(loss.dataSync()[0]!);
+        loss.dispose();
+        samples += BATCH;
+        t = performance.now();
+      }
+      return { samples, seconds: (t - t0) / 1000, loss: mean(losses.slice(-20)) };
+    },
+  };
+}
+
+function mean(a: number[]): number {
+  return a.length === 0 ? NaN : a.reduce((s, v) => s + v, 0) / a.length;
+}
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** GFLOP/s of one kernel call, best of several timed loops of ~0.3 s. */
+function kernelGflops(flops: number, fn: () => void): number {
+  for (let i = 0; i < 20; i++) fn(); // warm up: let the JIT optimise
+  let best = 0;
+  for (let rep = 0; rep < 3; rep++) {
+    let n = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (t - t0 < 300) {
+      for (let i = 0; i < 10; i++) fn();
+      n += 10;
+      t = performance.now();
+    }
+    best = Math.max(best, (flops * n) / ((t - t0) / 1000) / 1e9);
+  }
+  return best;
+}
+
+function measureKernels(train: Split): Record<string, number> {
+  const rng = new Rng(3);
+  const rand = (n: number) => Float32Array.from({ length: n }, () => rng.normal() * 0.1);
+  const x = new Float32Array(BATCH * 784);
+  for (let i = 0; i < x.length; i++) x[i] = train.images[i]! / 255; // real pixels (sparsity matters)
+  const w = rand(128 * 784);
+  const bias = rand(128);
+  const z = new Float32Array(BATCH * 128);
+  const dz = rand(BATCH * 128);
+  const gw = new Float32Array(128 * 784);
+  const w2 = rand(64 * 128);
+  const dz2 = rand(BATCH * 64);
+  const dx2 = new Float32Array(BATCH * 128);
+  const f1 = 2 * BATCH * 784 * 128;
+  return {
+    'forward 64×784 · (128×784)ᵀ': kernelGflops(f1, () => gemmABt(x, w, z, BATCH, 128, 784, bias)),
+    'weight grad (64×128)ᵀ · 64×784': kernelGflops(f1, () => gemmAtB(dz, x, gw, BATCH, 128, 784)),
+    'input grad 64×64 · 64×128': kernelGflops(2 * BATCH * 64 * 128, () =>
+      gemmAB(dz2, w2, dx2, BATCH, 64, 128),
+    ),
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const log = (s: string) => {
+    if (!opts.json) console.log(s);
+  };
+  const data = loadMnistNode();
+
+  const runners = new Map<EngineName, Runner>();
+  const wantTf = opts.engines.some((e) => e !== 'ours');
+  if (wantTf) {
+    // TF.js prints a hint about tfjs-node on import in Node; it is irrelevant here.
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false); // one thread
+    const require = createRequire(import.meta.url);
+    const wasmDist = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+    // In Node, Emscripten reads the .wasm with fs from this prefix (a directory path, trailing slash).
+    setWasmPaths(`${wasmDist}/`);
+    for (const b of ['cpu', 'wasm'] as const) {
+      if (opts.engines.includes(`tfjs-${b}`) && !(await tf.setBackend(b))) {
+        throw new Error(`TF.js backend ${b} failed to initialise`);
+      }
+    }
+    await tf.ready();
+  }
+  for (const e of opts.engines) {
+    runners.set(e, e === 'ours' ? oursRunner(data) : tfRunner(e === 'tfjs-cpu' ? 'cpu' : 'wasm', data.train));
+  }
+  const wasmSimd = wantTf ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : null;
+  const wasmThreads = wantTf ? tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') : null;
+
+  log(`Backprop Lab engine benchmark — 784-${HIDDEN.join('-')}-10 ReLU, batch ${BATCH}, SGD lr ${LR}, MNIST`);
+  log(`node ${process.version}, ${opts.reps} repetitions × ~${opts.seconds} s per engine, alternating`);
+  if (wantTf) log(`tfjs ${tf.version.tfjs}; wasm SIMD ${wasmSimd}, multithread ${wasmThreads}`);
+
+  // Warm-up: JIT / wasm compilation, first allocations.
+  for (const [, r] of runners) r.run(Math.min(1, opts.seconds / 2));
+
+  const samplesPerSecond = new Map<EngineName, number[]>(opts.engines.map((e) => [e, []]));
+  const finalLoss = new Map<EngineName, number>();
+  for (let rep = 0; rep < opts.reps; rep++) {
+    // Rotate the starting engine so none always runs first (thermal / GC effects).
+    const order = opts.engines.map((_, i) => opts.engines[(i + rep) % opts.engines.length]!);
+    const line: string[] = [];
+    for (const e of order) {
+      const r = runners.get(e)!.run(opts.seconds);
+      const sps = r.samples / r.seconds;
+      samplesPerSecond.get(e)!.push(sps);
+      finalLoss.set(e, r.loss);
+      line.push(`${e} ${Math.round(sps).toLocaleString('en-US')}`);
+    }
+    log(`  rep ${rep + 1}: ${line.join(' · ')} samples/s`);
+  }
+
+  const summary = opts.engines.map((e) => {
+    const v = samplesPerSecond.get(e)!;
+    return {
+      engine: e,
+      median: median(v),
+      min: Math.min(...v),
+      max: Math.max(...v),
+      samples: v,
+      lastLoss: finalLoss.get(e)!,
+    };
+  });
+  const ours = summary.find((s) => s.engine === 'ours');
+  const ratios: Record<string, number> = {};
+  if (ours) {
+    for (const s of summary) if (s.engine !== 'ours') ratios[`ours/${s.engine}`] = ours.median / s.median;
+  }
+  const kernels = measureKernels(data.train);
+  const stepGflops = ours ? (ours.median * MACS_PER_SAMPLE * 2) / 1e9 : null;
+
+  if (opts.json) {
+    console.log(
+      JSON.stringify({
+        workload: { layers: SIZES, batch: BATCH, optimizer: 'sgd', learningRate: LR, activation: 'relu' },
+        node: process.version,
+        tfjs: wantTf ? tf.version.tfjs : null,
+        wasmSimd,
+        wasmThreads,
+        reps: opts.reps,
+        seconds: opts.seconds,
+        samplesPerSecond: summary,
+        ratios,
+        flopsPerSample: MACS_PER_SAMPLE * 2,
+        oursEffectiveGflops: stepGflops,
+        kernelsGflops: kernels,
+      }),
+    );
+    return;
+  }
+  log('');
+  log('engine        median     min        max   (samples/s)   loss (last 20 batches)');
+  for (const s of summary) {
+    const f = (v: number) => Math.round(v).toLocaleString('en-US').padStart(9);
+    log(
+      `${s.engine.padEnd(10)} ${f(s.median)} ${f(s.min)} ${f(s.max)}   ${s.lastLoss.toFixed(3).padStart(8)}`,
+    );
+  }
+  for (const [k, v] of Object.entries(ratios)) log(`${k}: ${v.toFixed(2)}×`);
+  log('');
+  log(
+    `ours, whole step: ${(MACS_PER_SAMPLE * 2) / 1000} kFLOP/sample → ${stepGflops?.toFixed(2) ?? '–'} GFLOP/s effective`,
+  );
+  for (const [k, v] of Object.entries(kernels))
+    log(`kernel ${k}: ${v.toFixed(2)} GFLOP/s (dense-equivalent)`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
