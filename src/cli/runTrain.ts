@@ -1,0 +1,279 @@
+/**
+ * The headless trainer behind `npm run train`: the same engine and the same TrainingSession the browser's
+ * worker uses, driven synchronously, with a progress bar, a readable table or JSON lines, and files at the end.
+ *
+ * Kept apart from the entry point (train.ts) so tests can run it in-process with fake streams; the CLI
+ * tests also spawn the real command.
+ */
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DataError } from '../data/errors.ts';
+import { ModelFileError, serializeModel } from '../engine/modelFile.ts';
+import { TFJS_WEIGHTS_FILE, exportTfjs } from '../engine/tfjsExport.ts';
+import type { TrainConfig } from '../engine/types.ts';
+import { TrainingSession } from '../training/session.ts';
+import { DataMissingError, loadDatasetFromDisk } from './data.ts';
+import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
+
+/** Exit statuses (also listed in --help). */
+export const EXIT = { ok: 0, error: 1, usage: 2, diverged: 3 } as const;
+
+/** One line of `--json` output: exactly these keys, in this order. */
+export interface EpochLine {
+  /** From 1. */
+  epoch: number;
+  /** Mean of the per-batch losses over the epoch, weighted by batch size (before each update). */
+  trainLoss: number;
+  /** Fraction 0–1 of the epoch's samples classified right when their batch was trained (before its update). */
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** Training samples per second over the epoch's batches only (evaluation and output excluded). */
+  samplesPerSecond: number;
+}
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** True when stderr is a terminal (progress bar shown). */
+  stderrIsTty: boolean;
+  /** Monotonic milliseconds. */
+  now: () => number;
+}
+
+/** What went wrong in a way the user can act on: printed as the message alone, no stack. */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+
+function describeConfig(c: TrainConfig): string {
+  const shape = [c.inputSize, ...c.hidden, c.outputSize].join('-');
+  const opt =
+    c.optimizer === 'momentum'
+      ? `momentum μ=${c.momentum}`
+      : c.optimizer === 'adam'
+        ? `adam β=(${c.beta1}, ${c.beta2}) ε=${c.epsilon}`
+        : 'sgd';
+  const schedule =
+    c.schedule === 'constant'
+      ? 'constant'
+      : c.schedule === 'exponential'
+        ? `×${c.lrDecay} per epoch`
+        : c.schedule === 'step'
+          ? `×${c.lrDecay} every ${c.stepEvery} epochs`
+          : 'cosine';
+  return (
+    `${shape} ${c.activation} · ${c.init} init · ${opt} · lr ${c.learningRate} (${schedule}) · ` +
+    `batch ${c.batchSize}${c.l2 > 0 ? ` · L2 ${c.l2}` : ''} · seed ${c.seed}`
+  );
+}
+
+/** A one-line bar redrawn in place on stderr: `epoch 2/5 [█████·····] 48% · 11,200 samples/s`. */
+function progressLine(epoch: number, epochs: number, done: number, total: number, rate: number): string {
+  const width = 30;
+  const filled = Math.round((width * done) / total);
+  const bar = '█'.repeat(filled) + '·'.repeat(width - filled);
+  return `\r  epoch ${epoch}/${epochs} [${bar}] ${Math.floor((100 * done) / total)
+    .toString()
+    .padStart(3)}% · ${fmtInt(rate)} samples/s `;
+}
+
+const TABLE_HEADER = 'epoch  learning rate  train loss  train acc  test loss  test acc   samples/s     time';
+
+function tableRow(line: EpochLine, lr: number, seconds: number): string {
+  return [
+    String(line.epoch).padStart(5),
+    lr.toExponential(2).padStart(13),
+    line.trainLoss.toFixed(4).padStart(10),
+    pct(line.trainAccuracy).padStart(9),
+    line.testLoss.toFixed(4).padStart(9),
+    pct(line.testAccuracy).padStart(8),
+    fmtInt(line.samplesPerSecond).padStart(11),
+    `${seconds.toFixed(1)} s`.padStart(8),
+  ].join('  ');
+}
+
+function writeOutputs(options: CliOptions, session: TrainingSession, testAccuracy: number, io: CliIo): void {
+  const { save, exportTfjs: tfjsDir } = options;
+  const epochs = session.epoch;
+  if (save !== undefined) {
+    const path = resolve(save);
+    let text: string;
+    try {
+      text = serializeModel(session.network, session.config, {
+        training: { epochs, steps: session.step, testAccuracy },
+      });
+    } catch (e) {
+      if (e instanceof ModelFileError)
+        throw new CliFailure(`could not save the model: ${e.message}`, EXIT.error);
+      throw e;
+    }
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    } catch (e) {
+      throw new CliFailure(`could not write ${path}: ${(e as Error).message}`, EXIT.error);
+    }
+    io.stderr(`Saved the model to ${path} (${fmtInt(text.length / 1024)} KB).\n`);
+  }
+  if (tfjsDir !== undefined) {
+    const dir = resolve(tfjsDir);
+    const { modelJson, weightsBin } = exportTfjs(session.network, {
+      generatedBy: 'Backprop Lab CLI (npm run train)',
+    });
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
+      writeFileSync(join(dir, TFJS_WEIGHTS_FILE), weightsBin);
+    } catch (e) {
+      throw new CliFailure(`could not write the TF.js export to ${dir}: ${(e as Error).message}`, EXIT.error);
+    }
+    io.stderr(
+      `Exported for TensorFlow.js to ${dir}/model.json + ${TFJS_WEIGHTS_FILE} ` +
+        `(load with tf.loadLayersModel('…/model.json')).\n`,
+    );
+  }
+}
+
+function train(options: CliOptions, io: CliIo): number {
+  const { config, json } = options;
+  let data;
+  try {
+    data = loadDatasetFromDisk(options.dataDir, options.dataset);
+  } catch (e) {
+    if (e instanceof DataMissingError || e instanceof DataError) throw new CliFailure(e.message, EXIT.error);
+    throw e;
+  }
+  let session: TrainingSession;
+  try {
+    session = new TrainingSession(config, data, { trainLimit: options.limit });
+  } catch (e) {
+    throw new CliFailure(`cannot train this configuration: ${(e as Error).message}`, EXIT.usage);
+  }
+  const testCount = Math.min(data.test.count, options.testLimit ?? data.test.count);
+  const showBar = options.progress && io.stderrIsTty;
+  const say = json ? io.stderr : io.stdout;
+
+  if (!json) {
+    say(`Backprop Lab · ${options.dataset} · ${describeConfig(session.config)}\n`);
+    say(
+      `Training on ${fmtInt(session.trainCount)} samples (${fmtInt(session.batchesPerEpoch)} batches per epoch), ` +
+        `testing on ${fmtInt(testCount)}, for ${config.epochs} epoch${config.epochs === 1 ? '' : 's'}.\n\n`,
+    );
+    say(`${TABLE_HEADER}\n`);
+  }
+
+  let lastFiniteLoss = NaN;
+  let lastFiniteStep = 0;
+  let totalTrainMs = 0;
+  let testAccuracy = 0;
+  for (let e = 1; e <= config.epochs; e++) {
+    const lr = session.learningRate;
+    let lossSum = 0;
+    let correct = 0;
+    let samples = 0;
+    let trainMs = 0;
+    let lastDraw = -Infinity;
+    const total = session.batchesPerEpoch;
+    let t0 = io.now();
+    for (let b = 0; b < total; b++) {
+      const r = session.trainBatch();
+      if (!Number.isFinite(r.loss)) {
+        if (showBar) io.stderr('\n');
+        const before =
+          lastFiniteStep > 0
+            ? `The last finite loss was ${lastFiniteLoss.toPrecision(5)} (step ${fmtInt(lastFiniteStep)}).`
+            : 'There was no finite loss before it.';
+        throw new CliFailure(
+          `Training diverged at step ${fmtInt(r.step)} (epoch ${e}, batch ${b + 1} of ${fmtInt(total)}): ` +
+            `the loss became ${r.loss}. ${before} Try a smaller learning rate (--lr ${config.learningRate} now) ` +
+            `or another initialisation (--init).`,
+          EXIT.diverged,
+        );
+      }
+      lastFiniteLoss = r.loss;
+      lastFiniteStep = r.step;
+      lossSum += r.loss * r.batchSize;
+      correct += r.correct;
+      samples += r.batchSize;
+      if (showBar) {
+        const t = io.now();
+        if (t - lastDraw > 100 || b === total - 1) {
+          // Drawing is excluded from the training time: it is output, not training.
+          trainMs += t - t0;
+          const rate = trainMs > 0 ? (1000 * samples) / trainMs : 0;
+          io.stderr(progressLine(e, config.epochs, b + 1, total, rate));
+          lastDraw = t;
+          t0 = io.now();
+        }
+      }
+    }
+    trainMs += io.now() - t0;
+    if (showBar) io.stderr(`\r${' '.repeat(80)}\r`);
+    totalTrainMs += trainMs;
+
+    const test = session.evaluate('test', options.testLimit);
+    if (!Number.isFinite(test.loss)) {
+      throw new CliFailure(
+        `Training diverged in epoch ${e}: the test loss is ${test.loss} (the last finite training loss was ` +
+          `${lastFiniteLoss.toPrecision(5)} at step ${fmtInt(lastFiniteStep)}). Try a smaller learning rate.`,
+        EXIT.diverged,
+      );
+    }
+    testAccuracy = test.accuracy;
+    const line: EpochLine = {
+      epoch: e,
+      trainLoss: lossSum / samples,
+      trainAccuracy: correct / samples,
+      testLoss: test.loss,
+      testAccuracy: test.accuracy,
+      samplesPerSecond: trainMs > 0 ? (1000 * samples) / trainMs : 0,
+    };
+    if (json) io.stdout(`${JSON.stringify(line)}\n`);
+    else io.stdout(`${tableRow(line, lr, trainMs / 1000)}\n`);
+  }
+
+  if (!json) {
+    say(
+      `\nTest accuracy ${pct(testAccuracy)} after ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} ` +
+        `(${fmtInt(session.step)} steps, ${(totalTrainMs / 1000).toFixed(1)} s of training).\n`,
+    );
+  }
+  writeOutputs(options, session, testAccuracy, io);
+  return EXIT.ok;
+}
+
+/** Runs the CLI: parses `argv`, trains, writes outputs. Returns the exit status; never throws for user errors. */
+export function runCli(argv: readonly string[], io: CliIo): number {
+  try {
+    const parsed = parseArgs(argv);
+    if (parsed.kind === 'help') {
+      io.stdout(`${helpText()}\n`);
+      return EXIT.ok;
+    }
+    return train(parsed.options, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`error: ${e.message}\nRun \`npm run train -- --help\` for the options.\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof CliFailure) {
+      io.stderr(`${e.status === EXIT.diverged ? '' : 'error: '}${e.message}\n`);
+      return e.status;
+    }
+    // Anything else is a bug of ours: say so plainly, without a stack trace unless asked for.
+    const err = e as Error;
+    io.stderr(`error: ${err?.message ?? String(e)}\n`);
+    if (process.env.BACKPROP_DEBUG) io.stderr(`${err?.stack ?? ''}\n`);
+    return EXIT.error;
+  }
+}

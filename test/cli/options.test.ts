@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CLI_DEFAULT_EPOCHS,
+  OPTION_SPECS,
+  UsageError,
+  helpText,
+  parseArgs,
+  parseHidden,
+  type CliOptions,
+} from '../../src/cli/options.ts';
+import { DEFAULT_CONFIG } from '../../src/engine/types.ts';
+
+function options(argv: string[]): CliOptions {
+  const r = parseArgs(argv);
+  if (r.kind !== 'run') throw new Error('expected a run');
+  return r.options;
+}
+
+function usageError(argv: string[]): string {
+  try {
+    parseArgs(argv);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UsageError);
+    return (e as Error).message;
+  }
+  throw new Error(`expected a UsageError for ${argv.join(' ')}`);
+}
+
+describe('parseArgs', () => {
+  it('defaults are the app defaults, with 5 epochs', () => {
+    const o = options([]);
+    expect(o.config).toEqual({ ...DEFAULT_CONFIG, epochs: CLI_DEFAULT_EPOCHS });
+    expect(CLI_DEFAULT_EPOCHS).toBe(5);
+    expect(o).toMatchObject({ dataset: 'mnist', dataDir: 'public/data', json: false, progress: true });
+    expect(o.limit).toBeUndefined();
+    expect(o.save).toBeUndefined();
+    expect(o.exportTfjs).toBeUndefined();
+  });
+
+  it('maps every option onto the config, in both --flag value and --flag=value forms', () => {
+    const o = options([
+      '--dataset',
+      'fashion-mnist',
+      '--hidden=256,128,64',
+      '--activation',
+      'tanh',
+      '--init=xavier',
+      '--optimizer',
+      'momentum',
+      '--lr',
+      '0.05',
+      '--momentum',
+      '0.8',
+      '--batch',
+      '128',
+      '--epochs',
+      '3',
+      '--l2',
+      '1e-4',
+      '--seed',
+      '-7',
+      '--limit',
+      '2000',
+      '--test-limit',
+      '500',
+      '--save',
+      'out/m.json',
+      '--export-tfjs',
+      'out/tfjs',
+      '--data-dir',
+      '/data',
+      '--beta1',
+      '0.8',
+      '--beta2',
+      '0.99',
+      '--epsilon',
+      '1e-7',
+      '--json',
+      '--no-progress',
+    ]);
+    expect(o).toEqual({
+      dataset: 'fashion-mnist',
+      dataDir: '/data',
+      config: {
+        ...DEFAULT_CONFIG,
+        hidden: [256, 128, 64],
+        activation: 'tanh',
+        init: 'xavier',
+        optimizer: 'momentum',
+        learningRate: 0.05,
+        momentum: 0.8,
+        batchSize: 128,
+        epochs: 3,
+        l2: 1e-4,
+        seed: -7,
+        beta1: 0.8,
+        beta2: 0.99,
+        epsilon: 1e-7,
+      },
+      limit: 2000,
+      testLimit: 500,
+      save: 'out/m.json',
+      exportTfjs: 'out/tfjs',
+      json: true,
+      progress: false,
+    });
+  });
+
+  it('--lr-decay F means ×F per epoch (exponential) unless a schedule is named', () => {
+    expect(options(['--lr-decay', '0.8']).config).toMatchObject({ schedule: 'exponential', lrDecay: 0.8 });
+    expect(options(['--schedule', 'constant']).config).toMatchObject({ schedule: 'constant' });
+    expect(options(['--lr-decay', '0.5', '--schedule', 'step', '--step-every', '3']).config).toMatchObject({
+      schedule: 'step',
+      lrDecay: 0.5,
+      stepEvery: 3,
+    });
+    expect(options(['--schedule', 'cosine']).config.schedule).toBe('cosine');
+  });
+
+  it('--hidden 0 is no hidden layer; --help wins over everything', () => {
+    expect(options(['--hidden', '0']).config.hidden).toEqual([]);
+    expect(parseArgs(['--lr', '1', '--help'])).toEqual({ kind: 'help' });
+  });
+
+  it('rejects bad command lines with a message naming the option', () => {
+    const cases: [string[], RegExp][] = [
+      [['--lrate', '1'], /unknown option --lrate \(did you mean --lr, --lr-decay\?\); see --help/],
+      [['train'], /unexpected argument "train"/],
+      [['--lr'], /--lr needs a value \(RATE\)/],
+      [['--lr', '--json'], /--lr needs a value/],
+      [['--lr', ''], /--lr expects a number, got ""/],
+      [['--lr', '1e-3x'], /--lr expects a number, got "1e-3x"/],
+      [['--lr', 'Infinity'], /--lr expects a number/],
+      [['--lr', '0'], /--lr: must be > 0, got 0/],
+      [['--lr', '-0.1'], /--lr: must be > 0/],
+      [['--epochs', '2.5'], /--epochs expects a whole number, got "2.5"/],
+      [['--epochs', '0'], /--epochs must be at least 1/],
+      [['--batch', '0'], /--batch: expected an integer from 1 to 4096, got 0/],
+      [['--batch', '5000'], /--batch: 5000 is over the limit of 4096/],
+      [['--momentum', '1'], /--momentum: must be < 1, got 1/],
+      [['--beta2', '-1'], /--beta2: must be ≥ 0/],
+      [['--l2', '-1'], /--l2: must be ≥ 0/],
+      [['--lr-decay', '0'], /--lr-decay: must be > 0/],
+      [['--step-every', '0'], /--step-every: expected an integer from 1/],
+      [['--limit', '0'], /--limit must be at least 1/],
+      [['--activation', 'gelu'], /--activation must be one of relu, leaky-relu, sigmoid, tanh; got "gelu"/],
+      [['--init', 'zeros'], /--init must be one of he, xavier, uniform/],
+      [['--schedule', 'linear'], /--schedule must be one of constant, exponential, step, cosine/],
+      [['--dataset', 'cifar10'], /--dataset must be one of mnist, fashion-mnist/],
+      [['--json=yes'], /--json takes no value/],
+      [['--json', '--json'], /--json is given more than once/],
+      [['--save', ' '], /--save needs a non-empty path/],
+      [['--hidden', ''], /--hidden expects sizes like 128,64/],
+    ];
+    for (const [argv, message] of cases) expect(usageError(argv), argv.join(' ')).toMatch(message);
+  });
+
+  it('documents every option in --help', () => {
+    const text = helpText();
+    for (const spec of OPTION_SPECS) expect(text).toContain(`--${spec.flag}`);
+    expect(text).toMatch(/Exit status: 0 done, 1 error .*, 2 bad options, 3 training diverged/);
+  });
+});
+
+describe('parseHidden', () => {
+  it('parses lists and rejects zeros, junk and sizes over the limits', () => {
+    expect(parseHidden('128,64')).toEqual([128, 64]);
+    expect(parseHidden(' 800 ')).toEqual([800]);
+    expect(parseHidden('1, 2, 3')).toEqual([1, 2, 3]);
+    expect(() => parseHidden('128,0')).toThrow(/layer 2 has size 0.*--hidden 0 alone/);
+    expect(() => parseHidden('0,0')).toThrow(/layer 1 has size 0/);
+    expect(() => parseHidden('128,,64')).toThrow(/layer 2 size "" is not a whole number/);
+    expect(() => parseHidden('12.5')).toThrow(/not a whole number/);
+    expect(() => parseHidden('-5')).toThrow(/not a whole number/);
+    expect(() => parseHidden('4097')).toThrow(/size 4097 is over the limit of 4096/);
+    expect(() => parseHidden('1,1,1,1,1,1,1,1,1')).toThrow(/9 hidden layers is over the limit of 8/);
+  });
+});

@@ -1,0 +1,252 @@
+/**
+ * The real command, spawned as a user runs it (tsx src/cli/train.ts …), on a small MNIST fixture so each run
+ * takes a second or two: JSON lines, the table, bad options, divergence, --save and --export-tfjs.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/engine/evaluate.ts';
+import { parseModel } from '../../src/engine/modelFile.ts';
+import { Network } from '../../src/engine/network.ts';
+import { DEFAULT_CONFIG } from '../../src/engine/types.ts';
+import { loadDatasetFromDisk } from '../../src/cli/data.ts';
+import { ROOT, makeMnistFixture } from './fixtures.ts';
+
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const CLI = join(ROOT, 'src', 'cli', 'train.ts');
+const JSON_KEYS = ['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'samplesPerSecond'];
+
+let fixture: string;
+let dataDir: string;
+
+beforeAll(() => {
+  fixture = makeMnistFixture(2000, 500);
+  dataDir = join(fixture, 'data');
+});
+
+afterAll(() => {
+  rmSync(fixture, { recursive: true, force: true });
+});
+
+function run(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(TSX, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function jsonLines(stdout: string): Record<string, number>[] {
+  const lines = stdout.split('\n').filter((l) => l !== '');
+  return lines.map((l) => JSON.parse(l) as Record<string, number>);
+}
+
+function expectNoStackTrace(text: string): void {
+  expect(text).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/);
+  expect(text).not.toMatch(/node:internal|\.ts:\d+:\d+/);
+}
+
+describe('npm run train (spawned)', () => {
+  it('--limit 2000 --epochs 1 --json: stdout holds exactly one JSON line with the documented fields', () => {
+    const r = run(['--data-dir', dataDir, '--limit', '2000', '--epochs', '1', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = jsonLines(r.stdout);
+    expect(lines).toHaveLength(1);
+    const line = lines[0]!;
+    expect(Object.keys(line)).toEqual(JSON_KEYS);
+    expect(line.epoch).toBe(1);
+    for (const k of JSON_KEYS) expect(Number.isFinite(line[k])).toBe(true);
+    expect(line.trainAccuracy).toBeGreaterThan(0);
+    expect(line.trainAccuracy).toBeLessThanOrEqual(1);
+    expect(line.testAccuracy).toBeLessThanOrEqual(1);
+    // One epoch of Adam on 2,000 digits learns something real (chance is 0.1).
+    expect(line.testAccuracy).toBeGreaterThan(0.6);
+    expect(line.trainLoss).toBeGreaterThan(0);
+    expect(line.testLoss).toBeGreaterThan(0);
+    expect(line.samplesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('is reproducible: the same seed gives the same losses and accuracies, epoch by epoch', () => {
+    const args = [
+      '--data-dir',
+      dataDir,
+      '--limit',
+      '1000',
+      '--epochs',
+      '2',
+      '--json',
+      '--hidden',
+      '32',
+      '--seed',
+      '9',
+    ];
+    const a = jsonLines(run(args).stdout);
+    const b = jsonLines(run(args).stdout);
+    expect(a.map((l) => l.epoch)).toEqual([1, 2]);
+    const strip = (ls: Record<string, number>[]) => ls.map(({ samplesPerSecond: _, ...rest }) => rest);
+    expect(strip(a)).toEqual(strip(b));
+    // The learning-rate decay (×0.6 per epoch by default) and a second epoch still lower the training loss.
+    expect(a[1]!.trainLoss).toBeLessThan(a[0]!.trainLoss);
+  });
+
+  it('without --json prints a readable table and a summary, reading public/data by default', () => {
+    const root = makeMnistFixture(600, 200, 'public/data');
+    try {
+      const r = run(['--epochs', '1', '--hidden', '16'], root);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/mnist · 784-16-10 relu · he init · adam/);
+      expect(r.stdout).toMatch(/Training on 600 samples \(10 batches per epoch\), testing on 200/);
+      expect(r.stdout).toMatch(
+        /epoch\s+learning rate\s+train loss\s+train acc\s+test loss\s+test acc\s+samples\/s/,
+      );
+      expect(r.stdout).toMatch(
+        /^\s+1\s+1\.00e-3\s+\d\.\d{4}\s+\d+\.\d\d%\s+\d\.\d{4}\s+\d+\.\d\d%\s+[\d,]+\s+\d+\.\d s$/m,
+      );
+      expect(r.stdout).toMatch(/Test accuracy \d+\.\d\d% after 1 epoch \(10 steps/);
+      // stderr is not a terminal here: no progress bar.
+      expect(r.stderr).toBe('');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('bad options: a clear message, exit status 2, no stack trace, nothing on stdout', () => {
+    const cases: [string[], RegExp][] = [
+      [['--frobnicate'], /unknown option --frobnicate/],
+      [['--lr', 'fast'], /--lr expects a number, got "fast"/],
+      [['--hidden', '128,0,64'], /--hidden: layer 2 has size 0/],
+      [['--hidden', '128,99999'], /--hidden: layer 2 size 99999 is over the limit of 4096/],
+      [['--optimizer', 'rmsprop'], /--optimizer must be one of sgd, momentum, adam; got "rmsprop"/],
+      [['--batch', '100000'], /--batch: 100000 is over the limit of 4096/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(['--data-dir', dataDir, ...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toMatch(/--help/);
+      expectNoStackTrace(r.stderr);
+    }
+  });
+
+  it('missing data: says to run npm run prepare-data, exit status 1', () => {
+    const r = run(['--data-dir', join(fixture, 'nothing-here'), '--json']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/The mnist data is not prepared: .*train-images-idx3-ubyte\.gz.* missing/);
+    expect(r.stderr).toMatch(/npm run prepare-data/);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it('divergence: says "diverged" with the step and the last finite loss, exit status 3', () => {
+    // Uniform(0,1) weights + leaky ReLU (never fully dead) + a large SGD step: activations overflow float32.
+    const r = run([
+      '--data-dir',
+      dataDir,
+      '--limit',
+      '2000',
+      '--epochs',
+      '1',
+      '--json',
+      '--init',
+      'uniform',
+      '--activation',
+      'leaky-relu',
+      '--optimizer',
+      'sgd',
+      '--lr',
+      '10',
+    ]);
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/diverged at step \d+/);
+    expect(r.stderr).toMatch(/last finite loss was [\d.e+]+ \(step \d+\)/);
+    expectNoStackTrace(r.stderr);
+  });
+
+  it('--save writes a model file that parses and reproduces the reported test accuracy; --export-tfjs writes model.json + weights.bin', () => {
+    const out = join(fixture, 'out');
+    const modelPath = join(out, 'model.json');
+    const tfjsDir = join(out, 'tfjs');
+    const r = run([
+      '--data-dir',
+      dataDir,
+      '--limit',
+      '2000',
+      '--epochs',
+      '1',
+      '--hidden',
+      '48,24',
+      '--activation',
+      'leaky-relu',
+      '--seed',
+      '3',
+      '--json',
+      '--save',
+      modelPath,
+      '--export-tfjs',
+      tfjsDir,
+    ]);
+    expect(r.status).toBe(0);
+    const [line] = jsonLines(r.stdout);
+    expect(r.stderr).toMatch(/Saved the model to/);
+    expect(r.stderr).toMatch(/Exported for TensorFlow\.js/);
+
+    const parsed = parseModel(readFileSync(modelPath, 'utf8'));
+    expect(parsed.config).toEqual({
+      ...DEFAULT_CONFIG,
+      hidden: [48, 24],
+      activation: 'leaky-relu',
+      seed: 3,
+      epochs: 1,
+    });
+    expect(parsed.training).toEqual({ epochs: 1, steps: 32, testAccuracy: line!.testAccuracy });
+    // The saved weights are the trained ones: evaluating them gives exactly the accuracy the CLI printed.
+    const net = Network.create(parsed.config, 256);
+    net.setParams(parsed.params);
+    const { test } = loadDatasetFromDisk(dataDir, 'mnist');
+    const result = evaluate(net, test);
+    expect(result.accuracy).toBe(line!.testAccuracy);
+    expect(result.loss).toBeCloseTo(line!.testLoss, 10);
+
+    const modelJson = JSON.parse(readFileSync(join(tfjsDir, 'model.json'), 'utf8'));
+    expect(modelJson.format).toBe('layers-model');
+    expect(modelJson.weightsManifest[0].paths).toEqual(['weights.bin']);
+    expect(modelJson.modelTopology.config.layers.map((l: { class_name: string }) => l.class_name)).toEqual([
+      'Dense',
+      'LeakyReLU',
+      'Dense',
+      'LeakyReLU',
+      'Dense',
+    ]);
+    const params = 784 * 48 + 48 + 48 * 24 + 24 + 24 * 10 + 10;
+    expect(statSync(join(tfjsDir, 'weights.bin')).size).toBe(4 * params);
+    expect(existsSync(join(tfjsDir, 'model.json'))).toBe(true);
+  });
+
+  it('--help lists every option and exits 0', () => {
+    const r = run(['--help']);
+    expect(r.status).toBe(0);
+    for (const flag of [
+      '--dataset',
+      '--hidden',
+      '--activation',
+      '--init',
+      '--optimizer',
+      '--lr',
+      '--lr-decay',
+      '--schedule',
+      '--momentum',
+      '--batch',
+      '--epochs',
+      '--l2',
+      '--seed',
+      '--limit',
+      '--save',
+      '--export-tfjs',
+      '--json',
+    ]) {
+      expect(r.stdout).toContain(flag);
+    }
+  });
+});
