@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { DatasetName } from '../data/dataset';
+import type { DataErrorData } from '../data/errors';
 import type { DataProgress, RunStatus, WorkerError } from '../worker/protocol';
 
 /** Test/train figures at the end of one epoch. */
@@ -34,7 +35,8 @@ export interface RunState {
     progress: DataProgress | null;
     counts: { train: number; test: number } | null;
     classNames: string[];
-    error: WorkerError | null;
+    /** Why the dataset did not load (names the file), or null. */
+    error: DataErrorData | null;
     loadMs: number | null;
   };
   diverged: { step: number; lastFiniteLoss: number; message: string } | null;

@@ -10,17 +10,16 @@
  * so a snapshot from a network that was just rebuilt is never drawn.
  */
 import type { DatasetName } from '../data/dataset';
+import type { DataErrorData } from '../data/errors';
+import type { DataProgress } from './loadDataset';
 import type { ActivationStats } from '../engine/stats';
 import type { Activation, TrainConfig } from '../engine/types';
 
 /** Bump when a message changes shape; the worker announces its version in `hello`. */
 export const PROTOCOL_VERSION = 1;
 
-/** Progress of the dataset download, per file, in bytes. */
-export interface DataProgress {
-  dataset: DatasetName;
-  files: { file: string; received: number; total: number }[];
-}
+/** Progress of the dataset download, per file, in bytes (the loader's own type: one definition). */
+export type { DataProgress } from './loadDataset';
 
 /** A data or model error the page can show as is: `message` is plain language and names the file. */
 export interface WorkerError {
@@ -48,8 +47,18 @@ export type Command =
   | { type: 'pause' }
   /** Train exactly one batch, then pause. */
   | { type: 'step' }
-  /** Back to the seeded initial weights of the current config. */
-  | { type: 'reset' }
+  /**
+   * Back to the seeded initial weights of the current config. With `generation`, the worker adopts it, so
+   * the page can drop the old run's events still in flight (the client always sends one).
+   */
+  | { type: 'reset'; generation?: number }
+  /**
+   * Change hyper-parameters (optimizer, learning rate, schedule, batch size, L2, epochs) of the running
+   * session, keeping the weights, the optimizer's state (when the optimizer kind is unchanged) and the step
+   * count. The architecture, activation, init and seed must equal the current ones (else → `error`, use
+   * `configure`). Same generation: the curves continue.
+   */
+  | { type: 'update-config'; config: TrainConfig }
   | { type: 'set-speed'; speed: Speed }
   /** Upper bound on heavy snapshots per second (default 15). */
   | { type: 'set-snapshot-rate'; perSecond: number }
@@ -59,8 +68,11 @@ export type Command =
   | { type: 'predict'; id: number; pixels: Float32Array }
   | { type: 'save-model'; id: number }
   | { type: 'export-tfjs'; id: number }
-  /** Replace the model with a saved one; a bad file is rejected and the current model stays untouched. */
-  | { type: 'load-model'; id: number; text: string };
+  /**
+   * Replace the model with a saved one; a bad file is rejected and the current model stays untouched.
+   * `generation` is the one the loaded model will carry (the page adopts it on `model-loaded`).
+   */
+  | { type: 'load-model'; id: number; generation: number; text: string };
 
 // ───────────────────────────── worker → page ─────────────────────────────
 
@@ -102,7 +114,8 @@ export type WorkerEvent =
       /** Milliseconds from the request to parsed, verified arrays. */
       loadMs: number;
     }
-  | { type: 'data-error'; error: WorkerError }
+  /** The loader's plain-language error, naming the file (`file` is '' when no single file is to blame). */
+  | { type: 'data-error'; error: DataErrorData }
   /** Slow facts, sent on every change of status and at most a few times a second otherwise. */
   | {
       type: 'status';

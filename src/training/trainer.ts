@@ -1,0 +1,972 @@
+/**
+ * The trainer behind the worker: owns the dataset, the TrainingSession and the run status; answers every
+ * Command of protocol.ts and emits WorkerEvents through a `post` callback. Pure: no Worker, no DOM, no
+ * fetch — the dataset arrives through an injected loader and time through an injected Clock, so vitest
+ * drives it directly and deterministically.
+ *
+ * How it stays responsive: training runs in time slices (`sliceMs`, ~25 ms of batches), then yields a
+ * macrotask so queued commands (predict, pause, ack) are handled between slices. The end-of-epoch test
+ * evaluation (10k images, a few hundred ms) is cut into the same slices.
+ *
+ * What it sends, and how often:
+ * - `metrics`: every batch's loss and accuracy, buffered and flushed as typed arrays at most every
+ *   `metricsIntervalMs` (and before every status change, epoch end or divergence). Never dropped.
+ * - `status`: on every change of status, and every `statusIntervalMs` while training.
+ * - `snapshot` (heavy: weights, stats, probe activations): only when something changed, at most
+ *   `perSecond` per second, and only once the page acknowledged the previous one (`ack-snapshot`): at
+ *   most one in flight; the states in between are coalesced (only the newest is ever built).
+ * Every event of a network carries its generation, so the page drops stale ones after a rebuild.
+ *
+ * Divergence guard: a batch with a non-finite loss is not applied (TrainingSession skips the update);
+ * the trainer stops right there and posts `diverged` with the step and the last finite loss. Only finite
+ * values reach `metrics`; a snapshot or prediction with a non-finite value is never posted.
+ */
+import type { Dataset, DatasetName, Split } from '../data/dataset';
+import { DataError, type DataErrorData } from '../data/errors';
+import { evaluate, toFloatPixels } from '../engine/evaluate';
+import { parseModel, serializeModel, ModelFileError } from '../engine/modelFile';
+import { activationStats } from '../engine/stats';
+import { exportTfjs } from '../engine/tfjsExport';
+import type { TrainConfig } from '../engine/types';
+import {
+  assertNever,
+  type Command,
+  type DataProgress,
+  type LayerSnapshot,
+  type RunStatus,
+  type Speed,
+  type WorkerError,
+  type WorkerEvent,
+} from '../worker/protocol';
+import { realClock, type Clock } from './clock';
+import { TrainingSession } from './session';
+
+/** Sends one event to the page; `transfer` lists buffers to move rather than copy. */
+export type PostFn = (event: WorkerEvent, transfer?: Transferable[]) => void;
+
+/** Fetches and parses a dataset (A's loadDataset in the worker; a fake in tests). */
+export type LoadDataFn = (
+  baseUrl: string,
+  name: DatasetName,
+  onProgress: (progress: DataProgress) => void,
+  signal: AbortSignal,
+) => Promise<Dataset>;
+
+export interface TrainerOptions {
+  post: PostFn;
+  clock?: Clock;
+  loadData?: LoadDataFn;
+  /** Training time per slice before yielding (ms). */
+  sliceMs?: number;
+  /** Cap on batches per slice (tests with a fake clock); default unlimited. */
+  maxBatchesPerSlice?: number;
+  /** Minimum time between `metrics` events while training (ms). */
+  metricsIntervalMs?: number;
+  /** Minimum time between periodic `status` events while training (ms). */
+  statusIntervalMs?: number;
+  /** Heavy snapshots per second, at most (default 15). */
+  snapshotsPerSecond?: number;
+  /** Test images evaluated at each epoch end (default: the whole test split). */
+  evalLimit?: number;
+  /** Use only the first N training samples (tests). */
+  trainLimit?: number;
+  /** Images per evaluation chunk; chunks run until the slice's time is spent. */
+  evalChunk?: number;
+}
+
+/** A test-set evaluation in progress, chunk by chunk, at the end of an epoch. */
+interface EvalJob {
+  /** The epoch just finished, from 1. */
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  next: number;
+  limit: number;
+  lossSum: number;
+  correct: number;
+  confusion: Uint32Array;
+}
+
+const DEFAULTS = {
+  sliceMs: 25,
+  metricsIntervalMs: 66,
+  statusIntervalMs: 250,
+  snapshotsPerSecond: 15,
+  evalChunk: 256,
+};
+
+/** Probe images: the first test image (shown), then the first test image of every other class. */
+interface Probe {
+  x: Float32Array;
+  labels: number[];
+  count: number;
+}
+
+/** Fields `update-config` may change; everything else defines the network (→ `configure`). */
+const ARCH_FIELDS = ['inputSize', 'outputSize', 'activation', 'init', 'seed'] as const;
+
+function sameArchitecture(a: TrainConfig, b: TrainConfig): boolean {
+  if (a.hidden.length !== b.hidden.length || a.hidden.some((h, i) => h !== b.hidden[i])) return false;
+  return ARCH_FIELDS.every((k) => a[k] === b[k]);
+}
+
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+  return true;
+}
+
+function toWorkerError(e: unknown, fallbackKind: string): WorkerError {
+  if (e instanceof DataError) return e.toData();
+  if (e instanceof ModelFileError) return { kind: e.kind, file: e.path || undefined, message: e.message };
+  const message = e instanceof Error ? e.message : String(e);
+  return { kind: fallbackKind, message };
+}
+
+export class Trainer {
+  private readonly post: PostFn;
+  private readonly clock: Clock;
+  private readonly loadData: LoadDataFn | undefined;
+  private readonly opts: Required<
+    Omit<TrainerOptions, 'post' | 'clock' | 'loadData' | 'evalLimit' | 'trainLimit'>
+  > & {
+    evalLimit: number | undefined;
+    trainLimit: number | undefined;
+  };
+
+  private dataset: Dataset | null = null;
+  private loadAbort: AbortController | null = null;
+  private config: TrainConfig | null = null;
+  private generation = 0;
+  private session: TrainingSession | null = null;
+  private probe: Probe | null = null;
+  private status: RunStatus = 'idle';
+  /** `start` arrived before the session existed (data still loading): start once it does. */
+  private startWhenReady = false;
+  private speed: Speed = 'full';
+
+  /**
+   * Offsets for sessions rebuilt by `update-config` (TrainingSession has no way to resume a position):
+   * reported step = stepBase + session.step, epoch = epochBase + session.epoch.
+   */
+  private stepBase = 0;
+  private epochBase = 0;
+
+  private cancelTick: (() => void) | null = null;
+  private evalJob: EvalJob | null = null;
+  /** Rate control for speed = N batches/s: batches done since `rateStart`. */
+  private rateStart = 0;
+  private rateDone = 0;
+
+  // Metrics buffer: grows by doubling, reused between flushes.
+  private mLoss = new Float32Array(256);
+  private mAcc = new Float32Array(256);
+  private mEpoch = new Uint16Array(256);
+  private mCount = 0;
+  private mFirstStep = 0;
+  private lastMetricsAt = -Infinity;
+
+  // Status throttling and throughput.
+  private lastStatusAt = -Infinity;
+  private samplesSinceStatus = 0;
+  private samplesPerSecond = 0;
+
+  // Figures of the current epoch (for epoch-end's train loss/accuracy) and the divergence report.
+  private epochLossSum = 0;
+  private epochCorrect = 0;
+  private epochSamples = 0;
+  private lastFiniteLoss = NaN;
+  private lastTestAccuracy: number | undefined;
+
+  // Snapshots: dirty → built when allowed; ≤ 1 in flight; ≤ perSecond per second.
+  private snapshotDirty = false;
+  private snapshotInFlight: number | null = null;
+  private snapshotSeq = 0;
+  private lastSnapshotAt = -Infinity;
+  private cancelSnapshotTimer: (() => void) | null = null;
+
+  constructor(options: TrainerOptions) {
+    this.post = options.post;
+    this.clock = options.clock ?? realClock();
+    this.loadData = options.loadData;
+    this.opts = {
+      sliceMs: options.sliceMs ?? DEFAULTS.sliceMs,
+      maxBatchesPerSlice: options.maxBatchesPerSlice ?? Infinity,
+      metricsIntervalMs: options.metricsIntervalMs ?? DEFAULTS.metricsIntervalMs,
+      statusIntervalMs: options.statusIntervalMs ?? DEFAULTS.statusIntervalMs,
+      snapshotsPerSecond: options.snapshotsPerSecond ?? DEFAULTS.snapshotsPerSecond,
+      evalChunk: options.evalChunk ?? DEFAULTS.evalChunk,
+      evalLimit: options.evalLimit,
+      trainLimit: options.trainLimit,
+    };
+  }
+
+  // ───────────────────────────── inspection (tests, CLI) ─────────────────────────────
+
+  get currentStatus(): RunStatus {
+    return this.status;
+  }
+  get currentGeneration(): number {
+    return this.generation;
+  }
+  /** The live session (null before data and config arrived). */
+  get currentSession(): TrainingSession | null {
+    return this.session;
+  }
+  /** Steps trained in this generation. */
+  get step(): number {
+    return this.session ? this.stepBase + this.session.step : 0;
+  }
+  get epoch(): number {
+    return this.session ? this.epochBase + this.session.epoch : 0;
+  }
+  /** Sequence number of the un-acknowledged snapshot, or null. */
+  get snapshotPending(): number | null {
+    return this.snapshotInFlight;
+  }
+
+  /** Gives the trainer a dataset directly (the CLI, tests); `load-data` does this after fetching. */
+  setDataset(dataset: Dataset): void {
+    this.loadAbort?.abort();
+    this.loadAbort = null;
+    this.dataset = dataset;
+    this.rebuild();
+  }
+
+  // ───────────────────────────── commands ─────────────────────────────
+
+  handle(cmd: Command): void {
+    switch (cmd.type) {
+      case 'load-data':
+        this.startLoad(cmd.dataset, cmd.baseUrl);
+        return;
+      case 'configure':
+        this.generation = cmd.generation;
+        this.config = { ...cmd.config, hidden: [...cmd.config.hidden] };
+        this.rebuild();
+        return;
+      case 'start':
+        this.start();
+        return;
+      case 'pause':
+        this.startWhenReady = false;
+        if (this.status === 'training') this.setStatus('paused');
+        return;
+      case 'step':
+        this.stepOnce();
+        return;
+      case 'reset':
+        if (cmd.generation !== undefined) this.generation = cmd.generation;
+        this.resetRun();
+        return;
+      case 'update-config':
+        this.updateConfig(cmd.config);
+        return;
+      case 'set-speed':
+        this.speed =
+          cmd.speed === 'full' || (cmd.speed > 0 && Number.isFinite(cmd.speed)) ? cmd.speed : 'full';
+        this.restartRate();
+        if (this.status === 'training') this.reschedule();
+        return;
+      case 'set-snapshot-rate':
+        this.opts.snapshotsPerSecond = Math.min(
+          60,
+          Math.max(0.1, cmd.perSecond || DEFAULTS.snapshotsPerSecond),
+        );
+        return;
+      case 'ack-snapshot':
+        if (cmd.seq === this.snapshotInFlight) {
+          this.snapshotInFlight = null;
+          this.maybeSnapshot();
+        }
+        return;
+      case 'predict':
+        this.predict(cmd.id, cmd.pixels);
+        return;
+      case 'save-model':
+        this.saveModel(cmd.id);
+        return;
+      case 'export-tfjs':
+        this.exportTfjs(cmd.id);
+        return;
+      case 'load-model':
+        this.loadModel(cmd.id, cmd.generation, cmd.text);
+        return;
+      default:
+        assertNever(cmd);
+    }
+  }
+
+  // ───────────────────────────── data and sessions ─────────────────────────────
+
+  private startLoad(name: DatasetName, baseUrl: string): void {
+    if (!this.loadData) {
+      this.post({
+        type: 'data-error',
+        error: { kind: 'network', file: '', message: 'This trainer cannot load data (no loader).' },
+      });
+      return;
+    }
+    this.loadAbort?.abort();
+    const abort = new AbortController();
+    this.loadAbort = abort;
+    // The old dataset goes: no training on it while the new one loads.
+    this.dataset = null;
+    this.dropSession();
+    const t0 = this.clock.now();
+    let lastProgressAt = -Infinity;
+    const onProgress = (progress: DataProgress): void => {
+      if (abort.signal.aborted) return;
+      // Loaders may report per network chunk; ~10/s is plenty, and the last one always goes out.
+      const t = this.clock.now();
+      const complete = progress.files.every((f) => f.total > 0 && f.received >= f.total);
+      if (!complete && t - lastProgressAt < 100) return;
+      lastProgressAt = t;
+      this.post({ type: 'data-progress', progress });
+    };
+    this.loadData(baseUrl, name, onProgress, abort.signal).then(
+      (dataset) => {
+        if (abort.signal.aborted) return;
+        this.loadAbort = null;
+        this.dataset = dataset;
+        this.post({
+          type: 'data-ready',
+          dataset: dataset.name,
+          trainCount: dataset.train.count,
+          testCount: dataset.test.count,
+          classNames: dataset.classNames,
+          loadMs: Math.round(this.clock.now() - t0),
+        });
+        this.rebuild();
+      },
+      (e: unknown) => {
+        if (abort.signal.aborted) return;
+        this.loadAbort = null;
+        const error: DataErrorData =
+          e instanceof DataError
+            ? e.toData()
+            : { kind: 'network', file: '', message: `The dataset could not be loaded: ${String(e)}` };
+        this.post({ type: 'data-error', error });
+      },
+    );
+  }
+
+  /** Stops everything and forgets the session (old generation: unsent metrics are dropped, not flushed). */
+  private dropSession(): void {
+    this.stopLoop();
+    this.session = null;
+    this.probe = null;
+    this.evalJob = null;
+    this.mCount = 0;
+    this.snapshotInFlight = null;
+    this.snapshotDirty = false;
+  }
+
+  /** New session for the current config and dataset (same generation as `this.generation`). */
+  private rebuild(): void {
+    const wasStarting = this.startWhenReady || this.status === 'training';
+    this.dropSession();
+    this.resetRunFigures();
+    this.stepBase = 0;
+    this.epochBase = 0;
+    this.lastTestAccuracy = undefined;
+    this.status = 'idle';
+    if (!this.dataset || !this.config) {
+      this.startWhenReady = wasStarting;
+      this.postStatus();
+      return;
+    }
+    try {
+      this.session = this.newSession(this.config);
+    } catch (e) {
+      this.startWhenReady = false;
+      this.post({ type: 'error', error: toWorkerError(e, 'invalid-config') });
+      this.postStatus();
+      return;
+    }
+    this.probe = buildProbe(this.dataset.test);
+    this.postStatus();
+    this.snapshotDirty = true;
+    this.maybeSnapshot();
+    if (this.startWhenReady) {
+      this.startWhenReady = false;
+      this.start();
+    }
+  }
+
+  private newSession(config: TrainConfig): TrainingSession {
+    const ds = this.dataset!;
+    return new TrainingSession(
+      config,
+      { train: ds.train, test: ds.test },
+      { trainLimit: this.opts.trainLimit },
+    );
+  }
+
+  private resetRunFigures(): void {
+    this.epochLossSum = 0;
+    this.epochCorrect = 0;
+    this.epochSamples = 0;
+    this.lastFiniteLoss = NaN;
+    this.samplesSinceStatus = 0;
+    this.samplesPerSecond = 0;
+  }
+
+  private resetRun(): void {
+    if (!this.session || !this.config) {
+      this.rebuild();
+      return;
+    }
+    this.stopLoop();
+    this.evalJob = null;
+    this.mCount = 0;
+    this.startWhenReady = false;
+    // A session rebuilt by update-config carries other hyper-parameters than the config: start afresh.
+    if (this.stepBase > 0 || this.epochBase > 0) {
+      this.rebuild();
+      return;
+    }
+    this.session.reset();
+    this.resetRunFigures();
+    this.lastTestAccuracy = undefined;
+    this.snapshotInFlight = null;
+    this.status = 'idle';
+    this.postStatus();
+    this.snapshotDirty = true;
+    this.maybeSnapshot();
+  }
+
+  /** Applies new hyper-parameters, keeping the weights, the optimizer state (same kind) and the position. */
+  private updateConfig(next: TrainConfig): void {
+    const old = this.session;
+    if (!this.config || !sameArchitecture(this.config, next)) {
+      this.post({
+        type: 'error',
+        error: {
+          kind: 'invalid-config',
+          message:
+            'update-config cannot change the network’s shape, activation, init or seed: configure instead.',
+        },
+      });
+      return;
+    }
+    if (!old || !this.dataset) {
+      this.config = { ...next, hidden: [...next.hidden] };
+      return;
+    }
+    let session: TrainingSession;
+    try {
+      session = this.newSession(next);
+      session.network.setParams(old.network.getParams());
+      if (session.optimizer.kind === old.optimizer.kind) session.optimizer.setState(old.optimizer.getState());
+    } catch (e) {
+      this.post({ type: 'error', error: toWorkerError(e, 'invalid-config') });
+      return;
+    }
+    this.flushMetrics();
+    this.stepBase += old.step;
+    this.epochBase += old.epoch;
+    this.config = { ...next, hidden: [...next.hidden] };
+    this.session = session;
+    if (this.status === 'done' && !this.epochLimitReached()) this.status = 'paused';
+    this.postStatus();
+  }
+
+  // ───────────────────────────── run control ─────────────────────────────
+
+  private start(): void {
+    if (!this.session) {
+      // Data still loading (or no config yet): remember the wish.
+      this.startWhenReady = true;
+      return;
+    }
+    if (this.status === 'training') return;
+    if (this.epochLimitReached() && !this.evalJob) {
+      this.setStatus('done');
+      return;
+    }
+    this.setStatus('training');
+  }
+
+  private stepOnce(): void {
+    if (!this.session) return;
+    if (this.epochLimitReached() || this.evalJob) {
+      // Nothing to train (done), or the epoch's evaluation is still running: it ends by itself.
+      if (this.status === 'training') this.setStatus('paused');
+      return;
+    }
+    this.stopLoop();
+    this.status = 'paused';
+    this.trainOne();
+    this.flushMetrics();
+    if (this.status === 'paused') this.postStatus();
+    this.maybeSnapshot();
+    this.reschedule();
+  }
+
+  private epochLimitReached(): boolean {
+    const epochs = this.config?.epochs ?? 0;
+    return epochs > 0 && this.epoch >= epochs;
+  }
+
+  /** Changes the status (flushing metrics first, so the page has every point up to the change). */
+  private setStatus(status: RunStatus): void {
+    this.flushMetrics();
+    const changed = status !== this.status;
+    this.status = status;
+    if (status === 'training') this.restartRate();
+    else this.samplesPerSecond = 0;
+    this.postStatus();
+    if (changed || status === 'training') this.reschedule();
+  }
+
+  private postStatus(): void {
+    const now = this.clock.now();
+    if (this.status === 'training') {
+      const dt = now - this.lastStatusAt;
+      if (dt > 0 && Number.isFinite(dt) && this.samplesSinceStatus > 0) {
+        this.samplesPerSecond = (this.samplesSinceStatus * 1000) / dt;
+      }
+    }
+    this.lastStatusAt = now;
+    this.samplesSinceStatus = 0;
+    const s = this.session;
+    this.post({
+      type: 'status',
+      generation: this.generation,
+      status: this.status,
+      epoch: this.epoch,
+      step: this.step,
+      batchesPerEpoch: s ? s.batchesPerEpoch : 0,
+      samplesPerSecond: Math.round(this.samplesPerSecond),
+      learningRate: s ? s.learningRate : (this.config?.learningRate ?? 0),
+    });
+  }
+
+  // ───────────────────────────── the loop ─────────────────────────────
+
+  private stopLoop(): void {
+    this.cancelTick?.();
+    this.cancelTick = null;
+  }
+
+  private restartRate(): void {
+    this.rateStart = this.clock.now();
+    this.rateDone = 0;
+  }
+
+  /** Schedules the next tick if there is work: an evaluation in progress, or training. */
+  private reschedule(): void {
+    this.stopLoop();
+    let delay: number;
+    if (this.evalJob) delay = 0;
+    else if (this.status !== 'training') return;
+    else if (this.speed === 'full') delay = 0;
+    else {
+      const nextDue = this.rateStart + ((this.rateDone + 1) * 1000) / this.speed;
+      delay = Math.max(0, nextDue - this.clock.now());
+    }
+    this.cancelTick = this.clock.schedule(() => {
+      this.cancelTick = null;
+      this.tick();
+    }, delay);
+  }
+
+  private tick(): void {
+    const t0 = this.clock.now();
+    const deadline = t0 + this.opts.sliceMs;
+    if (this.evalJob) {
+      this.evalChunks(deadline);
+    } else if (this.status === 'training') {
+      let budget = this.opts.maxBatchesPerSlice;
+      if (this.speed !== 'full') {
+        const due = Math.floor(((t0 - this.rateStart) * this.speed) / 1000) - this.rateDone;
+        budget = Math.min(budget, Math.max(0, due));
+      }
+      let n = 0;
+      while (n < budget && this.status === 'training' && !this.evalJob) {
+        this.trainOne();
+        n++;
+        this.rateDone++;
+        if (this.clock.now() >= deadline) break;
+      }
+      // An evaluation that starts now gets the rest of this slice.
+      if (this.evalJob && this.clock.now() < deadline) this.evalChunks(deadline);
+    }
+    this.afterSlice();
+    this.reschedule();
+  }
+
+  private afterSlice(): void {
+    const now = this.clock.now();
+    if (now - this.lastMetricsAt >= this.opts.metricsIntervalMs) this.flushMetrics();
+    if (this.status === 'training' && now - this.lastStatusAt >= this.opts.statusIntervalMs)
+      this.postStatus();
+    this.maybeSnapshot();
+  }
+
+  /** One batch: metrics, divergence guard, epoch end. */
+  private trainOne(): void {
+    const session = this.session!;
+    const r = session.trainBatch();
+    const step = this.stepBase + r.step;
+    if (!Number.isFinite(r.loss)) {
+      this.diverge(step);
+      return;
+    }
+    const accuracy = r.correct / r.batchSize;
+    this.pushMetric(step, r.loss, accuracy, this.epochBase + r.epoch);
+    this.lastFiniteLoss = r.loss;
+    this.epochLossSum += r.loss * r.batchSize;
+    this.epochCorrect += r.correct;
+    this.epochSamples += r.batchSize;
+    this.samplesSinceStatus += r.batchSize;
+    this.snapshotDirty = true;
+    if (r.epochEnded) this.beginEval(step);
+  }
+
+  private diverge(step: number): void {
+    const last = this.lastFiniteLoss;
+    const lastText = Number.isFinite(last) ? ` (last finite loss ${last.toPrecision(3)})` : '';
+    this.flushMetrics();
+    this.post({
+      type: 'diverged',
+      generation: this.generation,
+      step,
+      lastFiniteLoss: Number.isFinite(last) ? last : 0,
+      message: `The loss exploded at step ${step}${lastText} — try a smaller learning rate`,
+    });
+    this.setStatus('diverged');
+  }
+
+  // ───────────────────────────── metrics ─────────────────────────────
+
+  private pushMetric(step: number, loss: number, accuracy: number, epoch: number): void {
+    // Points in one event are consecutive steps; a gap (a skipped diverged batch) starts a new event.
+    if (this.mCount > 0 && step !== this.mFirstStep + this.mCount) this.flushMetrics();
+    if (this.mCount === 0) this.mFirstStep = step;
+    if (this.mCount === this.mLoss.length) {
+      const grow = <T extends Float32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
+        const b = make(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.mLoss = grow(this.mLoss, (n) => new Float32Array(n));
+      this.mAcc = grow(this.mAcc, (n) => new Float32Array(n));
+      this.mEpoch = grow(this.mEpoch, (n) => new Uint16Array(n));
+    }
+    this.mLoss[this.mCount] = loss;
+    this.mAcc[this.mCount] = accuracy;
+    this.mEpoch[this.mCount] = Math.min(epoch, 0xffff);
+    this.mCount++;
+  }
+
+  private flushMetrics(): void {
+    this.lastMetricsAt = this.clock.now();
+    if (this.mCount === 0) return;
+    const n = this.mCount;
+    const loss = this.mLoss.slice(0, n);
+    const accuracy = this.mAcc.slice(0, n);
+    const epoch = this.mEpoch.slice(0, n);
+    this.mCount = 0;
+    this.post(
+      { type: 'metrics', generation: this.generation, firstStep: this.mFirstStep, loss, accuracy, epoch },
+      [loss.buffer, accuracy.buffer, epoch.buffer],
+    );
+  }
+
+  // ───────────────────────────── epoch-end evaluation ─────────────────────────────
+
+  private beginEval(step: number): void {
+    const session = this.session!;
+    const test = this.dataset!.test;
+    const limit = Math.min(test.count, this.opts.evalLimit ?? test.count);
+    const classes = session.config.outputSize;
+    this.evalJob = {
+      epoch: this.epoch,
+      step,
+      trainLoss: this.epochSamples > 0 ? this.epochLossSum / this.epochSamples : 0,
+      trainAccuracy: this.epochSamples > 0 ? this.epochCorrect / this.epochSamples : 0,
+      next: 0,
+      limit,
+      lossSum: 0,
+      correct: 0,
+      confusion: new Uint32Array(classes * classes),
+    };
+    this.epochLossSum = 0;
+    this.epochCorrect = 0;
+    this.epochSamples = 0;
+  }
+
+  /** Evaluates chunks of the test split until `deadline` (at least one chunk), then finishes the epoch. */
+  private evalChunks(deadline: number): void {
+    const job = this.evalJob!;
+    const session = this.session!;
+    const test = this.dataset!.test;
+    const px = test.rows * test.cols;
+    do {
+      const n = Math.min(this.opts.evalChunk, job.limit - job.next);
+      if (n <= 0) break;
+      // A zero-copy view of the chunk as a split: evaluate() works on prefixes.
+      const chunk: Split = {
+        images: test.images.subarray(job.next * px, (job.next + n) * px),
+        labels: test.labels.subarray(job.next, job.next + n),
+        count: n,
+        rows: test.rows,
+        cols: test.cols,
+      };
+      const r = evaluate(session.network, chunk, n);
+      job.lossSum += r.loss * r.count;
+      job.correct += Math.round(r.accuracy * r.count);
+      for (let i = 0; i < job.confusion.length; i++) job.confusion[i]! += r.confusion[i]!;
+      job.next += n;
+    } while (job.next < job.limit && this.clock.now() < deadline);
+    if (job.next >= job.limit) this.finishEval(job);
+  }
+
+  private finishEval(job: EvalJob): void {
+    this.evalJob = null;
+    this.flushMetrics();
+    const count = job.limit;
+    const testLoss = count > 0 ? job.lossSum / count : 0;
+    const testAccuracy = count > 0 ? job.correct / count : 0;
+    this.lastTestAccuracy = testAccuracy;
+    this.post(
+      {
+        type: 'epoch-end',
+        generation: this.generation,
+        epoch: job.epoch,
+        step: job.step,
+        trainLoss: job.trainLoss,
+        trainAccuracy: job.trainAccuracy,
+        testLoss,
+        testAccuracy,
+        confusion: job.confusion,
+      },
+      [job.confusion.buffer],
+    );
+    if (this.epochLimitReached() && (this.status === 'training' || this.status === 'paused')) {
+      this.setStatus('done');
+    } else {
+      this.postStatus();
+    }
+  }
+
+  // ───────────────────────────── snapshots ─────────────────────────────
+
+  /** Sends a snapshot if one is due: something changed, none in flight, and the rate allows it. */
+  private maybeSnapshot(): void {
+    if (!this.session || !this.snapshotDirty || this.snapshotInFlight !== null) return;
+    const wait = this.lastSnapshotAt + 1000 / this.opts.snapshotsPerSecond - this.clock.now();
+    if (wait > 0) {
+      if (!this.cancelSnapshotTimer) {
+        this.cancelSnapshotTimer = this.clock.schedule(() => {
+          this.cancelSnapshotTimer = null;
+          this.maybeSnapshot();
+        }, wait);
+      }
+      return;
+    }
+    this.sendSnapshot();
+  }
+
+  private sendSnapshot(): void {
+    const session = this.session!;
+    const net = session.network;
+    const params = net.getParams();
+    const transfer: ArrayBuffer[] = [];
+    for (const a of [...params.weights, ...params.biases]) {
+      if (!allFinite(a)) {
+        // The weights are broken (an update overflowed): never draw them; stop like a divergence.
+        this.snapshotDirty = false;
+        if (this.status !== 'diverged') {
+          this.stopLoop();
+          this.diverge(this.step);
+        }
+        return;
+      }
+      transfer.push(a.buffer as ArrayBuffer);
+    }
+    const stats = session.layerStats();
+    const probe = this.probe!;
+    net.forward(probe.x, probe.count);
+    const outs = net.layerOutputs();
+    const layers: LayerSnapshot[] = net.layers.map((layer, l) => ({
+      inSize: layer.inSize,
+      outSize: layer.outSize,
+      activation: layer.activation,
+      weights: params.weights[l]!,
+      biases: params.biases[l]!,
+      gradNorm: finiteOr0(stats[l]!.gradNorm),
+      weightNorm: finiteOr0(stats[l]!.weightNorm),
+      updateRatio: finiteOr0(stats[l]!.updateRatio),
+      activationStats: activationStats(outs[l + 1]!, layer.activation),
+    }));
+    // The shown probe is row 0 of the probe batch.
+    const activations = outs.map((o, l) => {
+      const size = l === 0 ? net.config.inputSize : net.layers[l - 1]!.outSize;
+      return o.slice(0, size);
+    });
+    for (const a of activations) transfer.push(a.buffer as ArrayBuffer);
+    const pixels = activations[0]!.slice();
+    transfer.push(pixels.buffer as ArrayBuffer);
+    this.snapshotSeq++;
+    this.snapshotInFlight = this.snapshotSeq;
+    this.snapshotDirty = false;
+    this.lastSnapshotAt = this.clock.now();
+    this.post(
+      {
+        type: 'snapshot',
+        generation: this.generation,
+        seq: this.snapshotSeq,
+        step: this.step,
+        epoch: this.epoch,
+        layers,
+        probe: { pixels, label: probe.labels[0] ?? -1, activations },
+      },
+      transfer,
+    );
+  }
+
+  // ───────────────────────────── predict and model files ─────────────────────────────
+
+  private predict(id: number, pixels: Float32Array): void {
+    const session = this.session;
+    if (!session) {
+      this.post({ type: 'error', id, error: { kind: 'no-model', message: 'The network is not ready yet.' } });
+      return;
+    }
+    const n = session.config.inputSize;
+    if (!(pixels instanceof Float32Array) || pixels.length !== n || !allFinite(pixels)) {
+      this.post({
+        type: 'error',
+        id,
+        error: { kind: 'bad-input', message: `predict needs ${n} finite pixel values.` },
+      });
+      return;
+    }
+    const { probabilities, activations } = session.network.predict(pixels);
+    if (!activations.every(allFinite)) {
+      this.post({
+        type: 'error',
+        id,
+        error: { kind: 'non-finite', message: 'The network’s weights are broken (not finite): reset it.' },
+      });
+      return;
+    }
+    this.post({ type: 'prediction', id, generation: this.generation, probabilities, activations }, [
+      probabilities.buffer as ArrayBuffer,
+      ...activations.map((a) => a.buffer as ArrayBuffer),
+    ]);
+  }
+
+  private saveModel(id: number): void {
+    const session = this.session;
+    if (!session || !this.config) {
+      this.post({
+        type: 'error',
+        id,
+        error: { kind: 'no-model', message: 'There is no network to save yet.' },
+      });
+      return;
+    }
+    try {
+      const text = serializeModel(session.network, this.config, {
+        training: {
+          epochs: this.epoch,
+          steps: this.step,
+          ...(this.lastTestAccuracy !== undefined ? { testAccuracy: this.lastTestAccuracy } : {}),
+        },
+      });
+      this.post({ type: 'model-saved', id, text });
+    } catch (e) {
+      this.post({ type: 'error', id, error: toWorkerError(e, 'save-failed') });
+    }
+  }
+
+  private exportTfjs(id: number): void {
+    const session = this.session;
+    if (!session) {
+      this.post({
+        type: 'error',
+        id,
+        error: { kind: 'no-model', message: 'There is no network to export yet.' },
+      });
+      return;
+    }
+    try {
+      const { modelJson, weightsBin } = exportTfjs(session.network, { generatedBy: 'Backprop Lab' });
+      // A standalone buffer of exactly the file's bytes, transferred.
+      const bin = weightsBin.slice().buffer as ArrayBuffer;
+      this.post({ type: 'tfjs-exported', id, modelJson: JSON.stringify(modelJson), weightsBin: bin }, [bin]);
+    } catch (e) {
+      this.post({ type: 'error', id, error: toWorkerError(e, 'export-failed') });
+    }
+  }
+
+  /** Validates fully before touching anything: a bad file leaves the current model and run untouched. */
+  private loadModel(id: number, generation: number, text: string): void {
+    if (!this.dataset) {
+      this.post({
+        type: 'error',
+        id,
+        error: { kind: 'no-data', message: 'Wait until the dataset has loaded, then load the model again.' },
+      });
+      return;
+    }
+    let session: TrainingSession;
+    let config: TrainConfig;
+    try {
+      const parsed = parseModel(text);
+      config = parsed.config;
+      const { rows, cols } = this.dataset.train;
+      if (config.inputSize !== rows * cols) {
+        throw new ModelFileError(
+          'shape-mismatch',
+          'config.inputSize',
+          `the model expects ${config.inputSize} inputs, the dataset’s images have ${rows * cols} pixels`,
+        );
+      }
+      session = this.newSession(config);
+      session.network.setParams(parsed.params);
+    } catch (e) {
+      this.post({ type: 'error', id, error: toWorkerError(e, 'bad-model') });
+      return;
+    }
+    this.generation = generation;
+    this.config = { ...config, hidden: [...config.hidden] };
+    this.dropSession();
+    this.resetRunFigures();
+    this.stepBase = 0;
+    this.epochBase = 0;
+    this.lastTestAccuracy = undefined;
+    this.startWhenReady = false;
+    this.session = session;
+    this.probe = buildProbe(this.dataset.test);
+    this.status = 'idle';
+    this.post({ type: 'model-loaded', id, generation, config: this.config });
+    this.postStatus();
+    this.snapshotDirty = true;
+    this.maybeSnapshot();
+  }
+}
+
+function finiteOr0(v: number): number {
+  return Number.isFinite(v) ? v : 0;
+}
+
+/** The first test image, then the first test image of every other class, as floats 0..1. */
+function buildProbe(test: Split): Probe {
+  const px = test.rows * test.cols;
+  const picks: number[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < test.count && seen.size < 256; i++) {
+    const label = test.labels[i]!;
+    if (seen.has(label)) continue;
+    seen.add(label);
+    picks.push(i);
+  }
+  const x = new Float32Array(Math.max(1, picks.length) * px);
+  picks.forEach((idx, k) => toFloatPixels(test.images, idx * px, px, x.subarray(k * px, (k + 1) * px)));
+  return { x, labels: picks.map((i) => test.labels[i]!), count: Math.max(1, picks.length) };
+}

@@ -1,0 +1,448 @@
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../../src/data/dataset';
+import { DataError } from '../../src/data/errors';
+import { realClock } from '../../src/training/clock';
+import { TrainingSession } from '../../src/training/session';
+import { Trainer, type TrainerOptions } from '../../src/training/trainer';
+import type { DataProgress, WorkerEvent } from '../../src/worker/protocol';
+import { EventLog, FakeClock, mnistSlice, smallConfig } from './harness';
+
+const TRAIN = 2000;
+const TEST = 300;
+
+function setup(opts: Partial<TrainerOptions> = {}, config = smallConfig(), data?: Dataset) {
+  const clock = new FakeClock();
+  const log = new EventLog();
+  const trainer = new Trainer({
+    post: log.post,
+    clock,
+    maxBatchesPerSlice: 4,
+    evalLimit: TEST,
+    ...opts,
+  });
+  trainer.setDataset(data ?? mnistSlice(TRAIN, TEST));
+  trainer.handle({ type: 'configure', generation: 1, config });
+  return { clock, log, trainer };
+}
+
+function mean(a: number[]): number {
+  return a.reduce((s, v) => s + v, 0) / a.length;
+}
+
+function isFiniteDeep(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (ArrayBuffer.isView(v)) return Array.from(v as Float32Array).every((x) => Number.isFinite(x));
+  if (Array.isArray(v)) return v.every(isFiniteDeep);
+  if (v && typeof v === 'object') return Object.values(v).every(isFiniteDeep);
+  return true;
+}
+
+function paramsOf(e: Extract<WorkerEvent, { type: 'snapshot' }>) {
+  return e.layers.map((l) => [l.weights, l.biases]);
+}
+
+describe('Trainer', () => {
+  it('start → metric points arrive, every step once, with decreasing loss', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    expect(log.lastStatus()?.status).toBe('training');
+    clock.runUntil(() => log.points().length >= 120);
+    const pts = log.points();
+    // Consecutive steps from 1, each exactly once, all finite.
+    pts.forEach((p, i) => expect(p.step).toBe(i + 1));
+    expect(pts.every((p) => Number.isFinite(p.loss) && p.accuracy >= 0 && p.accuracy <= 1)).toBe(true);
+    const first = mean(pts.slice(0, 20).map((p) => p.loss));
+    const last = mean(pts.slice(100, 120).map((p) => p.loss));
+    expect(first).toBeGreaterThan(1.5); // ≈ ln 10 at the start
+    expect(last).toBeLessThan(first * 0.6);
+    // Metrics are batched: far fewer events than points.
+    expect(log.of('metrics').length).toBeLessThan(pts.length / 4);
+    // A status with throughput arrives while training.
+    expect(log.of('status').some((s) => s.status === 'training' && s.step > 0)).toBe(true);
+  });
+
+  it('pause stops the points; nothing is left scheduled but timers', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    clock.run(10);
+    trainer.handle({ type: 'pause' });
+    const stepAtPause = trainer.step;
+    expect(stepAtPause).toBeGreaterThan(0);
+    // All points up to the pause were flushed with the status change.
+    expect(log.points().length).toBe(stepAtPause);
+    expect(log.lastStatus()).toMatchObject({ status: 'paused', step: stepAtPause });
+    const before = log.points().length;
+    clock.run(200);
+    expect(trainer.step).toBe(stepAtPause);
+    expect(log.points().length).toBe(before);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('step advances exactly one batch, then pauses', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'step' });
+    expect(trainer.step).toBe(1);
+    expect(log.points().map((p) => p.step)).toEqual([1]);
+    expect(log.lastStatus()).toMatchObject({ status: 'paused', step: 1 });
+    trainer.handle({ type: 'step' });
+    trainer.handle({ type: 'step' });
+    clock.run(50);
+    expect(trainer.step).toBe(3);
+    expect(log.points().map((p) => p.step)).toEqual([1, 2, 3]);
+    // Step during training: one more batch, then paused.
+    trainer.handle({ type: 'start' });
+    clock.run(3);
+    const s = trainer.step;
+    trainer.handle({ type: 'step' });
+    clock.run(20);
+    expect(trainer.step).toBe(s + 1);
+    expect(trainer.currentStatus).toBe('paused');
+  });
+
+  it('reset restores the seeded initial weights (bit for bit) and the step count', () => {
+    const config = smallConfig();
+    const { clock, log, trainer } = setup({}, config);
+    const fresh = new TrainingSession(config, mnistSlice(TRAIN, TEST)).network.getParams();
+    trainer.handle({ type: 'start' });
+    clock.run(10);
+    const trained = trainer.currentSession!.network.getParams();
+    expect(trained.weights[0]).not.toEqual(fresh.weights[0]);
+    trainer.handle({ type: 'reset', generation: 2 });
+    expect(trainer.step).toBe(0);
+    expect(trainer.currentStatus).toBe('idle');
+    const after = trainer.currentSession!.network.getParams();
+    after.weights.forEach((w, l) => expect(w).toEqual(fresh.weights[l]));
+    after.biases.forEach((b, l) => expect(b).toEqual(fresh.biases[l]));
+    // The page sees the reset weights in the next snapshot, under the new generation.
+    clock.runUntil(() => log.of('snapshot').some((s) => s.generation === 2) || ackAll(trainer, log));
+    const snap = log.of('snapshot').find((s) => s.generation === 2)!;
+    expect(snap.step).toBe(0);
+    paramsOf(snap).forEach(([w, b], l) => {
+      expect(w).toEqual(fresh.weights[l]);
+      expect(b).toEqual(fresh.biases[l]);
+    });
+    // Training again reproduces the first run's losses exactly.
+    const firstRun = log.points().filter((p) => p.generation === 1);
+    trainer.handle({ type: 'start' });
+    clock.runUntil(() => log.points().filter((p) => p.generation === 2).length >= firstRun.length);
+    const second = log.points().filter((p) => p.generation === 2);
+    expect(second.slice(0, firstRun.length).map((p) => p.loss)).toEqual(firstRun.map((p) => p.loss));
+  });
+
+  it('predict answers at once while training, with probabilities and every layer', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    clock.run(5);
+    const pixels = new Float32Array(784);
+    const img = mnistSlice(TRAIN, TEST).test.images.subarray(0, 784);
+    img.forEach((v, i) => (pixels[i] = v / 255));
+    const n = log.count();
+    trainer.handle({ type: 'predict', id: 7, pixels });
+    // Answered synchronously, i.e. between two slices, not after the epoch.
+    const answer = log.since(n).find((e) => e.type === 'prediction');
+    expect(answer).toBeDefined();
+    if (answer?.type !== 'prediction') throw new Error('no prediction');
+    expect(answer.id).toBe(7);
+    expect(answer.generation).toBe(1);
+    const sum = answer.probabilities.reduce((s, p) => s + p, 0);
+    expect(sum).toBeCloseTo(1, 5);
+    expect(answer.activations.map((a) => a.length)).toEqual([784, 32, 16, 10]);
+    expect(answer.activations[0]).toEqual(pixels);
+    expect(trainer.currentStatus).toBe('training');
+    const s = trainer.step;
+    clock.run(3);
+    expect(trainer.step).toBeGreaterThan(s);
+    // Bad input: an error naming the id, training untouched.
+    trainer.handle({ type: 'predict', id: 8, pixels: new Float32Array(3) });
+    expect(log.of('error').at(-1)).toMatchObject({ id: 8 });
+  });
+
+  it('configure mid-run: every event after it carries the new generation', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    clock.run(8);
+    expect(trainer.snapshotPending).not.toBeNull(); // an old snapshot is in flight, never acked
+    const cut = log.count();
+    trainer.handle({ type: 'configure', generation: 2, config: smallConfig({ hidden: [24] }) });
+    trainer.handle({ type: 'start' });
+    clock.runUntil(() => log.points().filter((p) => p.generation === 2).length >= 30);
+    const after = log.since(cut);
+    for (const e of after) {
+      if ('generation' in e) expect(e.generation).toBe(2);
+    }
+    // The new network is the one shown: its first snapshot has the new shape, and steps restart at 1.
+    const snap = after.find((e) => e.type === 'snapshot');
+    if (snap?.type !== 'snapshot') throw new Error('no snapshot after configure');
+    expect(snap.layers.map((l) => [l.inSize, l.outSize])).toEqual([
+      [784, 24],
+      [24, 10],
+    ]);
+    expect(log.points().find((p) => p.generation === 2)?.step).toBe(1);
+  });
+
+  it('back-pressure: with the page never acking, one snapshot in flight and every metric point delivered', () => {
+    const { clock, log, trainer } = setup({ maxBatchesPerSlice: 2 });
+    trainer.handle({ type: 'start' });
+    // 300 slices × 25 ms = 7.5 s of training: the rate alone would allow ~110 snapshots.
+    clock.run(300);
+    expect(log.of('snapshot').length).toBe(1);
+    const pts = log.points();
+    trainer.handle({ type: 'pause' });
+    const all = log.points();
+    expect(all.length).toBe(trainer.step);
+    all.forEach((p, i) => expect(p.step).toBe(i + 1));
+    expect(pts.length).toBeGreaterThan(400);
+    // Acking releases exactly one more (the newest state, coalesced).
+    trainer.handle({ type: 'ack-snapshot', seq: log.of('snapshot')[0]!.seq });
+    clock.run(5);
+    const snaps = log.of('snapshot');
+    expect(snaps.length).toBe(2);
+    expect(snaps[1]!.step).toBe(trainer.step);
+  });
+
+  it('snapshots: throttled to perSecond when acked at once, with stats and the probe', () => {
+    const { clock, log, trainer } = setup({ snapshotsPerSecond: 10, maxBatchesPerSlice: 1 });
+    let acked = 0;
+    const t0 = clock.t;
+    trainer.handle({ type: 'start' });
+    for (let i = 0; i < 400; i++) {
+      clock.runNext();
+      for (const s of log.of('snapshot').slice(acked)) {
+        trainer.handle({ type: 'ack-snapshot', seq: s.seq });
+        acked++;
+      }
+    }
+    const seconds = (clock.t - t0) / 1000;
+    const snaps = log.of('snapshot');
+    expect(snaps.length).toBeGreaterThan(seconds * 10 * 0.8);
+    expect(snaps.length).toBeLessThanOrEqual(seconds * 10 + 1);
+    const s = snaps.at(-1)!;
+    expect(s.layers.map((l) => [l.inSize, l.outSize, l.activation])).toEqual([
+      [784, 32, 'relu'],
+      [32, 16, 'relu'],
+      [16, 10, 'softmax'],
+    ]);
+    for (const l of s.layers) {
+      expect(l.weights.length).toBe(l.inSize * l.outSize);
+      expect(l.gradNorm).toBeGreaterThan(0);
+      expect(l.updateRatio).toBeGreaterThan(0);
+      expect(l.activationStats.std).toBeGreaterThan(0);
+    }
+    expect(s.probe.pixels.length).toBe(784);
+    expect(s.probe.label).toBe(mnistSlice(TRAIN, TEST).test.labels[0]);
+    expect(s.probe.activations.map((a) => a.length)).toEqual([784, 32, 16, 10]);
+    // The snapshot's weights are the network's at that step.
+    trainer.handle({ type: 'pause' });
+    expect(isFiniteDeep(snaps)).toBe(true);
+  });
+
+  it('divergence: a huge learning rate stops within the batch, reports step and last finite loss', () => {
+    const { clock, log, trainer } = setup({}, smallConfig({ optimizer: 'sgd', learningRate: 1e6 }));
+    trainer.handle({ type: 'start' });
+    clock.runUntil(() => trainer.currentStatus === 'diverged');
+    const d = log.of('diverged');
+    expect(d.length).toBe(1);
+    const ev = d[0]!;
+    const pts = log.points();
+    // Every batch before the bad one was reported; the bad one (and nothing after it) was not.
+    expect(pts.map((p) => p.step)).toEqual(Array.from({ length: ev.step - 1 }, (_, i) => i + 1));
+    expect(trainer.step).toBe(ev.step);
+    // Metrics travel as float32; the event carries the float64 figure.
+    expect(Math.fround(ev.lastFiniteLoss)).toBe(pts.at(-1)!.loss);
+    expect(ev.message).toContain(`step ${ev.step}`);
+    expect(ev.message).toContain('smaller learning rate');
+    expect(log.lastStatus()).toMatchObject({ status: 'diverged', step: ev.step });
+    // Nothing non-finite anywhere the page could draw.
+    for (const e of log.events) {
+      if (e.type === 'metrics' || e.type === 'snapshot' || e.type === 'status' || e.type === 'diverged') {
+        expect(isFiniteDeep(e)).toBe(true);
+      }
+    }
+    // Stopped: nothing more happens.
+    const n = log.points().length;
+    clock.run(100);
+    expect(log.points().length).toBe(n);
+    expect(trainer.step).toBe(ev.step);
+  });
+
+  it('epoch end: evaluates the test set (chunked) and reports the confusion matrix; stops at config.epochs', () => {
+    const data = mnistSlice(320, TEST);
+    // 10 batches per epoch; time passes on every clock read so evaluation is cut into slices.
+    const clock = new FakeClock(25, 2);
+    const log = new EventLog();
+    const trainer = new Trainer({ post: log.post, clock, evalLimit: TEST, evalChunk: 50 });
+    trainer.setDataset(data);
+    trainer.handle({ type: 'configure', generation: 1, config: smallConfig({ epochs: 2 }) });
+    trainer.handle({ type: 'start' });
+    let predictedDuringEval = false;
+    clock.runUntil(() => {
+      if (log.of('epoch-end').length === 0 && trainer.step === 10 && !predictedDuringEval) {
+        // The epoch's evaluation is running: a predict is still answered at once.
+        const n = log.count();
+        trainer.handle({ type: 'predict', id: 1, pixels: new Float32Array(784) });
+        predictedDuringEval = log.since(n).some((e) => e.type === 'prediction');
+      }
+      return trainer.currentStatus === 'done';
+    });
+    expect(predictedDuringEval).toBe(true);
+    const ends = log.of('epoch-end');
+    expect(ends.map((e) => [e.epoch, e.step])).toEqual([
+      [1, 10],
+      [2, 20],
+    ]);
+    for (const e of ends) {
+      expect(e.confusion.length).toBe(100);
+      expect(e.confusion.reduce((s, v) => s + v, 0)).toBe(TEST);
+      let diag = 0;
+      for (let k = 0; k < 10; k++) diag += e.confusion[k * 11]!;
+      expect(e.testAccuracy).toBeCloseTo(diag / TEST, 10);
+      expect(e.testLoss).toBeGreaterThan(0);
+      expect(e.trainAccuracy).toBeGreaterThan(0);
+    }
+    // Matches a direct evaluation of the same network.
+    const direct = trainer.currentSession!.evaluate('test', TEST);
+    expect(ends[1]!.testAccuracy).toBeCloseTo(direct.accuracy, 10);
+    expect(ends[1]!.testLoss).toBeCloseTo(direct.loss, 5);
+    expect(trainer.step).toBe(20);
+    // Every metric point arrived before the epoch-end that follows it.
+    const idxEnd = log.events.indexOf(ends[1]!);
+    const ptsBefore = log.events
+      .slice(0, idxEnd)
+      .filter((e) => e.type === 'metrics')
+      .reduce((s, e) => s + (e.type === 'metrics' ? e.loss.length : 0), 0);
+    expect(ptsBefore).toBe(20);
+    // Start when done does nothing.
+    trainer.handle({ type: 'start' });
+    clock.run(20);
+    expect(trainer.step).toBe(20);
+  });
+
+  it('speed: N batches per second', () => {
+    const { clock, trainer } = setup({ maxBatchesPerSlice: Infinity });
+    trainer.handle({ type: 'set-speed', speed: 4 });
+    trainer.handle({ type: 'start' });
+    const t0 = clock.t;
+    clock.runUntil(() => clock.t - t0 >= 5000);
+    // 5 s at 4 batches/s (± one for the boundaries).
+    expect(trainer.step).toBeGreaterThanOrEqual(19);
+    expect(trainer.step).toBeLessThanOrEqual(21);
+  });
+
+  it('update-config changes hyper-parameters mid-run, keeping weights and the step count', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    clock.run(10);
+    trainer.handle({ type: 'pause' });
+    const step = trainer.step;
+    const before = trainer.currentSession!.network.getParams();
+    trainer.handle({ type: 'update-config', config: smallConfig({ learningRate: 1e-4, batchSize: 16 }) });
+    expect(trainer.step).toBe(step);
+    expect(trainer.currentSession!.network.getParams().weights[0]).toEqual(before.weights[0]);
+    expect(trainer.currentSession!.config.learningRate).toBe(1e-4);
+    expect(log.lastStatus()).toMatchObject({ learningRate: 1e-4, step });
+    trainer.handle({ type: 'step' });
+    expect(log.points().at(-1)!.step).toBe(step + 1);
+    // Shape changes are refused.
+    trainer.handle({ type: 'update-config', config: smallConfig({ hidden: [8] }) });
+    expect(log.of('error').at(-1)!.error.kind).toBe('invalid-config');
+    expect(trainer.currentGeneration).toBe(1);
+  });
+
+  it('save-model → load-model round trip; a bad file leaves the model untouched', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    clock.run(6);
+    trainer.handle({ type: 'pause' });
+    trainer.handle({ type: 'save-model', id: 1 });
+    const saved = log.of('model-saved')[0]!;
+    expect(saved.id).toBe(1);
+    const params = trainer.currentSession!.network.getParams();
+
+    trainer.handle({ type: 'load-model', id: 2, generation: 5, text: '{"format":"nope"}' });
+    const err = log.of('error').at(-1)!;
+    expect(err.id).toBe(2);
+    expect(err.error.message).toMatch(/not a Backprop Lab model file/);
+    expect(trainer.currentGeneration).toBe(1);
+    expect(trainer.currentSession!.network.getParams().weights[0]).toEqual(params.weights[0]);
+
+    trainer.handle({ type: 'reset', generation: 2 });
+    trainer.handle({ type: 'load-model', id: 3, generation: 3, text: saved.text });
+    expect(log.of('model-loaded').at(-1)).toMatchObject({ id: 3, generation: 3 });
+    expect(trainer.currentGeneration).toBe(3);
+    const loaded = trainer.currentSession!.network.getParams();
+    loaded.weights.forEach((w, l) => expect(w).toEqual(params.weights[l]));
+
+    trainer.handle({ type: 'export-tfjs', id: 4 });
+    const tf = log.of('tfjs-exported')[0]!;
+    expect(JSON.parse(tf.modelJson).format).toBe('layers-model');
+    const floats =
+      params.weights.reduce((s, w) => s + w.length, 0) + params.biases.reduce((s, b) => s + b.length, 0);
+    expect(tf.weightsBin.byteLength).toBe(floats * 4);
+  });
+
+  it('load-data: progress, ready, and a start before the data arrived begins once it did', async () => {
+    const clock = new FakeClock();
+    const log = new EventLog();
+    const data = mnistSlice(200, 100);
+    let release: () => void = () => {};
+    const loadData: TrainerOptions['loadData'] = (_base, name, onProgress) =>
+      new Promise<Dataset>((resolve) => {
+        const p = (r: number): DataProgress => ({
+          dataset: name,
+          files: [{ file: 'x.gz', received: r, total: 10 }],
+        });
+        onProgress(p(5));
+        release = () => {
+          onProgress(p(10));
+          resolve(data);
+        };
+      });
+    const trainer = new Trainer({ post: log.post, clock, loadData, maxBatchesPerSlice: 2 });
+    trainer.handle({ type: 'load-data', dataset: 'mnist', baseUrl: 'http://x/' });
+    trainer.handle({ type: 'configure', generation: 1, config: smallConfig() });
+    trainer.handle({ type: 'start' });
+    expect(trainer.currentStatus).toBe('idle');
+    release();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(log.of('data-progress').map((e) => e.progress.files[0]!.received)).toEqual([5, 10]);
+    expect(log.of('data-ready')[0]).toMatchObject({ dataset: 'mnist', trainCount: 200, testCount: 100 });
+    expect(trainer.currentStatus).toBe('training');
+    clock.run(5);
+    expect(trainer.step).toBeGreaterThan(0);
+
+    // A failing load reports the loader's plain-language error.
+    const failing = new Trainer({
+      post: log.post,
+      clock,
+      loadData: () => Promise.reject(new DataError('truncated', 'train-images-idx3-ubyte.gz', 'cut short')),
+    });
+    failing.handle({ type: 'load-data', dataset: 'mnist', baseUrl: 'http://x/' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(log.of('data-error').at(-1)!.error).toEqual({
+      kind: 'truncated',
+      file: 'train-images-idx3-ubyte.gz',
+      message: 'cut short',
+    });
+  });
+
+  it('runs on the real clock and pauses', async () => {
+    const log = new EventLog();
+    const trainer = new Trainer({ post: log.post, clock: realClock(), evalLimit: TEST });
+    trainer.setDataset(mnistSlice(TRAIN, TEST));
+    trainer.handle({ type: 'configure', generation: 1, config: smallConfig() });
+    trainer.handle({ type: 'start' });
+    while (log.points().length < 50) await new Promise((r) => setTimeout(r, 5));
+    trainer.handle({ type: 'pause' });
+    const n = trainer.step;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(trainer.step).toBe(n);
+    expect(log.points().length).toBe(n);
+  });
+});
+
+/** Acks every snapshot seen so far; returns false (for use inside runUntil conditions). */
+function ackAll(trainer: Trainer, log: EventLog): boolean {
+  for (const s of log.of('snapshot')) trainer.handle({ type: 'ack-snapshot', seq: s.seq });
+  return false;
+}
