@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+import { chromiumLaunchOptions } from './test/e2e/chromium';
+
+/**
+ * Browser tests: Debian's (or another found) Chromium against the BUILT site served by `vite preview`
+ * on 127.0.0.1 — the same static files a user deploys. `npm test` builds first; run
+ * `npm run build && npm run test:e2e` by hand.
+ */
+const PORT = 4173;
+const BASE_URL = `http://127.0.0.1:${PORT}/`;
+
+if (!existsSync(path.join(import.meta.dirname, 'dist', 'index.html'))) {
+  throw new Error('dist/ is missing: run `npm run build` before the browser tests (`npm test` does both).');
+}
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  outputDir: 'test-results',
+  // Two shared cores: one browser at a time keeps timings honest and the machine responsive.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? 'line' : 'list',
+  use: {
+    baseURL: BASE_URL,
+    browserName: 'chromium',
+    // Throws, with how to get a browser, when none is found: never a silent skip.
+    launchOptions: chromiumLaunchOptions(),
+    viewport: { width: 1280, height: 720 },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  webServer: {
+    command: `node_modules/.bin/vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
+    url: BASE_URL,
+    reuseExistingServer: !process.env.CI,
+    timeout: 30_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});
