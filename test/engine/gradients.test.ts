@@ -8,7 +8,11 @@
  * last test checks that the comparison really rejects a corrupted gradient.
  */
 import { describe, expect, it } from 'vitest';
-import { Network } from '../../src/engine/network.ts';
+import {
+  Network,
+  SPARSE_FORWARD_MAX_DENSITY,
+  SPARSE_GRAD_MAX_BLOCK_FRACTION,
+} from '../../src/engine/network.ts';
 import { Rng } from '../../src/engine/rng.ts';
 import type { Activation, InitKind, ModelConfig } from '../../src/engine/types.ts';
 import { refForward, refLoss, toRefParams, worstError, type RefParams } from './reference.ts';
@@ -22,11 +26,13 @@ interface Case {
   activation: Activation;
   init: InitKind;
   l2: number;
+  /** Fraction of input values set to exactly 0 (MNIST-like), so the sparse first-layer kernels run. */
+  zeros?: number;
 }
 
 function setup(c: Case, batch: number) {
   const config: ModelConfig = {
-    inputSize: 7,
+    inputSize: c.zeros ? 30 : 7,
     hidden: c.hidden,
     outputSize: 5,
     activation: c.activation,
@@ -40,7 +46,7 @@ function setup(c: Case, batch: number) {
   for (const b of params.biases) for (let i = 0; i < b.length; i++) b[i] = 0.1 * rng.normal();
   net.setParams(params);
   const x = new Float32Array(batch * config.inputSize);
-  for (let i = 0; i < x.length; i++) x[i] = rng.next();
+  for (let i = 0; i < x.length; i++) x[i] = rng.next() < (c.zeros ?? 0) ? 0 : rng.next();
   const labels = new Uint8Array(batch);
   for (let i = 0; i < batch; i++) labels[i] = rng.nextInt(config.outputSize);
   return { net, x, labels, config };
@@ -72,19 +78,36 @@ for (const activation of ['relu', 'leaky-relu', 'sigmoid', 'tanh'] as const) {
 }
 CASES.push({ hidden: [], activation: 'relu', init: 'xavier', l2: 0 }); // softmax regression
 CASES.push({ hidden: [6, 5, 4, 3], activation: 'tanh', init: 'xavier', l2: 0.003 }); // deep
+// MNIST-like inputs: most values exactly 0, so the first layer takes its sparse kernels.
+CASES.push({ hidden: [9, 4], activation: 'relu', init: 'he', l2: 0, zeros: 0.85 });
+CASES.push({ hidden: [10], activation: 'sigmoid', init: 'xavier', l2: 0.01, zeros: 0.85 });
 
 describe('gradients vs centred finite differences (float64 reference)', () => {
   it.each(CASES)('hidden=$hidden $activation $init l2=$l2', (c) => {
     const batch = 6;
     const { net, x, labels } = setup(c, batch);
     const ref = toRefParams(net.getParams());
+    const inputSize = net.config.inputSize;
+    if (c.zeros) {
+      // Make sure this case really exercises the sparse paths.
+      const nz = x.filter((v) => v !== 0).length;
+      expect(nz).toBeLessThan(SPARSE_FORWARD_MAX_DENSITY * x.length);
+      let pairs = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let k = 0; k < inputSize; k += 4) {
+          if (x.subarray(b * inputSize + k, b * inputSize + Math.min(inputSize, k + 4)).some((v) => v !== 0))
+            pairs++;
+        }
+      }
+      expect(pairs).toBeLessThan(SPARSE_GRAD_MAX_BLOCK_FRACTION * batch * Math.ceil(inputSize / 4));
+    }
 
     // Forward matches the float64 reference, layer by layer.
     const probs = net.forward(x, batch);
     const refOuts = refForward(ref, x, batch, c.activation);
     const outs = net.layerOutputs();
     expect(outs.length).toBe(refOuts.length + 1);
-    expect(outs[0]).toEqual(x.subarray(0, batch * 7));
+    expect(outs[0]).toEqual(x.subarray(0, batch * inputSize));
     for (let l = 0; l < refOuts.length; l++) {
       expect(worstError(outs[l + 1]!, refOuts[l]!, 1e-5, 1e-7)).toBeLessThanOrEqual(1);
     }

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { columnSums, gemmAB, gemmABt, gemmAtB } from '../../src/engine/kernels.ts';
+import {
+  buildColumnBlockRows,
+  buildRowNonzeros,
+  columnSums,
+  gemmAB,
+  gemmABt,
+  gemmAtB,
+  sparseBlocksAtB,
+  sparseRowsABt,
+} from '../../src/engine/kernels.ts';
 import { Rng } from '../../src/engine/rng.ts';
 import { refAB, refABt, refAtB, worstError } from './reference.ts';
 
@@ -63,5 +72,79 @@ describe('kernels vs naive float64 references', () => {
     const out = new Float32Array(3);
     columnSums(a, out, 2, 3);
     expect([...out]).toEqual([5, 7, 9]);
+  });
+});
+
+/** Values with a given fraction of exact zeros, some whole rows zero, like MNIST's background. */
+function sparseArray(rows: number, cols: number, density: number, rng: Rng): Float32Array {
+  const a = new Float32Array(rows * cols);
+  for (let i = 0; i < a.length; i++) if (rng.next() < density) a[i] = rng.next();
+  if (rows > 2) a.fill(0, cols, 2 * cols); // row 1 all zero
+  return a;
+}
+
+const SPARSE_SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [3, 5, 7],
+  [4, 8, 16],
+  [6, 9, 13],
+  [64, 128, 784],
+  [5, 17, 30],
+];
+
+describe('sparse first-layer kernels vs naive references and vs the dense kernels', () => {
+  const rng = new Rng(8);
+  it.each(SPARSE_SHAPES)('sparseRowsABt m=%i n=%i k=%i at densities 0, 0.2, 1', (m, n, k) => {
+    for (const density of [0, 0.2, 1]) {
+      const a = sparseArray(m, k, density, rng);
+      const b = randomArray(n * k, rng);
+      const bias = randomArray(n, rng);
+      const idx = new Uint16Array(m * k);
+      const count = new Int32Array(m);
+      const nz = buildRowNonzeros(a, m, k, idx, count);
+      expect(nz).toBe(a.filter((v) => v !== 0).length);
+      for (let r = 0; r < m; r++) {
+        const cols = [...idx.subarray(r * k, r * k + count[r]!)];
+        const expected = [...a.subarray(r * k, (r + 1) * k)].flatMap((v, p) => (v !== 0 ? [p] : []));
+        expect(cols).toEqual(expected);
+      }
+      const c = new Float32Array(m * n).fill(NaN);
+      sparseRowsABt(a, idx, count, b, c, m, n, k, bias);
+      expect(worstError(c, refABt(a, b, m, n, k, bias), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
+      // Skipped terms are exact zeros: bit-identical to the dense kernel.
+      const dense = new Float32Array(m * n);
+      gemmABt(a, b, dense, m, n, k, bias);
+      expect(c).toEqual(dense);
+      sparseRowsABt(a, idx, count, b, c, m, n, k, null);
+      expect(worstError(c, refABt(a, b, m, n, k), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it.each(SPARSE_SHAPES)('sparseBlocksAtB r=%i m=%i n=%i at densities 0, 0.2, 1', (r, m, n) => {
+    for (const density of [0, 0.2, 1]) {
+      const a = randomArray(r * m, rng);
+      const b = sparseArray(r, n, density, rng);
+      const blocks = Math.ceil(n / 4);
+      const list = new Uint16Array(blocks * r);
+      const count = new Int32Array(blocks);
+      const pairs = buildColumnBlockRows(b, r, n, list, count);
+      let expectedPairs = 0;
+      for (let blk = 0; blk < blocks; blk++) {
+        const rows: number[] = [];
+        for (let p = 0; p < r; p++) {
+          if (b.subarray(p * n + 4 * blk, p * n + Math.min(n, 4 * blk + 4)).some((v) => v !== 0))
+            rows.push(p);
+        }
+        expect([...list.subarray(blk * r, blk * r + count[blk]!)]).toEqual(rows);
+        expectedPairs += rows.length;
+      }
+      expect(pairs).toBe(expectedPairs);
+      const c = new Float32Array(m * n).fill(NaN);
+      sparseBlocksAtB(a, b, list, count, c, r, m, n);
+      expect(worstError(c, refAtB(a, b, r, m, n), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
+      const dense = new Float32Array(m * n);
+      gemmAtB(a, b, dense, r, m, n);
+      expect(c).toEqual(dense);
+    }
   });
 });
