@@ -1,0 +1,93 @@
+/**
+ * The one screen, read left to right like the data flows: controls │ the network (diagram, curves, first-layer
+ * weights) │ the user's own digit and what the network reads in it. The top bar holds the main buttons and
+ * the run's status. Fits 1280×720 without scrolling; narrower screens stack the columns (src/styles/app.css).
+ */
+import { useEffect } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { Controls } from './components/Controls';
+import { DataStatus } from './components/DataStatus';
+import { DrawCanvas } from './components/DrawCanvas';
+import { LayerDiagram } from './components/LayerDiagram';
+import { LossChart } from './components/LossChart';
+import { Notices } from './components/Notices';
+import { PredictionBars } from './components/PredictionBars';
+import { TopBar } from './components/TopBar';
+import { WeightImages } from './components/WeightImages';
+import { useRunStore } from './store/run';
+import { actions } from './worker/client';
+
+/** True when Space belongs to the focused element (typing, choosing, pressing a button). */
+export function spaceBelongsTo(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  const tag = target.tagName;
+  if (tag === 'TEXTAREA' || tag === 'SELECT' || tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A')
+    return true;
+  if (tag === 'INPUT') {
+    const type = (target as HTMLInputElement).type;
+    return type !== 'range' && type !== 'checkbox' && type !== 'radio';
+  }
+  return false;
+}
+
+/** Space toggles training, except where Space already means something (text fields, buttons, selects). */
+function useSpaceToggle() {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.code !== 'Space' && e.key !== ' ') return;
+      if (e.repeat || e.ctrlKey || e.metaKey || e.altKey || spaceBelongsTo(e.target)) return;
+      const { data } = useRunStore.getState();
+      if (!data.counts || data.error) return;
+      e.preventDefault();
+      actions.toggleTraining();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+}
+
+/** While the data loads, or when it failed, a card over the network column says so (no layout shift). */
+function DataOverlay() {
+  const data = useRunStore(
+    useShallow((s) => ({ progress: s.data.progress, counts: s.data.counts, error: s.data.error })),
+  );
+  if (data.counts && !data.error) return null;
+  return (
+    <div className="overlay">
+      <div className="overlay-card">
+        <DataStatus
+          progress={data.progress}
+          counts={null}
+          error={data.error}
+          onRetry={() => actions.retryData()}
+        />
+      </div>
+    </div>
+  );
+}
+
+export function App() {
+  useSpaceToggle();
+  return (
+    <div className="app">
+      <TopBar />
+      <main className="main">
+        <Controls />
+        <div className="center" style={{ position: 'relative' }}>
+          <LayerDiagram />
+          <div className="center-bottom">
+            <LossChart />
+            <WeightImages />
+          </div>
+          <DataOverlay />
+        </div>
+        <div className="right">
+          <DrawCanvas />
+          <PredictionBars />
+        </div>
+      </main>
+      <Notices />
+    </div>
+  );
+}

@@ -1,0 +1,315 @@
+/**
+ * Loss and accuracy over training steps: the raw per-batch training loss (faint), its smoothed curve, test
+ * loss and test accuracy dots at each epoch end (accuracy on the right axis), epoch boundaries, a hover
+ * read-out and a log-scale toggle for the loss.
+ *
+ * d3 computes scales and ticks; the canvas draws (thousands of points at 15 updates/s). The element carries
+ * its state for tests: data-points (raw points held), data-last-loss (last smoothed loss), data-test-points.
+ */
+import { useCallback, useRef, useState } from 'react';
+import { scaleLinear, scaleLog } from 'd3-scale';
+import { useRunStore, type EpochResult } from '../store/run';
+import { telemetryStore } from '../store/telemetry';
+import { formatInt, formatPercent, formatValue } from './format';
+import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from './lossChart';
+import { Panel } from './Panel';
+import { getTheme } from './theme';
+import { useCanvasPainter, type PaintSize, type Subscribe } from './useCanvasPainter';
+
+const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb), (cb) => useRunStore.subscribe(cb)];
+const M = { left: 44, right: 42, top: 24, bottom: 22 };
+
+let smoothBuf = new Float64Array(0);
+
+function paintLoss(
+  ctx: CanvasRenderingContext2D,
+  size: PaintSize,
+  log: boolean,
+  hover: { x: number; y: number } | null,
+  host: HTMLElement | null,
+) {
+  const theme = getTheme();
+  const { loss } = telemetryStore.getState();
+  const epochs: EpochResult[] = useRunStore.getState().epochs;
+  const n = loss.x.length;
+  if (smoothBuf.length < n) smoothBuf = new Float64Array(Math.max(n, 2 * smoothBuf.length));
+  const smooth = smoothSeries(loss.x, loss.y, 0.98, smoothBuf);
+  if (host) {
+    host.dataset.points = String(n);
+    host.dataset.lastLoss = n ? smooth[n - 1].toFixed(4) : '';
+    host.dataset.testPoints = String(epochs.length);
+  }
+  const W = size.width;
+  const H = size.height;
+  const x0 = M.left;
+  const x1 = W - M.right;
+  const y0 = H - M.bottom;
+  const y1 = M.top;
+  if (x1 - x0 < 20 || y0 - y1 < 20) return;
+  ctx.font = `11px ${theme.font}`;
+
+  if (n === 0) {
+    ctx.fillStyle = theme.muted;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText('Press Train: the loss curve appears here.', W / 2, H / 2);
+    return;
+  }
+
+  // ── scales ──
+  const firstX = loss.x[0];
+  const lastX = Math.max(loss.x[n - 1], epochs.length ? epochs[epochs.length - 1].step : 0, firstX + 1);
+  const x = scaleLinear()
+    .domain([Math.min(0, firstX), lastX])
+    .range([x0, x1]);
+  let maxL = 0;
+  let minL = Infinity;
+  for (let i = 0; i < n; i++) {
+    if (smooth[i] > maxL) maxL = smooth[i];
+    if (loss.y[i] > 0 && loss.y[i] < minL) minL = loss.y[i];
+  }
+  for (const e of epochs) {
+    if (Number.isFinite(e.testLoss)) {
+      maxL = Math.max(maxL, e.testLoss);
+      if (e.testLoss > 0) minL = Math.min(minL, e.testLoss);
+    }
+  }
+  const yLin = scaleLinear()
+    .domain([0, maxL * 1.1 || 1])
+    .range([y0, y1]);
+  const yLog = scaleLog()
+    .domain([Math.max(1e-4, Number.isFinite(minL) ? minL * 0.9 : 1e-3), Math.max(maxL * 1.3, 1e-3)])
+    .range([y0, y1])
+    .clamp(true);
+  const y = (v: number) => (log ? yLog(Math.max(v, 1e-6)) : Math.min(y0, Math.max(y1 - 4, yLin(v))));
+  const accs = epochs.map((e) => e.testAccuracy).filter(Number.isFinite);
+  const ya = scaleLinear().domain(accuracyDomain(accs)).range([y0, y1]);
+
+  // ── grid and axes ──
+  const yTicks = log ? logTicks(yLog.domain()[0], yLog.domain()[1]) : yLin.ticks(5);
+  const yFmt = log ? (t: number) => String(+t.toPrecision(2)) : yLin.tickFormat(5);
+  ctx.strokeStyle = theme.grid;
+  ctx.lineWidth = 1;
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const t of yTicks) {
+    const py = Math.round(y(t)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(x0, py);
+    ctx.lineTo(x1, py);
+    ctx.stroke();
+    ctx.fillText(yFmt(t), x0 - 6, py);
+  }
+  const xTicks = x.ticks(Math.max(2, Math.floor((x1 - x0) / 80)));
+  const xFmt = x.tickFormat(xTicks.length, '~s');
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of xTicks) ctx.fillText(xFmt(t), x(t), y0 + 5);
+  ctx.textAlign = 'right';
+  ctx.fillText('step', x1, y0 + 5 + 0);
+  if (accs.length) {
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    for (const t of ya.ticks(4)) ctx.fillText(formatPercent(t, 0), x1 + 6, ya(t));
+  }
+  ctx.strokeStyle = theme.border;
+  ctx.beginPath();
+  ctx.moveTo(x0 + 0.5, y1);
+  ctx.lineTo(x0 + 0.5, y0 + 0.5);
+  ctx.lineTo(x1, y0 + 0.5);
+  ctx.stroke();
+
+  // Epoch boundaries.
+  ctx.setLineDash([3, 4]);
+  ctx.strokeStyle = theme.border;
+  ctx.fillStyle = theme.muted;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'bottom';
+  for (const e of epochs) {
+    const px = Math.round(x(e.step)) + 0.5;
+    ctx.beginPath();
+    ctx.moveTo(px, y1);
+    ctx.lineTo(px, y0);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+
+  // ── series ──
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(x0, y1 - 4, x1 - x0, y0 - y1 + 4);
+  ctx.clip();
+  ctx.lineJoin = 'round';
+  ctx.strokeStyle = theme.loss;
+  ctx.globalAlpha = 0.22;
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  for (let i = 0; i < n; i++) {
+    const px = x(loss.x[i]);
+    const py = y(loss.y[i]);
+    if (i === 0) ctx.moveTo(px, py);
+    else ctx.lineTo(px, py);
+  }
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  for (let i = 0; i < n; i++) {
+    const px = x(loss.x[i]);
+    const py = y(smooth[i]);
+    if (i === 0) ctx.moveTo(px, py);
+    else ctx.lineTo(px, py);
+  }
+  ctx.stroke();
+  ctx.restore();
+
+  if (epochs.length) {
+    ctx.strokeStyle = theme.testAccuracy;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    epochs.forEach((e, i) =>
+      i ? ctx.lineTo(x(e.step), ya(e.testAccuracy)) : ctx.moveTo(x(e.step), ya(e.testAccuracy)),
+    );
+    ctx.stroke();
+    for (const e of epochs) {
+      dot(ctx, x(e.step), ya(e.testAccuracy), theme.testAccuracy, theme.panel);
+      dot(ctx, x(e.step), y(e.testLoss), theme.testLoss, theme.panel);
+    }
+  }
+
+  // ── legend ──
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'left';
+  let lx = x0 + 2;
+  const ly = 10;
+  const item = (draw: () => void, text: string) => {
+    draw();
+    ctx.fillStyle = theme.muted;
+    ctx.fillText(text, lx + 16, ly);
+    lx += 16 + ctx.measureText(text).width + 14;
+  };
+  item(() => {
+    ctx.strokeStyle = theme.loss;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(lx, ly);
+    ctx.lineTo(lx + 12, ly);
+    ctx.stroke();
+  }, 'train loss (smoothed)');
+  item(() => dot(ctx, lx + 6, ly, theme.testLoss, theme.panel), 'test loss');
+  item(() => dot(ctx, lx + 6, ly, theme.testAccuracy, theme.panel), 'test accuracy →');
+
+  // ── hover read-out ──
+  if (hover && hover.x >= x0 && hover.x <= x1 && hover.y >= y1 - 4 && hover.y <= y0) {
+    const i = nearestIndex(loss.x, x.invert(hover.x));
+    const px = x(loss.x[i]);
+    ctx.strokeStyle = theme.muted;
+    ctx.lineWidth = 1;
+    ctx.beginPath();
+    ctx.moveTo(Math.round(px) + 0.5, y1);
+    ctx.lineTo(Math.round(px) + 0.5, y0);
+    ctx.stroke();
+    dot(ctx, px, y(smooth[i]), theme.loss, theme.panel);
+    const lines = [
+      `step ${formatInt(loss.x[i])}`,
+      `loss ${formatValue(loss.y[i])} · smoothed ${formatValue(smooth[i])}`,
+    ];
+    let last: EpochResult | null = null;
+    for (const e of epochs) if (e.step <= loss.x[i]) last = e;
+    if (last) {
+      lines.push(
+        `epoch ${last.epoch}: test ${formatPercent(last.testAccuracy)} · loss ${formatValue(last.testLoss)}`,
+      );
+    }
+    const tw = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 14;
+    const th = lines.length * 15 + 8;
+    const bx = px + 10 + tw < x1 ? px + 10 : px - 10 - tw;
+    const by = y1 + 4;
+    ctx.fillStyle = theme.fg;
+    ctx.globalAlpha = 0.92;
+    roundRect(ctx, bx, by, tw, th, 5);
+    ctx.fill();
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = theme.panel;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'top';
+    lines.forEach((l, k) => ctx.fillText(l, bx + 7, by + 5 + k * 15));
+  }
+}
+
+function dot(ctx: CanvasRenderingContext2D, x: number, y: number, fill: string, ring: string) {
+  ctx.beginPath();
+  ctx.arc(x, y, 4, 0, Math.PI * 2);
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = ring;
+  ctx.stroke();
+}
+
+function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: number, h: number, r: number) {
+  ctx.beginPath();
+  ctx.moveTo(x + r, y);
+  ctx.arcTo(x + w, y, x + w, y + h, r);
+  ctx.arcTo(x + w, y + h, x, y + h, r);
+  ctx.arcTo(x, y + h, x, y, r);
+  ctx.arcTo(x, y, x + w, y, r);
+  ctx.closePath();
+}
+
+export function LossChart() {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const hostRef = useRef<HTMLDivElement>(null);
+  const hoverRef = useRef<{ x: number; y: number } | null>(null);
+  const [log, setLog] = useState(false);
+  const paint = useCallback(
+    (ctx: CanvasRenderingContext2D, size: PaintSize) =>
+      paintLoss(ctx, size, log, hoverRef.current, hostRef.current),
+    [log],
+  );
+  const painter = useCanvasPainter(canvasRef, paint, SOURCES);
+
+  return (
+    <Panel
+      title="Loss & accuracy"
+      info="How wrong the network is on each training batch (faint) and on average (line), with the accuracy on the 10,000 unseen test images after each epoch. Hover for values."
+      actions={
+        <button
+          type="button"
+          className="toggle"
+          aria-pressed={log}
+          data-testid="loss-log-toggle"
+          title="Logarithmic loss axis: late, small improvements become visible"
+          onClick={() => setLog((v) => !v)}
+        >
+          log scale
+        </button>
+      }
+    >
+      <div
+        ref={hostRef}
+        data-testid="loss-chart"
+        data-points="0"
+        data-last-loss=""
+        style={{ position: 'absolute', inset: 0 }}
+        onPointerMove={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          hoverRef.current = { x: e.clientX - r.left, y: e.clientY - r.top };
+          painter.invalidate(true);
+        }}
+        onPointerLeave={() => {
+          hoverRef.current = null;
+          painter.invalidate(true);
+        }}
+      >
+        <canvas
+          ref={canvasRef}
+          className="fill"
+          role="img"
+          aria-label="Training loss and test accuracy over steps"
+        />
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Messages in plain language, floating under the top bar so they never shift the layout:
+ * - a transient notice ("network reset") when the architecture changes;
+ * - the loss diverging, with the next step (a smaller learning rate) and a Reset button;
+ * - a failed command (e.g. a rejected model file).
+ */
+import { useEffect, useState } from 'react';
+import { useRunStore, type RunState } from '../store/run';
+import { actions } from '../worker/client';
+
+const NOTICE_MS = 2500;
+
+export function Notices() {
+  const diverged = useRunStore((s) => s.diverged);
+  const error = useRunStore((s) => s.error);
+  const [notice, setNotice] = useState<{ text: string; at: number } | null>(null);
+  const [dismissed, setDismissed] = useState<ReadonlySet<object>>(() => new Set());
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const show = (text: string) => {
+      setNotice({ text, at: performance.now() });
+      clearTimeout(timer);
+      timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    };
+    const initial = useRunStore.getState().notice;
+    if (initial) timer = setTimeout(() => show(initial), 0);
+    const unsub = useRunStore.subscribe((s: RunState, prev: RunState) => {
+      if (s.notice && s.notice !== prev.notice) show(s.notice);
+    });
+    return () => {
+      unsub();
+      clearTimeout(timer);
+    };
+  }, []);
+
+  const dismiss = (o: object) => setDismissed((d) => new Set(d).add(o));
+
+  return (
+    <div className="toast-layer">
+      {notice ? (
+        <div className="toast" role="status" data-testid="notice" key={notice.at}>
+          {notice.text}
+        </div>
+      ) : null}
+      {diverged && !dismissed.has(diverged) ? (
+        <div className="toast error" role="alert" data-testid="diverged">
+          <span>{diverged.message}</span>
+          <button type="button" className="btn small" onClick={() => actions.reset()}>
+            Reset
+          </button>
+          <button type="button" className="close" aria-label="Dismiss" onClick={() => dismiss(diverged)}>
+            ×
+          </button>
+        </div>
+      ) : null}
+      {error && !dismissed.has(error) ? (
+        <div className="toast error" role="alert" data-testid="command-error">
+          <span>{error.message}</span>
+          <button type="button" className="close" aria-label="Dismiss" onClick={() => dismiss(error)}>
+            ×
+          </button>
+        </div>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * The one bar with the main buttons and the run's status: Train/Pause, Step, Reset · dataset, epoch, step,
+ * samples/s · test accuracy · dataset counts · dataset choice.
+ *
+ * Reads only slow facts (run store, a few changes a second), never the telemetry store.
+ */
+import { useShallow } from 'zustand/react/shallow';
+import { DATASET_NAMES, type DatasetName } from '../data/dataset';
+import { useConfigStore } from '../store/config';
+import { useRunStore } from '../store/run';
+import { actions } from '../worker/client';
+import { DataStatus } from './DataStatus';
+import { formatInt, formatPercent } from './format';
+
+export const DATASET_LABELS: Record<DatasetName, string> = {
+  mnist: 'MNIST',
+  'fashion-mnist': 'Fashion-MNIST',
+};
+
+export function TopBar() {
+  const run = useRunStore(
+    useShallow((s) => ({
+      status: s.status,
+      epoch: s.epoch,
+      step: s.step,
+      samplesPerSecond: s.samplesPerSecond,
+      lastEpoch: s.epochs.length ? s.epochs[s.epochs.length - 1] : null,
+      counts: s.data.counts,
+      error: s.data.error,
+    })),
+  );
+  const dataset = useConfigStore((s) => s.dataset);
+  const ready = run.counts !== null && run.error === null;
+  const training = run.status === 'training';
+
+  return (
+    <header className="topbar">
+      <div className="brand" aria-label="Backprop Lab">
+        Backprop<span className="dot">·</span>Lab
+      </div>
+      <button
+        type="button"
+        className="btn primary"
+        data-testid="train-toggle"
+        disabled={!ready}
+        aria-keyshortcuts="Space"
+        title="Start or pause training (Space)"
+        onClick={() => actions.toggleTraining()}
+      >
+        {training ? 'Pause' : 'Train'}
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="step"
+        disabled={!ready || training}
+        title="Train on one batch, then stop"
+        onClick={() => actions.step()}
+      >
+        Step
+      </button>
+      <button
+        type="button"
+        className="btn"
+        data-testid="reset"
+        title="Back to the seeded initial weights"
+        onClick={() => actions.reset()}
+      >
+        Reset
+      </button>
+      <div className="status" data-testid="status" role="status" aria-live="off">
+        <b>{DATASET_LABELS[dataset]}</b>
+        <span className="sep"> · </span>
+        {statusWord(run.status, ready)}
+        <span className="sep"> · </span>
+        epoch <span className="num">{formatInt(run.epoch + (run.status === 'done' ? 0 : 1))}</span>
+        <span className="sep"> · </span>
+        step <span className="num">{formatInt(run.step)}</span>
+        <span className="sep"> · </span>
+        <span className="num">{training ? formatInt(run.samplesPerSecond) : '0'}</span> samples/s
+      </div>
+      <div className="accuracy-box" title="Accuracy on the 10,000 test images, after the last finished epoch">
+        <span className="label">test accuracy</span>
+        <span className="test-accuracy" data-testid="test-accuracy">
+          {run.lastEpoch ? formatPercent(run.lastEpoch.testAccuracy) : ''}
+        </span>
+      </div>
+      <div className="data-slot">
+        <DataStatus progress={null} counts={run.counts} error={null} onRetry={() => actions.retryData()} />
+      </div>
+      <label className="visually-hidden" htmlFor="dataset-select">
+        Dataset
+      </label>
+      <select
+        id="dataset-select"
+        data-testid="dataset"
+        value={dataset}
+        onChange={(e) => actions.setDataset(e.currentTarget.value as DatasetName)}
+      >
+        {DATASET_NAMES.map((d) => (
+          <option key={d} value={d}>
+            {DATASET_LABELS[d]}
+          </option>
+        ))}
+      </select>
+    </header>
+  );
+}
+
+function statusWord(status: string, ready: boolean): string {
+  if (!ready) return 'loading data';
+  switch (status) {
+    case 'training':
+      return 'training';
+    case 'paused':
+      return 'paused';
+    case 'done':
+      return 'done';
+    case 'diverged':
+      return 'diverged';
+    default:
+      return 'ready';
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The first layer's weights as images: one 28×28 tile per neuron of the first layer after the input (a
+ * hidden neuron, or with no hidden layer the output class itself), drawn with the diverging scale, each tile
+ * normalised symmetrically by its own max |w| so every neuron's pattern is visible whatever its scale.
+ * Updated live from the snapshot, so users see features emerge from noise.
+ */
+import { useCallback, useRef } from 'react';
+import { useConfigStore } from '../store/config';
+import { telemetryStore } from '../store/telemetry';
+import { ColorLegend } from './ColorLegend';
+import { divergingIndex, divergingLut } from './colors';
+import { Panel } from './Panel';
+import { getTheme, useThemeColors } from './theme';
+import { useCanvasPainter, type PaintSize, type Subscribe } from './useCanvasPainter';
+
+const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb)];
+/** Tiles smaller than this are unreadable: show fewer, plus "+N more". */
+const MIN_TILE = 14;
+const GAP = 2;
+
+export interface Grid {
+  cols: number;
+  rows: number;
+  tile: number;
+  shown: number;
+}
+
+/** The largest square tiles that fit `count` tiles into width×height (gaps included). */
+export function gridLayout(
+  count: number,
+  width: number,
+  height: number,
+  gap = GAP,
+  minTile = MIN_TILE,
+): Grid {
+  let best: Grid = { cols: 1, rows: 1, tile: 0, shown: 0 };
+  if (count <= 0 || width <= 0 || height <= 0) return best;
+  for (let cols = 1; cols <= count; cols++) {
+    const rows = Math.ceil(count / cols);
+    const tile = Math.floor(Math.min((width - gap * (cols - 1)) / cols, (height - gap * (rows - 1)) / rows));
+    if (tile > best.tile) best = { cols, rows, tile, shown: count };
+  }
+  if (best.tile >= minTile) return best;
+  // Too many to show legibly: as many minTile tiles as fit (one slot left for the "+N more").
+  const cols = Math.max(1, Math.floor((width + gap) / (minTile + gap)));
+  const rows = Math.max(1, Math.floor((height + gap) / (minTile + gap)));
+  return { cols, rows, tile: minTile, shown: Math.min(count, cols * rows - 1) };
+}
+
+let tiles: HTMLCanvasElement | null = null;
+
+function paintWeights(
+  ctx: CanvasRenderingContext2D,
+  size: PaintSize,
+  hidden: number,
+  host: HTMLElement | null,
+) {
+  const theme = getTheme();
+  const lut = divergingLut(theme);
+  const snap = telemetryStore.getState().snapshot;
+  const layer = snap?.layers[0];
+  const side = layer ? Math.round(Math.sqrt(layer.inSize)) : 0;
+  if (!layer || side * side !== layer.inSize) {
+    if (host) host.dataset.tiles = '0';
+    ctx.fillStyle = theme.muted;
+    ctx.font = `11px ${theme.font}`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText('The weights appear when the data has loaded.', size.width / 2, size.height / 2);
+    return;
+  }
+  const pad = 6;
+  const grid = gridLayout(layer.outSize, size.width - 2 * pad, size.height - 2 * pad);
+  if (host) {
+    host.dataset.tiles = String(grid.shown);
+    host.dataset.neurons = String(layer.outSize);
+    host.dataset.hiddenLayers = String(hidden);
+  }
+  if (grid.shown === 0) return;
+
+  // Paint every tile at native resolution into one offscreen strip, then scale each up (nearest).
+  if (!tiles) tiles = document.createElement('canvas');
+  if (tiles.width !== side * grid.shown || tiles.height !== side) {
+    tiles.width = side * grid.shown;
+    tiles.height = side;
+  }
+  const tctx = tiles.getContext('2d');
+  if (!tctx) return;
+  const img = tctx.createImageData(side * grid.shown, side);
+  const stride = side * grid.shown * 4;
+  const w = layer.weights;
+  for (let j = 0; j < grid.shown; j++) {
+    const row = j * layer.inSize;
+    let max = 0;
+    for (let i = 0; i < layer.inSize; i++) max = Math.max(max, Math.abs(w[row + i]));
+    const inv = max > 0 ? 1 / max : 0;
+    for (let i = 0; i < layer.inSize; i++) {
+      const k = divergingIndex(w[row + i] * inv) * 3;
+      const o = Math.floor(i / side) * stride + (j * side + (i % side)) * 4;
+      img.data[o] = lut.rgb[k];
+      img.data[o + 1] = lut.rgb[k + 1];
+      img.data[o + 2] = lut.rgb[k + 2];
+      img.data[o + 3] = 255;
+    }
+  }
+  tctx.putImageData(img, 0, 0);
+  const totalW = grid.cols * grid.tile + (grid.cols - 1) * GAP;
+  const totalH = grid.rows * grid.tile + (grid.rows - 1) * GAP;
+  const ox = Math.floor((size.width - totalW) / 2);
+  const oy = Math.floor((size.height - totalH) / 2);
+  ctx.imageSmoothingEnabled = false;
+  for (let j = 0; j < grid.shown; j++) {
+    const dx = ox + (j % grid.cols) * (grid.tile + GAP);
+    const dy = oy + Math.floor(j / grid.cols) * (grid.tile + GAP);
+    ctx.drawImage(tiles, j * side, 0, side, side, dx, dy, grid.tile, grid.tile);
+  }
+  if (grid.shown < layer.outSize) {
+    const j = grid.shown;
+    const dx = ox + (j % grid.cols) * (grid.tile + GAP);
+    const dy = oy + Math.floor(j / grid.cols) * (grid.tile + GAP);
+    ctx.fillStyle = theme.muted;
+    ctx.font = `10px ${theme.font}`;
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(`+${layer.outSize - grid.shown}`, dx + 1, dy + grid.tile / 2);
+  }
+}
+
+export function WeightImages() {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const hostRef = useRef<HTMLDivElement>(null);
+  const hidden = useConfigStore((s) => s.config.hidden.length);
+  const theme = useThemeColors();
+  const paint = useCallback(
+    (ctx: CanvasRenderingContext2D, size: PaintSize) => paintWeights(ctx, size, hidden, hostRef.current),
+    [hidden],
+  );
+  useCanvasPainter(canvasRef, paint, SOURCES);
+
+  return (
+    <Panel
+      title={hidden > 0 ? 'First-layer weights' : 'Class templates'}
+      info={
+        hidden > 0
+          ? 'Each square is what one neuron of the first hidden layer looks for in the image: red pixels excite it, blue ones hold it back.'
+          : 'With no hidden layer, each square is the template one class is matched against: red pixels vote for it, blue against.'
+      }
+      actions={<ColorLegend lut={divergingLut(theme)} low="−" high="+" mid="0" />}
+    >
+      <div ref={hostRef} data-testid="weight-images" style={{ position: 'absolute', inset: 0 }}>
+        <canvas
+          ref={canvasRef}
+          className="fill"
+          role="img"
+          aria-label="First-layer weights, one image per neuron"
+        />
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { divergingIndex, sequentialIndex, toRgb } from '../../src/components/colors';
+import { hitTest, layoutDiagram, MAX_SHOWN, topKByMagnitude } from '../../src/components/diagramLayout';
+import { formatInt, formatLr, formatPercent, lrFromLog } from '../../src/components/format';
+import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from '../../src/components/lossChart';
+import { gridLayout } from '../../src/components/WeightImages';
+
+describe('format', () => {
+  it('writes learning rates the way people do', () => {
+    expect(formatLr(1e-3)).toBe('1e-3');
+    expect(formatLr(0.00032)).toBe('3.2e-4');
+    expect(formatLr(0.05)).toBe('5e-2');
+    expect(formatLr(0.3)).toBe('0.3');
+    expect(formatLr(1)).toBe('1');
+    expect(formatLr(9.99e-4)).toBe('1e-3'); // mantissa rounding carries into the exponent
+  });
+
+  it('maps the log10 slider to two significant digits', () => {
+    expect(lrFromLog(-3)).toBe(0.001);
+    expect(lrFromLog(-2.5)).toBe(0.0032);
+    expect(formatLr(lrFromLog(-2.5))).toBe('3.2e-3');
+  });
+
+  it('formats percent and integers with stable shapes', () => {
+    expect(formatPercent(0.9741)).toBe('97.4%');
+    expect(formatPercent(1)).toBe('100.0%');
+    expect(formatInt(11900.4)).toBe('11,900');
+    expect(formatInt(NaN)).toBe('–');
+  });
+});
+
+describe('colours', () => {
+  it('maps −1, 0, 1 to the ends and the middle of a diverging LUT', () => {
+    expect(divergingIndex(-1)).toBe(0);
+    expect(divergingIndex(0)).toBe(128);
+    expect(divergingIndex(1)).toBe(255);
+    expect(divergingIndex(-7)).toBe(0);
+    expect(sequentialIndex(NaN)).toBe(0);
+    expect(sequentialIndex(2)).toBe(255);
+  });
+
+  it('parses the colour strings d3 produces', () => {
+    expect(toRgb('rgb(5, 48, 97)')).toEqual([5, 48, 97]);
+    expect(toRgb('#0072b2')).toEqual([0, 114, 178]);
+    expect(toRgb('#fff')).toEqual([255, 255, 255]);
+  });
+});
+
+describe('layoutDiagram', () => {
+  it('shows at most MAX_SHOWN neurons per layer, the rest as "+N more", all inside the canvas', () => {
+    const sizes = [784, 128, 64, 10];
+    const L = layoutDiagram(700, 330, sizes);
+    expect(L.columns.map((c) => c.nodes.length)).toEqual([MAX_SHOWN, MAX_SHOWN, 10]);
+    expect(L.columns.map((c) => c.more)).toEqual([128 - MAX_SHOWN, 64 - MAX_SHOWN, 0]);
+    for (const c of L.columns) {
+      for (const n of c.nodes) {
+        expect(n.x - c.r).toBeGreaterThanOrEqual(0);
+        expect(n.x + c.r).toBeLessThanOrEqual(700);
+        expect(n.y - c.r).toBeGreaterThanOrEqual(0);
+        expect(n.y + c.r).toBeLessThanOrEqual(330);
+      }
+    }
+    // Left to right: image, hidden columns, output, with room for the class labels.
+    const xs = L.columns.map((c) => c.x);
+    expect(L.image.x + L.image.side).toBeLessThan(xs[0]);
+    expect([...xs].sort((a, b) => a - b)).toEqual(xs);
+    expect(xs[xs.length - 1] + L.labelWidth).toBeLessThanOrEqual(700);
+  });
+
+  it('handles no hidden layer and one-neuron layers', () => {
+    expect(layoutDiagram(600, 300, [784, 10]).columns).toHaveLength(1);
+    const L = layoutDiagram(600, 300, [784, 1, 10]);
+    expect(L.columns[0].nodes).toHaveLength(1);
+    expect(L.columns[0].more).toBe(0);
+  });
+
+  it('hit-tests neurons and input pixels', () => {
+    const L = layoutDiagram(700, 330, [784, 32, 10]);
+    const n = L.columns[1].nodes[7];
+    expect(hitTest(L, n.x + 1, n.y - 1)).toMatchObject({ kind: 'neuron', layer: 2, index: 7 });
+    const cell = L.image.side / 28;
+    expect(hitTest(L, L.image.x + 3.5 * cell, L.image.y + 10.5 * cell)).toMatchObject({
+      kind: 'pixel',
+      col: 3,
+      row: 10,
+      index: 10 * 28 + 3,
+    });
+    expect(hitTest(L, 699, 1)).toBeNull();
+  });
+});
+
+describe('topKByMagnitude', () => {
+  it('agrees with a full sort by |v|', () => {
+    let s = 12345;
+    const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    for (const [n, k] of [
+      [784, 3],
+      [256, 64],
+      [10, 20],
+      [50, 1],
+    ]) {
+      const v = Float32Array.from({ length: n }, rand);
+      const ref = Array.from(v.keys())
+        .sort((a, b) => Math.abs(v[b]) - Math.abs(v[a]))
+        .slice(0, k);
+      expect(topKByMagnitude(v, k)).toEqual(ref);
+    }
+  });
+
+  it('skips zeros and handles k = 0', () => {
+    expect(topKByMagnitude([0, 0, -2, 0, 1], 4)).toEqual([2, 4]);
+    expect(topKByMagnitude([1, 2], 0)).toEqual([]);
+  });
+});
+
+describe('smoothSeries', () => {
+  it('is the series itself for a constant and starts at the first value (debiased)', () => {
+    const x = [1, 2, 3, 4, 5];
+    expect(Array.from(smoothSeries(x, [2, 2, 2, 2, 2]))).toEqual(
+      [2, 2, 2, 2, 2].map(() => expect.closeTo(2, 12)),
+    );
+    expect(smoothSeries(x, [2.3, 0, 0, 0, 0])[0]).toBeCloseTo(2.3, 12);
+  });
+
+  it('matches the per-step EMA formula and weighs a gap of d steps like d steps', () => {
+    const beta = 0.9;
+    const y = [3, 1, 2, 5];
+    // Reference: num/den recursion written out.
+    let num = 0;
+    let den = 0;
+    const ref = y.map((v) => {
+      num = beta * num + (1 - beta) * v;
+      den = beta * den + (1 - beta);
+      return num / den;
+    });
+    expect(Array.from(smoothSeries([1, 2, 3, 4], y, beta))).toEqual(ref.map((r) => expect.closeTo(r, 12)));
+    // One point standing for 2 steps of the same value = two points.
+    const a = smoothSeries([1, 3], [4, 1], beta);
+    const b = smoothSeries([1, 2, 3], [4, 1, 1], beta);
+    expect(a[1]).toBeCloseTo(b[2], 12);
+  });
+
+  it('falls when the loss falls (what the chart’s data-last-loss reports)', () => {
+    const x = Array.from({ length: 300 }, (_, i) => i + 1);
+    const y = x.map((s) => 2.3 * Math.exp(-s / 60) + 0.1 + 0.2 * Math.sin(s * 1.7));
+    const s = smoothSeries(x, y);
+    expect(s[299]).toBeLessThan(s[50]);
+  });
+});
+
+describe('chart helpers', () => {
+  it('finds the nearest x by binary search', () => {
+    const x = [1, 2, 4, 8, 16];
+    expect(nearestIndex(x, 0)).toBe(0);
+    expect(nearestIndex(x, 5.9)).toBe(2);
+    expect(nearestIndex(x, 6.1)).toBe(3);
+    expect(nearestIndex(x, 99)).toBe(4);
+    expect(nearestIndex([], 3)).toBe(-1);
+  });
+
+  it('zooms the accuracy axis to a round 5 % below the lowest value, spanning at least 10 %', () => {
+    expect(accuracyDomain([])).toEqual([0, 1]);
+    expect(accuracyDomain([0.962, 0.975])).toEqual([0.9, 1]);
+    expect(accuracyDomain([0.874, 0.95])).toEqual([0.85, 1]);
+    expect(accuracyDomain([0.1])).toEqual([0.05, 1]);
+    expect(accuracyDomain([0.999])[0]).toBe(0.9);
+  });
+
+  it('gives 1-2-5 log ticks inside the domain', () => {
+    expect(logTicks(0.03, 2.5)).toEqual([0.05, 0.1, 0.2, 0.5, 1, 2]);
+    expect(logTicks(1e-4, 10)).toEqual([1e-4, 1e-3, 0.01, 0.1, 1, 10]);
+    expect(logTicks(0, 1)).toEqual([]);
+  });
+});
+
+describe('gridLayout', () => {
+  it('finds the largest tiles that fit every neuron', () => {
+    const g = gridLayout(128, 400, 250, 2, 14);
+    expect(g.shown).toBe(128);
+    expect(g.cols * g.rows).toBeGreaterThanOrEqual(128);
+    expect(g.cols * g.tile + (g.cols - 1) * 2).toBeLessThanOrEqual(400);
+    expect(g.rows * g.tile + (g.rows - 1) * 2).toBeLessThanOrEqual(250);
+    // No other column count gives bigger tiles.
+    for (let cols = 1; cols <= 128; cols++) {
+      const rows = Math.ceil(128 / cols);
+      expect(
+        Math.floor(Math.min((400 - 2 * (cols - 1)) / cols, (250 - 2 * (rows - 1)) / rows)),
+      ).toBeLessThanOrEqual(g.tile);
+    }
+  });
+
+  it('shows fewer, legible tiles (and leaves a slot for "+N") when there are too many', () => {
+    const g = gridLayout(512, 300, 200, 2, 14);
+    expect(g.tile).toBe(14);
+    expect(g.shown).toBe(g.cols * g.rows - 1);
+    expect(g.shown).toBeLessThan(512);
+  });
+});
