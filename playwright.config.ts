@@ -9,7 +9,8 @@ import { chromiumLaunchOptions } from './test/e2e/chromium';
  * on 127.0.0.1 — the same static files a user deploys. `npm test` builds first; run
  * `npm run build && npm run test:e2e` by hand.
  */
-const PORT = 4173;
+// E2E_PORT: run a second copy of the suite (another checkout) while 4173 is taken.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE_URL = `http://127.0.0.1:${PORT}/`;
 
 if (!existsSync(path.join(import.meta.dirname, 'dist', 'index.html'))) {
