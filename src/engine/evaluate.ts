@@ -25,11 +25,18 @@ const PIXEL_SCALE = /* @__PURE__ */ (() => {
  * Uint8 pixels → floats 0..1 into `out` (no allocation).
  * @param src bytes, e.g. a split's images [n · 784]
  * @param srcOffset index of the first byte to convert
- * @param count number of values (pixels, not images) to convert; out[0 … count−1] is written
+ * @param count number of values (pixels, not images) to convert
+ * @param outOffset where in `out` to start writing (default 0): out[outOffset … outOffset+count−1]
  */
-export function toFloatPixels(src: Uint8Array, srcOffset: number, count: number, out: Float32Array): void {
+export function toFloatPixels(
+  src: Uint8Array,
+  srcOffset: number,
+  count: number,
+  out: Float32Array,
+  outOffset = 0,
+): void {
   const t = PIXEL_SCALE;
-  for (let i = 0; i < count; i++) out[i] = t[src[srcOffset + i]!]!;
+  for (let i = 0; i < count; i++) out[outOffset + i] = t[src[srcOffset + i]!]!;
 }
 
 /**

@@ -151,8 +151,7 @@ export class TrainingSession {
     const y = this.y;
     for (let i = 0; i < n; i++) {
       const s = this.order[start + i]!;
-      const xs = x.subarray(i * inputSize, (i + 1) * inputSize);
-      toFloatPixels(images, s * inputSize, inputSize, xs);
+      toFloatPixels(images, s * inputSize, inputSize, x, i * inputSize);
       y[i] = labels[s]!;
     }
     const lr = this.learningRate;

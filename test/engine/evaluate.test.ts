@@ -9,6 +9,8 @@ describe('evaluate', () => {
     const out = new Float32Array(4).fill(-1);
     toFloatPixels(Uint8Array.from([9, 0, 255, 51, 7]), 1, 3, out);
     expect([...out]).toEqual([0, 1, Math.fround(51 / 255), -1]);
+    toFloatPixels(Uint8Array.from([255, 0]), 0, 2, out, 2);
+    expect([...out]).toEqual([0, 1, 1, 0]);
   });
 
   it('loss, accuracy and confusion agree with a float64 reference, across batch boundaries', () => {
