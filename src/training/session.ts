@@ -8,8 +8,8 @@
  */
 import type { Split } from '../data/dataset.ts';
 import { argmaxRow, evaluate, toFloatPixels, type EvalResult } from '../engine/evaluate.ts';
-import { Network } from '../engine/network.ts';
-import { createOptimizer, type Optimizer } from '../engine/optimizer.ts';
+import { Network, type NetworkParams } from '../engine/network.ts';
+import { createOptimizer, type Optimizer, type OptimizerState } from '../engine/optimizer.ts';
 import { deriveSeed, Rng } from '../engine/rng.ts';
 import { learningRateAt } from '../engine/schedule.ts';
 import { l2Norm } from '../engine/stats.ts';
@@ -40,6 +40,18 @@ export interface LayerStats {
   updateRatio: number;
   /** ‖dL/db‖ of the last batch. */
   gradBiasNorm: number;
+}
+
+/**
+ * Everything needed to continue a run exactly where it was (with the same config and data): the shuffle
+ * of any epoch is recreated from (seed, epoch), so position + parameters + optimizer state suffice.
+ */
+export interface SessionState {
+  epoch: number;
+  step: number;
+  batchInEpoch: number;
+  params: NetworkParams;
+  optimizer: OptimizerState;
 }
 
 /** Rows per forward when evaluating (the network's buffers are sized for at least this). */
@@ -192,6 +204,44 @@ export class TrainingSession {
       return evaluate(this.network, this.data.train, Math.min(limit ?? this.trainCount, this.trainCount));
     }
     return evaluate(this.network, this.data.test, limit);
+  }
+
+  /** A deep copy of the run's state; `setState` on a session with the same config continues it bit for bit. */
+  getState(): SessionState {
+    return {
+      epoch: this._epoch,
+      step: this._step,
+      batchInEpoch: this._batchInEpoch,
+      params: this.network.getParams(),
+      optimizer: this.optimizer.getState(),
+    };
+  }
+
+  /** Restores a getState() copy (validated first: throws without changing anything when it doesn't fit). */
+  setState(state: SessionState): void {
+    const whole = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+    if (!whole(state.epoch) || !whole(state.step) || !whole(state.batchInEpoch)) {
+      throw new Error('session state: epoch, step and batchInEpoch must be whole numbers');
+    }
+    if (state.batchInEpoch >= this.batchesPerEpoch) {
+      throw new Error(
+        `session state: batch ${state.batchInEpoch} is past the epoch's ${this.batchesPerEpoch}`,
+      );
+    }
+    // Validate both parts before touching either (setParams / setState validate before they write).
+    const savedParams = this.network.getParams();
+    this.network.setParams(state.params);
+    try {
+      this.optimizer.setState(state.optimizer);
+    } catch (e) {
+      this.network.setParams(savedParams);
+      throw e;
+    }
+    this._epoch = state.epoch;
+    this._step = state.step;
+    this._batchInEpoch = state.batchInEpoch;
+    this.shuffledEpoch = -1;
+    this.trained = false;
   }
 
   /** Back to the seeded initial weights, fresh optimizer state, epoch/step 0 — bit-identical to a new session. */

@@ -43,6 +43,24 @@ describe('TrainingSession', () => {
     expect(a.optimizer.getState()).toEqual(b.optimizer.getState());
   });
 
+  it('getState/setState: a resumed session continues bit for bit; bad states change nothing', () => {
+    const cfg = smallConfig({ optimizer: 'adam', learningRate: 0.01, batchSize: 16 });
+    const a = new TrainingSession(cfg, data);
+    run(a, 9); // mid-epoch 1 (7 batches per epoch)
+    const state = a.getState();
+    const b = new TrainingSession(cfg, data);
+    b.setState(state);
+    expect([b.epoch, b.step, b.batchInEpoch]).toEqual([1, 9, 2]);
+    expect(run(b, 12)).toEqual(run(a, 12));
+    expect(b.network.getParams()).toEqual(a.network.getParams());
+
+    const c = new TrainingSession(cfg, data);
+    const before = c.getState();
+    expect(() => c.setState({ ...state, batchInEpoch: 99 })).toThrow(/batch/);
+    expect(() => c.setState({ ...state, optimizer: { ...state.optimizer, slots: [] } })).toThrow();
+    expect(c.getState()).toEqual(before);
+  });
+
   it('epochs: a seeded permutation of the samples that differs per epoch; partial last batch', () => {
     const cfg = smallConfig({ batchSize: 16 });
     const s = new TrainingSession(cfg, data, { trainLimit: 90 });
