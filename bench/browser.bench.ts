@@ -1,0 +1,566 @@
+/**
+ * Browser responsiveness benchmark: the built app in real Chromium, training MNIST at full speed in its
+ * worker while a "user" keeps drawing digits.
+ *
+ *   npm run bench:browser                      # 30 s measurement
+ *   npm run bench:browser -- --minutes 10      # the long run (worker memory over time)
+ *   npm run bench:browser -- --json            # machine-readable result on stdout
+ *
+ * What it does: builds the site into node_modules/.tmp/bench-dist, serves it with `vite preview` (started
+ * and stopped here, by pid), opens it in Chromium (test/e2e/chromium.ts resolves the browser), clicks
+ * `train-toggle`, and draws strokes on `draw-canvas` with the mouse every ~250 ms — the real path:
+ * pointer events → DrawCanvas preprocessing → actions.predict → worker → prediction.
+ *
+ * How it measures, without any hook in the app: an init script wraps the page's `Worker` constructor
+ * (before the app loads) to timestamp each `predict` posted and each event received, a
+ * PerformanceObserver collects 'longtask' entries (tasks ≥ 50 ms on the main thread), and a rAF loop
+ * counts frames and the longest gap between two frames (which bounds the longest task from above, also
+ * below 50 ms). The worker's memory comes from the Chrome DevTools Protocol: the browser session attaches
+ * to the worker target and asks `HeapProfiler.collectGarbage` + `Runtime.getHeapUsage` (JS heap used, and
+ * the ArrayBuffer backing store, which holds the dataset).
+ *
+ * Targets (issue 4): predict median < 30 ms, no main-thread task > 50 ms, ≤ ~15 snapshots/s, memory flat.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { chromiumLaunchOptions, resolveChromium } from '../test/e2e/chromium';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const OUT_DIR = path.join(ROOT, 'node_modules', '.tmp', 'bench-dist');
+const VITE = path.join(ROOT, 'node_modules', '.bin', 'vite');
+
+interface Options {
+  minutes: number;
+  warmupSeconds: number;
+  json: boolean;
+  port: number;
+  build: boolean;
+  /** Worker memory samples during the run. */
+  memoryEverySeconds: number;
+  /** Draw on the canvas (predicts) while training; --no-draw measures training alone. */
+  draw: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = {
+    minutes: 0.5,
+    warmupSeconds: 5,
+    json: false,
+    port: 4183,
+    build: true,
+    memoryEverySeconds: 60,
+    draw: true,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isFinite(v) || v < 0) throw new Error(`${a} needs a number ≥ 0`);
+      return v;
+    };
+    if (a === '--minutes') o.minutes = next();
+    else if (a === '--warmup') o.warmupSeconds = next();
+    else if (a === '--port') o.port = next();
+    else if (a === '--memory-every') o.memoryEverySeconds = Math.max(5, next());
+    else if (a === '--json') o.json = true;
+    else if (a === '--no-build') o.build = false;
+    else if (a === '--no-draw') o.draw = false;
+    else if (a === '--help' || a === '-h') {
+      console.log(
+        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw]',
+      );
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (try --help)`);
+  }
+  if (o.minutes <= 0) throw new Error('--minutes must be > 0');
+  return o;
+}
+
+/**
+ * Runs in the page before the app: instruments the Worker and the main thread (window.__bench).
+ * Shared with test/e2e/stream.spec.ts. Use through {@link instrumentScript}.
+ */
+function instrument(): void {
+  interface Bench {
+    t0: number;
+    counts: Record<string, number>;
+    sent: Map<number, number>;
+    rtts: number[];
+    rttsWhileTraining: number[];
+    longtasks: { start: number; duration: number }[];
+    frames: number;
+    maxFrameGap: number;
+    lastFrame: number;
+    snapshotBytes: number;
+    /** Snapshots received minus acks sent, at most, over the window (back-pressure: ≤ 1). */
+    maxUnacked: number;
+    snapshotsReceived: number;
+    acksSent: number;
+    status: { status: string; step: number; samplesPerSecond: number; t: number } | null;
+    firstStatus: { step: number; t: number } | null;
+    reset(): void;
+  }
+  const b: Bench = {
+    t0: performance.now(),
+    counts: {},
+    sent: new Map(),
+    rtts: [],
+    rttsWhileTraining: [],
+    longtasks: [],
+    frames: 0,
+    maxFrameGap: 0,
+    lastFrame: 0,
+    snapshotBytes: 0,
+    maxUnacked: 0,
+    snapshotsReceived: 0,
+    acksSent: 0,
+    status: null,
+    firstStatus: null,
+    reset() {
+      b.t0 = performance.now();
+      b.counts = {};
+      b.rtts = [];
+      b.rttsWhileTraining = [];
+      b.longtasks = [];
+      b.frames = 0;
+      b.maxFrameGap = 0;
+      b.lastFrame = 0;
+      b.snapshotBytes = 0;
+      b.maxUnacked = 0;
+      b.firstStatus = b.status ? { step: b.status.step, t: b.status.t } : null;
+    },
+  };
+  (window as unknown as { __bench: Bench }).__bench = b;
+
+  const NativeWorker = window.Worker;
+  class InstrumentedWorker extends NativeWorker {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      // Registered before the app sets onmessage, so it sees each event first, at arrival.
+      this.addEventListener('message', (e: MessageEvent) => {
+        const t = performance.now();
+        const d = e.data as {
+          type: string;
+          id?: number;
+          status?: string;
+          step?: number;
+          samplesPerSecond?: number;
+        };
+        b.counts[d.type] = (b.counts[d.type] ?? 0) + 1;
+        if (d.type === 'prediction' && d.id !== undefined) {
+          const s = b.sent.get(d.id);
+          if (s !== undefined) {
+            b.rtts.push(t - s);
+            if (b.status?.status === 'training') b.rttsWhileTraining.push(t - s);
+            b.sent.delete(d.id);
+          }
+        } else if (d.type === 'status') {
+          b.status = { status: d.status!, step: d.step!, samplesPerSecond: d.samplesPerSecond!, t };
+          if (!b.firstStatus && d.status === 'training') b.firstStatus = { step: d.step!, t };
+        } else if (d.type === 'snapshot') {
+          b.snapshotsReceived++;
+          b.maxUnacked = Math.max(b.maxUnacked, b.snapshotsReceived - b.acksSent);
+          const layers = (e.data as { layers: { weights: Float32Array; biases: Float32Array }[] }).layers;
+          for (const l of layers) b.snapshotBytes += l.weights.byteLength + l.biases.byteLength;
+        }
+      });
+    }
+    override postMessage(message: unknown, options?: Transferable[] | StructuredSerializeOptions): void {
+      const m = message as { type?: string; id?: number };
+      if (m && m.type === 'predict' && m.id !== undefined) b.sent.set(m.id, performance.now());
+      if (m && m.type === 'ack-snapshot') b.acksSent++;
+      super.postMessage(message, options as StructuredSerializeOptions);
+    }
+  }
+  window.Worker = InstrumentedWorker;
+
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) b.longtasks.push({ start: e.startTime, duration: e.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {
+    // No longtask support: reported as such (longtasks stays empty, the frame gap still bounds tasks).
+  }
+  const frame = (t: number) => {
+    if (b.lastFrame > 0) b.maxFrameGap = Math.max(b.maxFrameGap, t - b.lastFrame);
+    b.lastFrame = t;
+    b.frames++;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+/** The instrumentation as a page script (tsx/esbuild's keepNames wraps functions in `__name(…)`: shimmed). */
+export function instrumentScript(): string {
+  return `var __name = (f) => f;\n(${instrument.toString()})();`;
+}
+
+export interface PageSummary {
+  seconds: number;
+  counts: Record<string, number>;
+  rtts: number[];
+  rttsWhileTraining: number[];
+  longtasks: { start: number; duration: number }[];
+  frames: number;
+  maxFrameGap: number;
+  snapshotBytes: number;
+  maxUnacked: number;
+  status: { status: string; step: number; samplesPerSecond: number } | null;
+  stepsInWindow: number;
+}
+
+export async function pageSummary(page: Page): Promise<PageSummary> {
+  return page.evaluate(() => {
+    const b = (window as unknown as { __bench: Record<string, unknown> & { t0: number } }).__bench as {
+      t0: number;
+      counts: Record<string, number>;
+      rtts: number[];
+      rttsWhileTraining: number[];
+      longtasks: { start: number; duration: number }[];
+      frames: number;
+      maxFrameGap: number;
+      snapshotBytes: number;
+      maxUnacked: number;
+      status: { status: string; step: number; samplesPerSecond: number; t: number } | null;
+      firstStatus: { step: number; t: number } | null;
+    };
+    return {
+      seconds: (performance.now() - b.t0) / 1000,
+      counts: b.counts,
+      rtts: b.rtts,
+      rttsWhileTraining: b.rttsWhileTraining,
+      longtasks: b.longtasks.filter((l) => l.start >= b.t0),
+      frames: b.frames,
+      maxFrameGap: b.maxFrameGap,
+      snapshotBytes: b.snapshotBytes,
+      maxUnacked: b.maxUnacked,
+      status: b.status,
+      stepsInWindow: b.status && b.firstStatus ? b.status.step - b.firstStatus.step : 0,
+    };
+  });
+}
+
+/** CDP to the worker through the browser session (Playwright gives no CDP session for workers). */
+class WorkerCdp {
+  private nextId = 1;
+  private readonly waiting = new Map<
+    number,
+    (msg: { result?: unknown; error?: { message: string } }) => void
+  >();
+  private constructor(
+    private readonly session: CDPSession,
+    private readonly sessionId: string,
+  ) {
+    session.on('Target.receivedMessageFromTarget', (ev: { sessionId: string; message: string }) => {
+      if (ev.sessionId !== this.sessionId) return;
+      const msg = JSON.parse(ev.message) as { id?: number; result?: unknown; error?: { message: string } };
+      if (msg.id !== undefined) {
+        this.waiting.get(msg.id)?.(msg);
+        this.waiting.delete(msg.id);
+      }
+    });
+  }
+
+  static async attach(browser: Browser, urlPart: string): Promise<WorkerCdp> {
+    const session = await browser.newBrowserCDPSession();
+    const { targetInfos } = await session.send('Target.getTargets');
+    const target = targetInfos.find((t) => t.type === 'worker' && t.url.includes(urlPart));
+    if (!target) throw new Error(`no worker target matching "${urlPart}"`);
+    const { sessionId } = await session.send('Target.attachToTarget', {
+      targetId: target.targetId,
+      flatten: false,
+    });
+    return new WorkerCdp(session, sessionId);
+  }
+
+  send<T>(method: string, params: object = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, (msg) =>
+        msg.error ? reject(new Error(msg.error.message)) : resolve(msg.result as T),
+      );
+      void this.session.send('Target.sendMessageToTarget', {
+        sessionId: this.sessionId,
+        message: JSON.stringify({ id, method, params }),
+      });
+    });
+  }
+}
+
+interface HeapUsage {
+  usedSize: number;
+  totalSize: number;
+  backingStorageSize?: number;
+}
+
+interface MemorySample {
+  atSeconds: number;
+  workerHeapMB: number;
+  workerArrayBuffersMB: number | null;
+  pageHeapMB: number;
+}
+
+const MB = 1024 * 1024;
+
+async function sampleMemory(worker: WorkerCdp, page: CDPSession, atSeconds: number): Promise<MemorySample> {
+  await worker.send('HeapProfiler.collectGarbage');
+  const w = await worker.send<HeapUsage>('Runtime.getHeapUsage');
+  await page.send('HeapProfiler.collectGarbage');
+  const p = (await page.send('Runtime.getHeapUsage')) as HeapUsage;
+  return {
+    atSeconds,
+    workerHeapMB: w.usedSize / MB,
+    workerArrayBuffersMB: w.backingStorageSize !== undefined ? w.backingStorageSize / MB : null,
+    pageHeapMB: p.usedSize / MB,
+  };
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+/** A stroke roughly like a digit, varied by `k`, in canvas-relative coordinates (0..1). */
+function stroke(k: number): [number, number][] {
+  const shapes: [number, number][][] = [
+    // 7
+    [
+      [0.25, 0.25],
+      [0.5, 0.24],
+      [0.75, 0.25],
+      [0.62, 0.45],
+      [0.5, 0.65],
+      [0.42, 0.8],
+    ],
+    // 1
+    [
+      [0.45, 0.3],
+      [0.52, 0.22],
+      [0.52, 0.4],
+      [0.52, 0.6],
+      [0.52, 0.8],
+    ],
+    // 0
+    [
+      [0.5, 0.2],
+      [0.7, 0.35],
+      [0.7, 0.65],
+      [0.5, 0.8],
+      [0.3, 0.65],
+      [0.3, 0.35],
+      [0.5, 0.2],
+    ],
+  ];
+  return shapes[k % shapes.length]!;
+}
+
+/** One mouse stroke on `draw-canvas` (pointer events → the app's preprocessing → predict). */
+export async function drawOnce(page: Page, k: number): Promise<void> {
+  const box = await page.getByTestId('draw-canvas').boundingBox();
+  if (!box) throw new Error('draw-canvas not visible');
+  const pts = stroke(k).map(([x, y]) => [box.x + x * box.width, box.y + y * box.height] as const);
+  await page.mouse.move(pts[0]![0], pts[0]![1]);
+  await page.mouse.down();
+  for (const [x, y] of pts.slice(1)) await page.mouse.move(x, y, { steps: 4 });
+  await page.mouse.up();
+}
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`vite preview did not answer at ${url} within ${ms} ms`);
+}
+
+function fmt(v: number, digits = 1): string {
+  return Number.isFinite(v) ? v.toFixed(digits) : '–';
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  const log = (s: string) => (o.json ? process.stderr.write(`${s}\n`) : console.log(s));
+  const chromiumPath = resolveChromium().path;
+
+  if (o.build || !existsSync(path.join(OUT_DIR, 'index.html'))) {
+    log(`building into ${path.relative(ROOT, OUT_DIR)} …`);
+    const b = spawnSync(VITE, ['build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      stdio: o.json ? ['ignore', 'ignore', 'inherit'] : 'inherit',
+    });
+    if (b.status !== 0) throw new Error('vite build failed');
+  }
+
+  let server: ChildProcess | null = null;
+  let browser: Browser | null = null;
+  const baseUrl = `http://127.0.0.1:${o.port}/`;
+  try {
+    // vite's own binary, not npx: its pid is the server's, so kill() stops it.
+    server = spawn(
+      VITE,
+      ['preview', '--outDir', OUT_DIR, '--port', String(o.port), '--strictPort', '--host', '127.0.0.1'],
+      {
+        cwd: ROOT,
+        stdio: 'ignore',
+      },
+    );
+    await waitForServer(baseUrl, 20_000);
+
+    browser = await chromium.launch(chromiumLaunchOptions());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    await context.addInitScript({ content: instrumentScript() });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    const tLoad = Date.now();
+    await page.goto(baseUrl);
+    await page.getByTestId('dataset-counts').waitFor({ timeout: 60_000 });
+    const loadSeconds = (Date.now() - tLoad) / 1000;
+    log(`MNIST loaded in ${fmt(loadSeconds, 2)} s; training…`);
+
+    await page.getByTestId('train-toggle').click();
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { __bench: { status: { status: string } | null } }).__bench.status?.status ===
+        'training',
+      undefined,
+      { timeout: 10_000 },
+    );
+    const workerUrl = page.workers()[0]?.url() ?? 'training.worker';
+    const worker = await WorkerCdp.attach(browser, path.basename(new URL(workerUrl).pathname));
+    const pageCdp = await context.newCDPSession(page);
+
+    await page.waitForTimeout(o.warmupSeconds * 1000);
+    const memory: MemorySample[] = [await sampleMemory(worker, pageCdp, 0)];
+    await page.evaluate(() => (window as unknown as { __bench: { reset(): void } }).__bench.reset());
+
+    const t0 = Date.now();
+    const end = t0 + o.minutes * 60_000;
+    let nextMemory = t0 + o.memoryEverySeconds * 1000;
+    let strokes = 0;
+    let lastReport = t0;
+    while (Date.now() < end) {
+      if (o.draw) await drawOnce(page, strokes++);
+      await page.waitForTimeout(250);
+      if (Date.now() >= nextMemory) {
+        memory.push(await sampleMemory(worker, pageCdp, (Date.now() - t0) / 1000));
+        nextMemory += o.memoryEverySeconds * 1000;
+      }
+      if (Date.now() - lastReport >= 60_000) {
+        lastReport = Date.now();
+        const m = memory[memory.length - 1]!;
+        log(`  ${fmt((Date.now() - t0) / 60_000, 1)} min · worker heap ${fmt(m.workerHeapMB, 2)} MB`);
+      }
+    }
+    const s = await pageSummary(page);
+    memory.push(await sampleMemory(worker, pageCdp, (Date.now() - t0) / 1000));
+    const statusText = (await page.getByTestId('status').textContent())?.trim() ?? '';
+
+    const rtts = [...s.rttsWhileTraining].sort((a, b) => a - b);
+    const longest = s.longtasks.reduce((m, l) => Math.max(m, l.duration), 0);
+    const batchSize = 64;
+    const result = {
+      browser: chromiumPath,
+      minutes: o.minutes,
+      measuredSeconds: s.seconds,
+      mnistLoadSeconds: loadSeconds,
+      samplesPerSecond: s.seconds > 0 ? (s.stepsInWindow * batchSize) / s.seconds : 0,
+      snapshotsPerSecond: (s.counts.snapshot ?? 0) / s.seconds,
+      snapshotMBPerSecond: s.snapshotBytes / MB / s.seconds,
+      maxSnapshotsInFlight: s.maxUnacked,
+      metricsEventsPerSecond: (s.counts.metrics ?? 0) / s.seconds,
+      predictions: rtts.length,
+      predictMedianMs: quantile(rtts, 0.5),
+      predictP95Ms: quantile(rtts, 0.95),
+      predictMaxMs: rtts.length ? rtts[rtts.length - 1]! : NaN,
+      longTasks: s.longtasks.length,
+      longestTaskMs: longest,
+      maxFrameGapMs: s.maxFrameGap,
+      framesPerSecond: s.frames / s.seconds,
+      strokes,
+      memory,
+      finalStatus: statusText,
+      pageErrors,
+    };
+
+    if (o.json) {
+      console.log(JSON.stringify(result, null, 2));
+    } else {
+      const first = memory[0]!;
+      const last = memory[memory.length - 1]!;
+      const maxHeap = Math.max(...memory.map((m) => m.workerHeapMB));
+      const rows: [string, string, string][] = [
+        ['measured', `${fmt(s.seconds, 0)} s (+${o.warmupSeconds} s warm-up)`, ''],
+        ['training throughput', `${fmt(result.samplesPerSecond, 0)} samples/s`, 'worker, full speed'],
+        [
+          'snapshots delivered',
+          `${fmt(result.snapshotsPerSecond, 1)} /s`,
+          `≤ 15/s, acked per frame (${fmt(result.snapshotMBPerSecond, 1)} MB/s of weights)`,
+        ],
+        ['snapshots in flight', `≤ ${s.maxUnacked}`, 'received minus acked, at most'],
+        ['metrics events', `${fmt(result.metricsEventsPerSecond, 1)} /s`, 'batched per-step loss/accuracy'],
+        [
+          'predict round trip',
+          `median ${fmt(result.predictMedianMs)} ms · p95 ${fmt(result.predictP95Ms)} ms · max ${fmt(result.predictMaxMs)} ms`,
+          `${rtts.length} predicts while training; target median < 30 ms`,
+        ],
+        [
+          'long tasks (≥ 50 ms)',
+          `${s.longtasks.length}, longest ${fmt(longest)} ms`,
+          'main thread; target: none',
+        ],
+        ['longest frame gap', `${fmt(s.maxFrameGap)} ms`, 'upper bound of the longest main-thread task'],
+        ['frame rate', `${fmt(result.framesPerSecond, 1)} fps`, 'requestAnimationFrame, headless'],
+        [
+          'worker JS heap (after GC)',
+          `${fmt(first.workerHeapMB, 2)} → ${fmt(last.workerHeapMB, 2)} MB (max ${fmt(maxHeap, 2)})`,
+          `${memory.length} samples over ${fmt(last.atSeconds / 60, 1)} min`,
+        ],
+        [
+          'worker ArrayBuffers',
+          `${fmt(first.workerArrayBuffersMB ?? NaN, 1)} → ${fmt(last.workerArrayBuffersMB ?? NaN, 1)} MB`,
+          'the dataset lives here',
+        ],
+        [
+          'page JS heap (after GC)',
+          `${fmt(first.pageHeapMB, 2)} → ${fmt(last.pageHeapMB, 2)} MB`,
+          'main thread',
+        ],
+        ['status at the end', statusText, ''],
+      ];
+      const w0 = Math.max(...rows.map((r) => r[0].length));
+      const w1 = Math.max(...rows.map((r) => r[1].length));
+      console.log('');
+      for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padEnd(w1)}  ${c}`);
+      if (memory.length > 2) {
+        console.log('\nworker heap over time (MB, after GC):');
+        console.log(
+          memory.map((m) => `${fmt(m.atSeconds / 60, 1)} min ${fmt(m.workerHeapMB, 2)}`).join(' · '),
+        );
+      }
+      if (pageErrors.length) console.log(`\npage errors: ${pageErrors.join(' | ')}`);
+    }
+  } finally {
+    await browser?.close();
+    server?.kill();
+  }
+}
+
+// Run only as a script (the e2e test imports the instrumentation from here).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
