@@ -145,13 +145,6 @@ export class Trainer {
   private startWhenReady = false;
   private speed: Speed = 'full';
 
-  /**
-   * Offsets for sessions rebuilt by `update-config` (TrainingSession has no way to resume a position):
-   * reported step = stepBase + session.step, epoch = epochBase + session.epoch.
-   */
-  private stepBase = 0;
-  private epochBase = 0;
-
   private cancelTick: (() => void) | null = null;
   private evalJob: EvalJob | null = null;
   /** Rate control for speed = N batches/s: batches done since `rateStart`. */
@@ -215,10 +208,10 @@ export class Trainer {
   }
   /** Steps trained in this generation. */
   get step(): number {
-    return this.session ? this.stepBase + this.session.step : 0;
+    return this.session ? this.session.step : 0;
   }
   get epoch(): number {
-    return this.session ? this.epochBase + this.session.epoch : 0;
+    return this.session ? this.session.epoch : 0;
   }
   /** Sequence number of the un-acknowledged snapshot, or null. */
   get snapshotPending(): number | null {
@@ -367,8 +360,6 @@ export class Trainer {
     const wasStarting = this.startWhenReady || this.status === 'training';
     this.dropSession();
     this.resetRunFigures();
-    this.stepBase = 0;
-    this.epochBase = 0;
     this.lastTestAccuracy = undefined;
     this.status = 'idle';
     if (!this.dataset || !this.config) {
@@ -421,11 +412,6 @@ export class Trainer {
     this.evalJob = null;
     this.mCount = 0;
     this.startWhenReady = false;
-    // A session rebuilt by update-config carries other hyper-parameters than the config: start afresh.
-    if (this.stepBase > 0 || this.epochBase > 0) {
-      this.rebuild();
-      return;
-    }
     this.session.reset();
     this.resetRunFigures();
     this.lastTestAccuracy = undefined;
@@ -436,7 +422,13 @@ export class Trainer {
     this.maybeSnapshot();
   }
 
-  /** Applies new hyper-parameters, keeping the weights, the optimizer state (same kind) and the position. */
+  /**
+   * Applies new hyper-parameters to the running session: a new TrainingSession with the new config takes
+   * over the old one's state (TrainingSession.getState/setState): weights, position (epoch, step — so the
+   * schedule and the curves continue) and the optimizer's moments when the optimizer kind is unchanged
+   * (a new kind starts with fresh moments). With another batch size, the position inside the epoch is
+   * carried over in samples (same permutation; the batch boundary rounds up).
+   */
   private updateConfig(next: TrainConfig): void {
     const old = this.session;
     if (!this.config || !sameArchitecture(this.config, next)) {
@@ -457,15 +449,22 @@ export class Trainer {
     let session: TrainingSession;
     try {
       session = this.newSession(next);
-      session.network.setParams(old.network.getParams());
-      if (session.optimizer.kind === old.optimizer.kind) session.optimizer.setState(old.optimizer.getState());
+      const state = old.getState();
+      if (session.optimizer.kind !== old.optimizer.kind) state.optimizer = session.optimizer.getState();
+      if (session.config.batchSize !== old.config.batchSize) {
+        const samples = state.batchInEpoch * old.config.batchSize;
+        state.batchInEpoch = Math.ceil(samples / session.config.batchSize);
+        if (state.batchInEpoch >= session.batchesPerEpoch) {
+          state.batchInEpoch = 0;
+          state.epoch++;
+        }
+      }
+      session.setState(state);
     } catch (e) {
       this.post({ type: 'error', error: toWorkerError(e, 'invalid-config') });
       return;
     }
     this.flushMetrics();
-    this.stepBase += old.step;
-    this.epochBase += old.epoch;
     this.config = { ...next, hidden: [...next.hidden] };
     this.session = session;
     if (this.status === 'done' && !this.epochLimitReached()) this.status = 'paused';
@@ -609,13 +608,13 @@ export class Trainer {
   private trainOne(): void {
     const session = this.session!;
     const r = session.trainBatch();
-    const step = this.stepBase + r.step;
+    const step = r.step;
     if (!Number.isFinite(r.loss)) {
       this.diverge(step);
       return;
     }
     const accuracy = r.correct / r.batchSize;
-    this.pushMetric(step, r.loss, accuracy, this.epochBase + r.epoch);
+    this.pushMetric(step, r.loss, accuracy, r.epoch);
     this.lastFiniteLoss = r.loss;
     this.epochLossSum += r.loss * r.batchSize;
     this.epochCorrect += r.correct;
@@ -937,8 +936,6 @@ export class Trainer {
     this.config = { ...config, hidden: [...config.hidden] };
     this.dropSession();
     this.resetRunFigures();
-    this.stepBase = 0;
-    this.epochBase = 0;
     this.lastTestAccuracy = undefined;
     this.startWhenReady = false;
     this.session = session;

@@ -342,10 +342,35 @@ describe('Trainer', () => {
     expect(log.lastStatus()).toMatchObject({ learningRate: 1e-4, step });
     trainer.handle({ type: 'step' });
     expect(log.points().at(-1)!.step).toBe(step + 1);
+    // Another optimizer: fresh moments, same weights and step count.
+    trainer.handle({ type: 'update-config', config: smallConfig({ optimizer: 'sgd', learningRate: 0.05 }) });
+    trainer.handle({ type: 'step' });
+    expect(log.points().at(-1)!.step).toBe(step + 2);
     // Shape changes are refused.
     trainer.handle({ type: 'update-config', config: smallConfig({ hidden: [8] }) });
     expect(log.of('error').at(-1)!.error.kind).toBe('invalid-config');
     expect(trainer.currentGeneration).toBe(1);
+  });
+
+  it('update-config that changes nothing about the maths continues bit for bit (position and moments kept)', () => {
+    const straight = setup();
+    straight.trainer.handle({ type: 'start' });
+    straight.clock.runUntil(() => straight.trainer.step >= 90);
+    straight.trainer.handle({ type: 'pause' });
+    const expected = straight.log.points().slice(0, 90);
+
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    clock.runUntil(() => trainer.step >= 40);
+    // Epochs to run only matters at epoch ends; the batch order, the moments and the schedule carry on.
+    trainer.handle({ type: 'update-config', config: smallConfig({ epochs: 50 }) });
+    clock.runUntil(() => trainer.step >= 90);
+    trainer.handle({ type: 'pause' });
+    const got = log.points().slice(0, 90);
+    expect(got.map((p) => p.step)).toEqual(expected.map((p) => p.step));
+    expect(got.map((p) => p.loss)).toEqual(expected.map((p) => p.loss));
+    // Past an epoch end (2000 / 32 → 63 batches per epoch): the epoch counter continued too.
+    expect(got.at(-1)!.epoch).toBe(1);
   });
 
   it('save-model → load-model round trip; a bad file leaves the model untouched', () => {
