@@ -119,6 +119,8 @@ export function createWorkerClient(env: ClientEnv): WorkerClient {
     telemetryStore.setState((s) => ({ ...patch, version: s.version + 1 }));
 
   function showNotice(text: string): void {
+    // Through null, so the same notice twice in a row is still a change subscribers see.
+    setRun({ notice: null });
     setRun({ notice: text });
     env.setTimeout(() => {
       if (useRunStore.getState().notice === text) setRun({ notice: null });
