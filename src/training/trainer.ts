@@ -5,7 +5,9 @@
  * drives it directly and deterministically.
  *
  * How it stays responsive: training runs in time slices (`sliceMs`, ~25 ms of batches), then yields a
- * macrotask so queued commands (predict, pause, ack) are handled between slices. The end-of-epoch test
+ * macrotask so queued commands (predict, pause, ack) are handled between slices. While the user draws
+ * (a predict came in during the last `interactiveWindowMs`), slices shrink to `interactiveSliceMs`, so
+ * the next predict waits for less of a slice; the throughput cost is a few more yields per second. The end-of-epoch test
  * evaluation (10k images, a few hundred ms) is cut into the same slices.
  *
  * What it sends, and how often:
@@ -58,6 +60,10 @@ export interface TrainerOptions {
   loadData?: LoadDataFn;
   /** Training time per slice before yielding (ms). */
   sliceMs?: number;
+  /** Slice length while predicts are coming in (ms). */
+  interactiveSliceMs?: number;
+  /** How long after a predict the short slices are used (ms). */
+  interactiveWindowMs?: number;
   /** Cap on batches per slice (tests with a fake clock); default unlimited. */
   maxBatchesPerSlice?: number;
   /** Minimum time between `metrics` events while training (ms). */
@@ -90,6 +96,8 @@ interface EvalJob {
 
 const DEFAULTS = {
   sliceMs: 25,
+  interactiveSliceMs: 8,
+  interactiveWindowMs: 1000,
   metricsIntervalMs: 66,
   statusIntervalMs: 250,
   snapshotsPerSecond: 15,
@@ -146,6 +154,8 @@ export class Trainer {
   private speed: Speed = 'full';
 
   private cancelTick: (() => void) | null = null;
+  /** When the last predict arrived (short slices for a while after it). */
+  private lastPredictAt = -Infinity;
   private evalJob: EvalJob | null = null;
   /** Rate control for speed = N batches/s: batches done since `rateStart`. */
   private rateStart = 0;
@@ -184,6 +194,8 @@ export class Trainer {
     this.loadData = options.loadData;
     this.opts = {
       sliceMs: options.sliceMs ?? DEFAULTS.sliceMs,
+      interactiveSliceMs: options.interactiveSliceMs ?? DEFAULTS.interactiveSliceMs,
+      interactiveWindowMs: options.interactiveWindowMs ?? DEFAULTS.interactiveWindowMs,
       maxBatchesPerSlice: options.maxBatchesPerSlice ?? Infinity,
       metricsIntervalMs: options.metricsIntervalMs ?? DEFAULTS.metricsIntervalMs,
       statusIntervalMs: options.statusIntervalMs ?? DEFAULTS.statusIntervalMs,
@@ -573,7 +585,8 @@ export class Trainer {
 
   private tick(): void {
     const t0 = this.clock.now();
-    const deadline = t0 + this.opts.sliceMs;
+    const interactive = t0 - this.lastPredictAt < this.opts.interactiveWindowMs;
+    const deadline = t0 + (interactive ? this.opts.interactiveSliceMs : this.opts.sliceMs);
     if (this.evalJob) {
       this.evalChunks(deadline);
     } else if (this.status === 'training') {
@@ -830,6 +843,7 @@ export class Trainer {
   // ───────────────────────────── predict and model files ─────────────────────────────
 
   private predict(id: number, pixels: Float32Array): void {
+    this.lastPredictAt = this.clock.now();
     const session = this.session;
     if (!session) {
       this.post({ type: 'error', id, error: { kind: 'no-model', message: 'The network is not ready yet.' } });

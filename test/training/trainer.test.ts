@@ -317,6 +317,36 @@ describe('Trainer', () => {
     expect(trainer.step).toBe(20);
   });
 
+  it('slices shrink while the user draws, so predicts wait less', () => {
+    // Every clock read advances 1 ms: a slice ends by time, not by a batch cap.
+    const clock = new FakeClock(0, 1);
+    const log = new EventLog();
+    const trainer = new Trainer({
+      post: log.post,
+      clock,
+      sliceMs: 25,
+      interactiveSliceMs: 8,
+      interactiveWindowMs: 500,
+    });
+    // 10k samples: no epoch end (whose evaluation slice trains no batch) inside the measured ticks.
+    trainer.setDataset(mnistSlice(10_000, TEST));
+    trainer.handle({ type: 'configure', generation: 1, config: smallConfig() });
+    trainer.handle({ type: 'start' });
+    const batchesPerTick = (ticks: number) => {
+      const s0 = trainer.step;
+      clock.run(ticks);
+      return (trainer.step - s0) / ticks;
+    };
+    const normal = batchesPerTick(8);
+    trainer.handle({ type: 'predict', id: 1, pixels: new Float32Array(784) });
+    const drawing = batchesPerTick(5);
+    expect(drawing).toBeLessThan(normal / 2);
+    expect(drawing).toBeGreaterThanOrEqual(1);
+    // The window passes: long slices again.
+    clock.t += 1000;
+    expect(batchesPerTick(8)).toBeGreaterThan(normal * 0.8);
+  });
+
   it('speed: N batches per second', () => {
     const { clock, trainer } = setup({ maxBatchesPerSlice: Infinity });
     trainer.handle({ type: 'set-speed', speed: 4 });
