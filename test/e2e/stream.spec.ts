@@ -48,7 +48,7 @@ test('while training at full speed: predicts return < 500 ms, no long task > 250
   const summary =
     `${rtts.length} predicts while training: median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, ` +
     `max ${sorted.at(-1)?.toFixed(1)} ms; long tasks ${s.longtasks.length} (longest ${longest.toFixed(0)} ms); ` +
-    `${(s.counts.snapshot ?? 0) / s.seconds} snapshots/s; max in flight ${s.maxUnacked}`;
+    `${((s.counts.snapshot ?? 0) / s.seconds).toFixed(1)} snapshots/s; max in flight ${s.maxUnacked}`;
   console.log(summary);
   test.info().annotations.push({ type: 'stream', description: summary });
 
