@@ -12,8 +12,9 @@ import { LayerDiagram } from './components/LayerDiagram';
 import { LossChart } from './components/LossChart';
 import { Notices } from './components/Notices';
 import { PredictionBars } from './components/PredictionBars';
-import { TopBar } from './components/TopBar';
+import { DATASET_LABELS, TopBar } from './components/TopBar';
 import { WeightImages } from './components/WeightImages';
+import { useConfigStore } from './store/config';
 import { useRunStore } from './store/run';
 import { actions } from './worker/client';
 
@@ -52,10 +53,16 @@ function DataOverlay() {
   const data = useRunStore(
     useShallow((s) => ({ progress: s.data.progress, counts: s.data.counts, error: s.data.error })),
   );
+  const dataset = useConfigStore((s) => s.dataset);
   if (data.counts && !data.error) return null;
   return (
     <div className="overlay">
-      <div className="overlay-card">
+      <div className="overlay-card" data-testid="data-overlay">
+        <h2 className="overlay-title">
+          {data.error
+            ? `${DATASET_LABELS[dataset]} could not be loaded`
+            : `Loading ${DATASET_LABELS[dataset]}…`}
+        </h2>
         <DataStatus
           progress={data.progress}
           counts={null}

@@ -9,6 +9,7 @@ import { DATASET_NAMES, type DatasetName } from '../data/dataset';
 import { useConfigStore } from '../store/config';
 import { useRunStore } from '../store/run';
 import { actions } from '../worker/client';
+import type { RunStatus } from '../worker/protocol';
 import { DataStatus } from './DataStatus';
 import { formatInt, formatPercent } from './format';
 
@@ -71,7 +72,7 @@ export function TopBar() {
       <div className="status" data-testid="status" role="status" aria-live="off">
         <b>{DATASET_LABELS[dataset]}</b>
         <span className="sep"> · </span>
-        {statusWord(run.status, ready)}
+        {run.error ? 'data error' : statusWord(run.status, ready)}
         <span className="sep"> · </span>
         epoch <span className="num">{formatInt(run.epoch + (run.status === 'done' ? 0 : 1))}</span>
         <span className="sep"> · </span>
@@ -107,7 +108,7 @@ export function TopBar() {
   );
 }
 
-function statusWord(status: string, ready: boolean): string {
+function statusWord(status: RunStatus, ready: boolean): string {
   if (!ready) return 'loading data';
   switch (status) {
     case 'training':
