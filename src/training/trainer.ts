@@ -637,7 +637,7 @@ export class Trainer {
     if (r.epochEnded) this.beginEval(step);
   }
 
-  private diverge(step: number): void {
+  private diverge(step: number, message?: string): void {
     const last = this.lastFiniteLoss;
     const lastText = Number.isFinite(last) ? ` (last finite loss ${last.toPrecision(3)})` : '';
     this.flushMetrics();
@@ -646,7 +646,7 @@ export class Trainer {
       generation: this.generation,
       step,
       lastFiniteLoss: Number.isFinite(last) ? last : 0,
-      message: `The loss exploded at step ${step}${lastText} — try a smaller learning rate`,
+      message: message ?? `The loss exploded at step ${step}${lastText} — try a smaller learning rate`,
     });
     this.setStatus('diverged');
   }
@@ -785,24 +785,22 @@ export class Trainer {
   private sendSnapshot(): void {
     const session = this.session!;
     const net = session.network;
-    const params = net.getParams();
-    const transfer: ArrayBuffer[] = [];
-    for (const a of [...params.weights, ...params.biases]) {
-      if (!allFinite(a)) {
-        // The weights are broken (an update overflowed): never draw them; stop like a divergence.
-        this.snapshotDirty = false;
-        if (this.status !== 'diverged') {
-          this.stopLoop();
-          this.diverge(this.step);
-        }
-        return;
-      }
-      transfer.push(a.buffer as ArrayBuffer);
-    }
-    const stats = session.layerStats();
     const probe = this.probe!;
-    net.forward(probe.x, probe.count);
-    const outs = net.layerOutputs();
+    const params = net.getParams();
+    // Finite weights can still overflow to Inf/NaN activations (|w| ~ 1e30): check both.
+    let finite = params.weights.every(allFinite) && params.biases.every(allFinite);
+    let outs: readonly Float32Array[] = [];
+    if (finite) {
+      net.forward(probe.x, probe.count);
+      outs = net.layerOutputs();
+      finite = outs.every(allFinite);
+    }
+    if (!finite) {
+      this.networkBroken();
+      return;
+    }
+    const transfer: ArrayBuffer[] = [...params.weights, ...params.biases].map((a) => a.buffer as ArrayBuffer);
+    const stats = session.layerStats();
     const layers: LayerSnapshot[] = net.layers.map((layer, l) => ({
       inSize: layer.inSize,
       outSize: layer.outSize,
@@ -837,6 +835,21 @@ export class Trainer {
         probe: { pixels, label: probe.labels[0] ?? -1, activations },
       },
       transfer,
+    );
+  }
+
+  /**
+   * Weights or activations that are not finite numbers: they are never drawn, and training stops like a
+   * divergence (the next batch's loss would be NaN anyway).
+   */
+  private networkBroken(): void {
+    this.snapshotDirty = false;
+    if (this.status === 'diverged') return;
+    this.stopLoop();
+    const step = this.step;
+    this.diverge(
+      step,
+      `The network blew up at step ${step}: its outputs are no longer finite numbers — try a smaller learning rate`,
     );
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../../src/data/dataset';
 import { DataError } from '../../src/data/errors';
+import { serializeModel } from '../../src/engine/modelFile';
 import { realClock } from '../../src/training/clock';
 import { TrainingSession } from '../../src/training/session';
 import { Trainer, type TrainerOptions } from '../../src/training/trainer';
@@ -263,6 +264,30 @@ describe('Trainer', () => {
     clock.run(100);
     expect(log.points().length).toBe(n);
     expect(trainer.step).toBe(ev.step);
+  });
+
+  it('finite weights whose activations overflow are never drawn: no snapshot, a divergence instead', () => {
+    const config = smallConfig();
+    const { clock, log, trainer } = setup({}, config);
+    ackAll(trainer, log);
+    // A (valid, finite) model file whose weights are so large that every activation overflows.
+    const donor = new TrainingSession(config, mnistSlice(TRAIN, TEST));
+    const p = donor.network.getParams();
+    donor.network.setParams({ weights: p.weights.map((w) => w.fill(1e30)), biases: p.biases });
+    const text = serializeModel(donor.network, config);
+    const snapsBefore = log.of('snapshot').length;
+    trainer.handle({ type: 'load-model', id: 1, generation: 2, text });
+    clock.run(20);
+    expect(log.of('model-loaded').length).toBe(1);
+    expect(log.of('snapshot').length).toBe(snapsBefore);
+    const d = log.of('diverged').at(-1)!;
+    expect(d.generation).toBe(2);
+    expect(d.message).toMatch(/no longer finite/);
+    expect(trainer.currentStatus).toBe('diverged');
+    // A predict on it is refused rather than answered with NaN.
+    trainer.handle({ type: 'predict', id: 3, pixels: new Float32Array(784).fill(0.5) });
+    expect(log.of('prediction').length).toBe(0);
+    expect(log.of('error').at(-1)).toMatchObject({ id: 3, error: { kind: 'non-finite' } });
   });
 
   it('epoch end: evaluates the test set (chunked) and reports the confusion matrix; stops at config.epochs', () => {
