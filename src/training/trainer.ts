@@ -7,8 +7,8 @@
  * How it stays responsive: training runs in time slices (`sliceMs`, ~25 ms of batches), then yields a
  * macrotask so queued commands (predict, pause, ack) are handled between slices. While the user draws
  * (a predict came in during the last `interactiveWindowMs`), slices shrink to `interactiveSliceMs`, so
- * the next predict waits for less of a slice; the throughput cost is a few more yields per second. The end-of-epoch test
- * evaluation (10k images, a few hundred ms) is cut into the same slices.
+ * the next predict waits for less of a slice; the throughput cost is a few more yields per second.
+ * The end-of-epoch test evaluation (10k images, a few hundred ms) is cut into the same slices.
  *
  * What it sends, and how often:
  * - `metrics`: every batch's loss and accuracy, buffered and flushed as typed arrays at most every
@@ -126,7 +126,8 @@ function allFinite(a: Float32Array): boolean {
 
 function toWorkerError(e: unknown, fallbackKind: string): WorkerError {
   if (e instanceof DataError) return e.toData();
-  if (e instanceof ModelFileError) return { kind: e.kind, file: e.path || undefined, message: e.message };
+  // A model file's error names the field (`layers[1].weights`) in its message.
+  if (e instanceof ModelFileError) return { kind: e.kind, message: e.message };
   const message = e instanceof Error ? e.message : String(e);
   return { kind: fallbackKind, message };
 }
@@ -240,7 +241,27 @@ export class Trainer {
 
   // ───────────────────────────── commands ─────────────────────────────
 
+  /**
+   * Handles one command. Never throws: an unexpected failure becomes an `error` event (with the command's
+   * id when it has one) and, if it happened while training, a pause — the worker keeps serving.
+   */
   handle(cmd: Command): void {
+    try {
+      this.dispatch(cmd);
+    } catch (e) {
+      this.fail(e, 'id' in cmd ? cmd.id : undefined);
+    }
+  }
+
+  private fail(e: unknown, id?: number): void {
+    this.stopLoop();
+    this.evalJob = null;
+    const error = toWorkerError(e, 'internal');
+    this.post(id === undefined ? { type: 'error', error } : { type: 'error', id, error });
+    if (this.status === 'training') this.setStatus('paused');
+  }
+
+  private dispatch(cmd: Command): void {
     switch (cmd.type) {
       case 'load-data':
         this.startLoad(cmd.dataset, cmd.baseUrl);
@@ -579,7 +600,11 @@ export class Trainer {
     }
     this.cancelTick = this.clock.schedule(() => {
       this.cancelTick = null;
-      this.tick();
+      try {
+        this.tick();
+      } catch (e) {
+        this.fail(e);
+      }
     }, delay);
   }
 

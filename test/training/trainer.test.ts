@@ -506,6 +506,27 @@ describe('Trainer', () => {
     });
   });
 
+  it('an unexpected failure becomes an error event; the trainer keeps serving', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    clock.run(3);
+    const session = trainer.currentSession!;
+    const original = session.trainBatch.bind(session);
+    session.trainBatch = () => {
+      throw new Error('boom');
+    };
+    clock.run(3);
+    expect(log.of('error').at(-1)!.error).toMatchObject({ kind: 'internal', message: 'boom' });
+    expect(trainer.currentStatus).toBe('paused');
+    session.trainBatch = original;
+    trainer.handle({ type: 'predict', id: 9, pixels: new Float32Array(784) });
+    expect(log.of('prediction').at(-1)!.id).toBe(9);
+    trainer.handle({ type: 'start' });
+    const s = trainer.step;
+    clock.run(3);
+    expect(trainer.step).toBeGreaterThan(s);
+  });
+
   it('runs on the real clock and pauses', async () => {
     const log = new EventLog();
     const trainer = new Trainer({ post: log.post, clock: realClock(), evalLimit: TEST });
