@@ -611,7 +611,12 @@ export class Trainer {
   private tick(): void {
     const t0 = this.clock.now();
     const interactive = t0 - this.lastPredictAt < this.opts.interactiveWindowMs;
-    const deadline = t0 + (interactive ? this.opts.interactiveSliceMs : this.opts.sliceMs);
+    let deadline = t0 + (interactive ? this.opts.interactiveSliceMs : this.opts.sliceMs);
+    // End the slice when the next snapshot falls due (the page has acked the last one), so snapshots go
+    // out on time instead of up to a slice late.
+    if (this.snapshotInFlight === null) {
+      deadline = Math.min(deadline, this.lastSnapshotAt + 1000 / this.opts.snapshotsPerSecond);
+    }
     if (this.evalJob) {
       this.evalChunks(deadline);
     } else if (this.status === 'training') {
