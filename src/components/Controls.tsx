@@ -328,6 +328,10 @@ export function Controls() {
         <summary>model file</summary>
         <ModelFiles />
       </details>
+      <p className="tips">
+        <kbd>Space</kbd> trains and pauses. Every setting is in the address bar: share the link to share the
+        setup, seed included.
+      </p>
     </Panel>
   );
 }

@@ -90,6 +90,14 @@ function drawInputImage(
   ctx.strokeRect(box.x - 0.5, box.y - 0.5, box.side + 1, box.side + 1);
 }
 
+/** `text`, or its longest prefix + "…" that fits `width` pixels in the current font. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let n = text.length - 1;
+  while (n > 1 && ctx.measureText(`${text.slice(0, n)}…`).width > width) n--;
+  return `${text.slice(0, n)}…`;
+}
+
 function edgeStyle(ctx: CanvasRenderingContext2D, lut: Lut, w: number, t: number) {
   // Saturated end colours (±0.85) so even thin lines read as blue or red.
   ctx.strokeStyle = lut.css[divergingIndex(w > 0 ? 0.85 : -0.85)];
@@ -237,12 +245,12 @@ function paintDiagram(
       const fontPx = Math.max(9, Math.min(12, col.r * 1.6));
       for (let i = 0; i < col.nodes.length; i++) {
         const n = col.nodes[i];
-        const name = classNames[i] ?? String(i);
-        const short = name.length > 11 ? `${name.slice(0, 10)}…` : name;
         const isTop = i === topClass;
         ctx.font = `${isTop ? '700 ' : ''}${fontPx}px ${theme.font}`;
         ctx.fillStyle = isTop ? theme.fg : theme.muted;
-        ctx.fillText(short, n.x + col.r + 6, n.y);
+        // The name gets what the probability column leaves ("0.00" + a gap), cut with an ellipsis.
+        const room = size.width - 10 - (values ? ctx.measureText('0.00').width + 6 : 0) - (n.x + col.r + 6);
+        ctx.fillText(fitText(ctx, classNames[i] ?? String(i), room), n.x + col.r + 6, n.y);
         if (values) {
           ctx.textAlign = 'right';
           ctx.fillText(values[i].toFixed(2), size.width - 10, n.y);

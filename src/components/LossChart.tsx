@@ -59,8 +59,10 @@ function paintLoss(
   // ── scales ──
   const firstX = loss.x[0];
   const lastX = Math.max(loss.x[n - 1], epochs.length ? epochs[epochs.length - 1].step : 0, firstX + 1);
+  // 2 % of room on the right so the newest epoch's dots are not cut by the axis.
+  const x0Domain = Math.min(0, firstX);
   const x = scaleLinear()
-    .domain([Math.min(0, firstX), lastX])
+    .domain([x0Domain, lastX + (lastX - x0Domain) * 0.02])
     .range([x0, x1]);
   let maxL = 0;
   let minL = Infinity;

@@ -3,8 +3,8 @@
  *
  * While the thumb is dragged only the shown number changes (a local draft); the value is committed on the
  * native `change` event (pointer release, a keyboard step, Playwright's fill), so dragging a layer size
- * across 500 positions rebuilds the network once, not 500 times. The draft is dropped as soon as the
- * committed value arrives from the store (or anything else changes the value, e.g. browser back).
+ * across 500 positions rebuilds the network once, not 500 times. The draft is dropped on commit, and
+ * ignored as soon as anything else changes the value mid-drag (browser Back, a loaded model).
  */
 import { useEffect, useId, useRef, useState } from 'react';
 
@@ -38,6 +38,9 @@ export function Slider({ label, testId, min, max, step, value, format, onCommit,
     const onChange = () => {
       const v = Number(el.value);
       if (Number.isFinite(v)) commitRef.current(v);
+      // The store now holds the committed value (or refused it: the thumb snaps back). Dropping the
+      // draft here also keeps it from reappearing if the value later returns to `base` (a loaded model).
+      setDraft(null);
     };
     el.addEventListener('change', onChange);
     return () => el.removeEventListener('change', onChange);

@@ -71,8 +71,13 @@ export function TopBar() {
       </button>
       <div className="status" data-testid="status" role="status" aria-live="off">
         <b>{DATASET_LABELS[dataset]}</b>
-        <span className="sep"> · </span>
-        {run.error ? 'data error' : statusWord(run.status, ready)}
+        {/* While training the Pause button says so; otherwise the state is worth a word. */}
+        {training && !run.error ? null : (
+          <>
+            <span className="sep"> · </span>
+            {run.error ? 'data error' : statusWord(run.status, ready)}
+          </>
+        )}
         <span className="sep"> · </span>
         epoch <span className="num">{formatInt(run.epoch + (run.status === 'done' ? 0 : 1))}</span>
         <span className="sep"> · </span>

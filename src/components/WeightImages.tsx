@@ -6,6 +6,7 @@
  */
 import { useCallback, useRef } from 'react';
 import { useConfigStore } from '../store/config';
+import { useRunStore } from '../store/run';
 import { telemetryStore } from '../store/telemetry';
 import { ColorLegend } from './ColorLegend';
 import { divergingIndex, divergingLut } from './colors';
@@ -66,7 +67,12 @@ function paintWeights(
     ctx.font = `11px ${theme.font}`;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
-    ctx.fillText('The weights appear when the data has loaded.', size.width / 2, size.height / 2);
+    const loaded = useRunStore.getState().data.counts !== null;
+    ctx.fillText(
+      loaded ? 'Building the network…' : 'The weights appear when the data has loaded.',
+      size.width / 2,
+      size.height / 2,
+    );
     return;
   }
   const pad = 6;

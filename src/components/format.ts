@@ -15,12 +15,13 @@ export function formatPercent(fraction: number, digits = 1): string {
 }
 
 /**
- * A learning rate the way people write it: 0.001 → "1e-3", 0.00032 → "3.2e-4", 0.05 → "5e-2", 0.3 → "0.3".
+ * A learning rate the way people write it: 0.001 → "1e-3", 0.00032 → "3.2e-4", 0.05 → "5e-2", 0.3 → "0.3",
+ * 100000 (a shared link demonstrating divergence) → "1e5".
  * Two significant digits at most: the slider moves in steps of 0.1 in log10.
  */
 export function formatLr(lr: number): string {
   if (!(lr > 0) || !Number.isFinite(lr)) return String(lr);
-  if (lr >= 0.1) return String(+lr.toPrecision(2));
+  if (lr >= 0.1 && lr < 100) return String(+lr.toPrecision(2));
   let exp = Math.floor(Math.log10(lr));
   let mant = +(lr / 10 ** exp).toPrecision(2);
   if (mant >= 10) {

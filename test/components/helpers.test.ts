@@ -12,6 +12,8 @@ describe('format', () => {
     expect(formatLr(0.05)).toBe('5e-2');
     expect(formatLr(0.3)).toBe('0.3');
     expect(formatLr(1)).toBe('1');
+    expect(formatLr(20)).toBe('20');
+    expect(formatLr(100000)).toBe('1e5');
     expect(formatLr(9.99e-4)).toBe('1e-3'); // mantissa rounding carries into the exponent
   });
 

@@ -28,6 +28,7 @@ vi.mock('../../src/worker/client', () => ({
 
 import { spaceBelongsTo } from '../../src/App';
 import { Controls } from '../../src/components/Controls';
+import { Notices } from '../../src/components/Notices';
 import { PredictionBars } from '../../src/components/PredictionBars';
 import { TopBar } from '../../src/components/TopBar';
 import { DEFAULT_CONFIG_STATE, useConfigStore } from '../../src/store/config';
@@ -144,7 +145,7 @@ describe('TopBar', () => {
     });
     act(() => root.render(<TopBar />));
     expect(byTestId('train-toggle').textContent).toBe('Pause');
-    expect(byTestId('status').textContent).toBe('MNIST · training · epoch 3 · step 2,814 · 11,900 samples/s');
+    expect(byTestId('status').textContent).toBe('MNIST · epoch 3 · step 2,814 · 11,900 samples/s');
     expect(byTestId('test-accuracy').textContent).toBe('');
 
     act(() =>
@@ -157,7 +158,7 @@ describe('TopBar', () => {
     );
     expect(byTestId('train-toggle').textContent).toBe('Train');
     expect(byTestId('test-accuracy').textContent).toBe('97.4%');
-    expect(byTestId('status').textContent).toContain('0 samples/s');
+    expect(byTestId('status').textContent).toBe('MNIST · paused · epoch 3 · step 2,814 · 0 samples/s');
 
     act(() => byTestId('train-toggle').click());
     expect(actions.toggleTraining).toHaveBeenCalledTimes(1);
@@ -183,6 +184,21 @@ describe('Controls', () => {
     expect(actions.updateConfig).not.toHaveBeenCalled();
     act(() => size1.dispatchEvent(new Event('change', { bubbles: true })));
     expect(actions.updateConfig).toHaveBeenCalledWith({ hidden: [48, 64] });
+  });
+
+  it('follows the store after a commit, even back to the value the drag started from', () => {
+    // Like the real client: a commit writes the store synchronously.
+    vi.mocked(actions.updateConfig).mockImplementation((patch) =>
+      useConfigStore.setState((s) => ({ config: { ...s.config, ...patch } })),
+    );
+    act(() => root.render(<Controls />));
+    const size1 = byTestId('hidden-size-1') as HTMLInputElement;
+    drag(size1, '40', true);
+    expect(size1.value).toBe('40');
+    // A loaded model (or browser Back) brings the old size back.
+    act(() => useConfigStore.setState((s) => ({ config: { ...s.config, hidden: [128, 64] } })));
+    expect(size1.value).toBe('128');
+    expect(size1.parentElement?.querySelector('output')?.textContent).toBe('128');
   });
 
   it('adds and removes hidden layers with the layer-count slider', () => {
@@ -218,6 +234,33 @@ describe('Controls', () => {
     for (const el of container.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) {
       const name = el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent ?? '';
       expect(name.trim(), el.outerHTML).not.toBe('');
+    }
+  });
+});
+
+describe('Notices', () => {
+  it('says in plain words that the loss diverged, with a Reset, and can be dismissed', () => {
+    act(() => root.render(<Notices />));
+    expect(container.querySelector('[data-testid="diverged"]')).toBeNull();
+    const message = 'The loss exploded at step 412 — try a smaller learning rate.';
+    act(() => useRunStore.setState({ diverged: { step: 412, lastFiniteLoss: 3.1, message } }));
+    expect(byTestId('diverged').textContent).toContain(message);
+    act(() => byTestId('diverged').querySelector<HTMLButtonElement>('.btn')?.click());
+    expect(actions.reset).toHaveBeenCalledTimes(1);
+    act(() => byTestId('diverged').querySelector<HTMLButtonElement>('[aria-label="Dismiss"]')?.click());
+    expect(container.querySelector('[data-testid="diverged"]')).toBeNull();
+  });
+
+  it('shows "network reset" for a moment when the store announces it', () => {
+    vi.useFakeTimers();
+    try {
+      act(() => root.render(<Notices />));
+      act(() => useRunStore.setState({ notice: 'network reset' }));
+      expect(byTestId('notice').textContent).toBe('network reset');
+      act(() => vi.advanceTimersByTime(3000));
+      expect(container.querySelector('[data-testid="notice"]')).toBeNull();
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

@@ -12,6 +12,7 @@
  */
 
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { layoutDiagram } from '../../src/components/diagramLayout';
@@ -267,6 +268,43 @@ test('Space toggles training, except while typing in a field', async ({ page }) 
   for (const el of await page.locator('input, select').all()) {
     if (await el.isVisible()) await expect(el).toHaveAccessibleName(/\S/);
   }
+});
+
+test('model file: Save downloads it, Load brings it back, a wrong file is refused in plain words', async ({
+  page,
+}) => {
+  await openReady(page, '?hidden=24');
+  await page.getByText('model file').click();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Save model' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('backprop-lab-model.json');
+  const text = await readFile(await download.path(), 'utf8');
+  const model = JSON.parse(text) as { format: string; config: { hidden: number[] } };
+  expect(model.format).toBe('backprop-lab-model');
+  expect(model.config.hidden).toEqual([24]);
+
+  // Switch to another architecture, then load the saved file: its network (and URL) come back.
+  await page.getByTestId('hidden-size-1').fill('40');
+  await expect(page.getByTestId('layer-diagram')).toHaveAttribute('data-sizes', '784,40,10');
+  const load = async (name: string, body: string) => {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Load model…' }).click();
+    await (await chooser).setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
+  };
+  await load('saved.json', text);
+  await expect(page.getByTestId('layer-diagram')).toHaveAttribute('data-sizes', '784,24,10');
+  await expect(page.getByTestId('hidden-size-1')).toHaveValue('24');
+  await expect(page.getByTestId('notice')).toHaveText('model loaded');
+  expect(new URL(page.url()).searchParams.get('hidden')).toBe('24');
+
+  await load('notes.json', '{"hello": "world"}');
+  const refusal = page.locator('.controls [role="alert"]');
+  await expect(refusal).toBeVisible();
+  expect(((await refusal.textContent()) ?? '').length).toBeGreaterThan(10);
+  await expect(page.getByTestId('layer-diagram')).toHaveAttribute('data-sizes', '784,24,10');
+  await shot(page, 'ui-model-refused');
 });
 
 test('layout: 1280×720 without scrolling, narrow screens reflow, dark theme', async ({ browser }) => {
