@@ -654,3 +654,56 @@ export function sparseBlocksAtB(
     }
   }
 }
+
+/**
+ * C = Aᵀ · B as a sum of sparse outer products: for each row p, C[i, j] += a[p, i] · b[p, j] over the
+ * non-zeros of both rows only (index lists from buildRowNonzeros). With ReLU (dz ≈ half zeros) and MNIST
+ * pixels (≈ 81 % zeros) that is ~10× fewer multiply-adds than the dense product; each one is a
+ * read-modify-write of C (float32 accumulation), so it pays when the work drops below ~half of the
+ * tiled kernel's. Two rows of C per pass share each (index, value) load.
+ * @param a [r, m], non-zeros aIdx/aCount  @param b [r, n], non-zeros bIdx/bCount  @param c [m, n] (overwritten)
+ * @param bVals scratch [r·n]: the packed non-zero values of b
+ */
+export function sparseOuterAtB(
+  a: Float32Array,
+  aIdx: Uint16Array,
+  aCount: Int32Array,
+  b: Float32Array,
+  bIdx: Uint16Array,
+  bCount: Int32Array,
+  bVals: Float32Array,
+  c: Float32Array,
+  r: number,
+  m: number,
+  n: number,
+): void {
+  c.fill(0, 0, m * n);
+  for (let p = 0; p < r; p++) {
+    const ab = p * m;
+    const aEnd = ab + aCount[p]!;
+    const bb = p * n;
+    const bEnd = bb + bCount[p]!;
+    for (let j = bb; j < bEnd; j++) bVals[j] = b[bb + bIdx[j]!]!;
+    let t = ab;
+    for (; t + 1 < aEnd; t += 2) {
+      const i0 = aIdx[t]!;
+      const i1 = aIdx[t + 1]!;
+      const d0 = a[ab + i0]!;
+      const d1 = a[ab + i1]!;
+      const r0 = i0 * n;
+      const r1 = i1 * n;
+      for (let j = bb; j < bEnd; j++) {
+        const k = bIdx[j]!;
+        const v = bVals[j]!;
+        c[r0 + k] += d0 * v;
+        c[r1 + k] += d1 * v;
+      }
+    }
+    if (t < aEnd) {
+      const i0 = aIdx[t]!;
+      const d0 = a[ab + i0]!;
+      const r0 = i0 * n;
+      for (let j = bb; j < bEnd; j++) c[r0 + bIdx[j]!] += d0 * bVals[j]!;
+    }
+  }
+}

@@ -16,6 +16,7 @@ import {
   gemmABt,
   gemmAtB,
   sparseBlocksAtB,
+  sparseOuterAtB,
   sparseRowsABt,
 } from './kernels.ts';
 import { Rng } from './rng.ts';
@@ -57,6 +58,19 @@ export const SPARSE_FORWARD_MAX_DENSITY = 0.45;
  * this fraction of pairs remains (the indexed tiles run nearly as fast as dense ones; MNIST: ~0.28).
  */
 export const SPARSE_GRAD_MAX_BLOCK_FRACTION = 0.85;
+
+/**
+ * Relative cost of one multiply-add of sparseOuterAtB (a read-modify-write of memory) to one of the
+ * register-tiled kernels, measured on 784→128 at batch 64 with ReLU deltas (~1.6); the first layer's
+ * weight gradient uses the outer-product form when its work × this factor is the smallest.
+ */
+export const SCATTER_COST = 2;
+
+/** Which first-layer kernels the last forward / backward chose (for benchmarks and tests). */
+export interface FirstLayerKernels {
+  forward: 'dense' | 'sparse-rows';
+  weightGrad: 'dense' | 'sparse-blocks' | 'sparse-outer';
+}
 
 /** Default row capacity of the activation buffers. */
 export const DEFAULT_MAX_BATCH = 1024;
@@ -223,6 +237,11 @@ export class Network {
   /** Rows with a non-zero per 4-column block of the input (buildColumnBlockRows), built in backward. */
   private readonly blockRows: Uint16Array;
   private readonly blockRowCount: Int32Array;
+  /** Non-zeros of the first layer's dz per row, and scratch for the packed input values (sparseOuterAtB). */
+  private readonly deltaNonzeros: Uint16Array;
+  private readonly deltaNonzeroCount: Int32Array;
+  private readonly packedInput: Float32Array;
+  private kernelChoice: FirstLayerKernels = { forward: 'dense', weightGrad: 'dense' };
   private lastInput: Float32Array | null = null;
   private lastBatch = 0;
   /** Views for the last batch size, cached so steady-state forward passes allocate nothing. */
@@ -257,6 +276,9 @@ export class Network {
     this.rowNonzeroCount = new Int32Array(maxBatch);
     this.blockRows = new Uint16Array(blocks * maxBatch);
     this.blockRowCount = new Int32Array(blocks);
+    this.deltaNonzeros = new Uint16Array(maxBatch * layers[0]!.outSize);
+    this.deltaNonzeroCount = new Int32Array(maxBatch);
+    this.packedInput = new Float32Array(maxBatch * config.inputSize);
     initialise(layers, this.config);
   }
 
@@ -281,6 +303,11 @@ export class Network {
     let n = 0;
     for (const layer of this.layers) n += layer.weights.length + layer.biases.length;
     return n;
+  }
+
+  /** The first-layer kernels chosen by the last forward and backward (a copy). */
+  firstLayerKernels(): FirstLayerKernels {
+    return { ...this.kernelChoice };
   }
 
   /** Rows in the last forward (0 before any). */
@@ -325,7 +352,8 @@ export class Network {
     const layer = this.layerImpl[0]!;
     const k = layer.inSize;
     const nz = buildRowNonzeros(x, batch, k, this.rowNonzeros, this.rowNonzeroCount);
-    if (nz <= SPARSE_FORWARD_MAX_DENSITY * batch * k) {
+    this.kernelChoice.forward = nz <= SPARSE_FORWARD_MAX_DENSITY * batch * k ? 'sparse-rows' : 'dense';
+    if (this.kernelChoice.forward === 'sparse-rows') {
       sparseRowsABt(
         x,
         this.rowNonzeros,
@@ -342,16 +370,45 @@ export class Network {
     }
   }
 
-  /** The first layer's weight gradient dzᵀ·x, skipping all-zero 4-pixel blocks of a sample when worth it. */
+  /**
+   * The first layer's weight gradient dzᵀ·x by the cheapest of three kernels, chosen per batch by counting
+   * the work each would do: dense tiles (gemmAtB); tiles over the samples whose 4-pixel block is non-zero
+   * (sparseBlocksAtB); or sparse outer products of each sample's non-zero dz (ReLU) and non-zero pixels
+   * (sparseOuterAtB). The input's row index is still the one forward built for `lastInput`.
+   */
   private weightGradFirst(d: Float32Array, batch: number): void {
     const layer = this.layerImpl[0]!;
     const x = this.lastInput!;
     const k = layer.inSize;
+    const m = layer.outSize;
+    buildRowNonzeros(d, batch, m, this.deltaNonzeros, this.deltaNonzeroCount);
+    let outerWork = 0;
+    for (let b = 0; b < batch; b++) outerWork += this.deltaNonzeroCount[b]! * this.rowNonzeroCount[b]!;
     const pairs = buildColumnBlockRows(x, batch, k, this.blockRows, this.blockRowCount);
-    if (pairs <= SPARSE_GRAD_MAX_BLOCK_FRACTION * batch * ((k + 3) >> 2)) {
-      sparseBlocksAtB(d, x, this.blockRows, this.blockRowCount, layer.gradWeights, batch, layer.outSize, k);
+    const denseWork = batch * k * m;
+    const blockWork =
+      pairs <= SPARSE_GRAD_MAX_BLOCK_FRACTION * batch * ((k + 3) >> 2) ? pairs * 4 * m : Infinity;
+    if (outerWork * SCATTER_COST < Math.min(denseWork, blockWork)) {
+      this.kernelChoice.weightGrad = 'sparse-outer';
+      sparseOuterAtB(
+        d,
+        this.deltaNonzeros,
+        this.deltaNonzeroCount,
+        x,
+        this.rowNonzeros,
+        this.rowNonzeroCount,
+        this.packedInput,
+        layer.gradWeights,
+        batch,
+        m,
+        k,
+      );
+    } else if (blockWork < denseWork) {
+      this.kernelChoice.weightGrad = 'sparse-blocks';
+      sparseBlocksAtB(d, x, this.blockRows, this.blockRowCount, layer.gradWeights, batch, m, k);
     } else {
-      gemmAtB(d, x, layer.gradWeights, batch, layer.outSize, k);
+      this.kernelChoice.weightGrad = 'dense';
+      gemmAtB(d, x, layer.gradWeights, batch, m, k);
     }
   }
 

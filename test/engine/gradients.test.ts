@@ -28,6 +28,10 @@ interface Case {
   l2: number;
   /** Fraction of input values set to exactly 0 (MNIST-like), so the sparse first-layer kernels run. */
   zeros?: number;
+  /** Zero whole aligned 4-value blocks (like MNIST's background) instead of single values. */
+  clustered?: boolean;
+  /** The first-layer weight-gradient kernel this case must exercise. */
+  expectGrad?: 'dense' | 'sparse-blocks' | 'sparse-outer';
 }
 
 function setup(c: Case, batch: number) {
@@ -47,6 +51,12 @@ function setup(c: Case, batch: number) {
   net.setParams(params);
   const x = new Float32Array(batch * config.inputSize);
   for (let i = 0; i < x.length; i++) x[i] = rng.next() < (c.zeros ?? 0) ? 0 : rng.next();
+  if (c.clustered) {
+    for (let i = 0; i < x.length; i += 4) {
+      const zero = rng.next() < (c.zeros ?? 0);
+      for (let t = i; t < i + 4; t++) x[t] = zero ? 0 : 0.05 + rng.next();
+    }
+  }
   const labels = new Uint8Array(batch);
   for (let i = 0; i < batch; i++) labels[i] = rng.nextInt(config.outputSize);
   return { net, x, labels, config };
@@ -79,8 +89,24 @@ for (const activation of ['relu', 'leaky-relu', 'sigmoid', 'tanh'] as const) {
 CASES.push({ hidden: [], activation: 'relu', init: 'xavier', l2: 0 }); // softmax regression
 CASES.push({ hidden: [6, 5, 4, 3], activation: 'tanh', init: 'xavier', l2: 0.003 }); // deep
 // MNIST-like inputs: most values exactly 0, so the first layer takes its sparse kernels.
-CASES.push({ hidden: [9, 4], activation: 'relu', init: 'he', l2: 0, zeros: 0.85 });
-CASES.push({ hidden: [10], activation: 'sigmoid', init: 'xavier', l2: 0.01, zeros: 0.85 });
+// ReLU deltas (half zeros) × scattered zero pixels → outer products; dense sigmoid deltas × zero blocks → tiles.
+CASES.push({
+  hidden: [9, 4],
+  activation: 'relu',
+  init: 'he',
+  l2: 0,
+  zeros: 0.85,
+  expectGrad: 'sparse-outer',
+});
+CASES.push({
+  hidden: [10],
+  activation: 'sigmoid',
+  init: 'xavier',
+  l2: 0.01,
+  zeros: 0.85,
+  clustered: true,
+  expectGrad: 'sparse-blocks',
+});
 
 describe('gradients vs centred finite differences (float64 reference)', () => {
   it.each(CASES)('hidden=$hidden $activation $init l2=$l2', (c) => {
@@ -89,7 +115,7 @@ describe('gradients vs centred finite differences (float64 reference)', () => {
     const ref = toRefParams(net.getParams());
     const inputSize = net.config.inputSize;
     if (c.zeros) {
-      // Make sure this case really exercises the sparse paths.
+      // Make sure this case really exercises the sparse paths (asserted again after backward below).
       const nz = x.filter((v) => v !== 0).length;
       expect(nz).toBeLessThan(SPARSE_FORWARD_MAX_DENSITY * x.length);
       let pairs = 0;
@@ -115,6 +141,13 @@ describe('gradients vs centred finite differences (float64 reference)', () => {
 
     // backward returns the mean data loss (no L2 term).
     const loss = net.backward(labels, c.l2);
+    const kernels = net.firstLayerKernels();
+    if (c.zeros) {
+      expect(kernels.forward).toBe('sparse-rows');
+      expect(kernels.weightGrad).toBe(c.expectGrad);
+    } else {
+      expect(kernels).toEqual({ forward: 'dense', weightGrad: 'dense' });
+    }
     const refData = refLoss(ref, x, labels, batch, c.activation, 0);
     expect(Math.abs(loss - refData)).toBeLessThan(1e-5 * Math.max(1, refData));
 

@@ -7,6 +7,7 @@ import {
   gemmABt,
   gemmAtB,
   sparseBlocksAtB,
+  sparseOuterAtB,
   sparseRowsABt,
 } from '../../src/engine/kernels.ts';
 import { Rng } from '../../src/engine/rng.ts';
@@ -145,6 +146,33 @@ describe('sparse first-layer kernels vs naive references and vs the dense kernel
       const dense = new Float32Array(m * n);
       gemmAtB(a, b, dense, r, m, n);
       expect(c).toEqual(dense);
+    }
+  });
+});
+
+describe('sparseOuterAtB (sparse outer products)', () => {
+  const rng = new Rng(12);
+  it.each(SPARSE_SHAPES)('r=%i m=%i n=%i, both operands sparse or dense', (r, m, n) => {
+    for (const [da, db] of [
+      [0.5, 0.2],
+      [1, 1],
+      [0, 0.5],
+      [0.3, 0],
+    ] as const) {
+      const a = sparseArray(r, m, da, rng);
+      const b = sparseArray(r, n, db, rng);
+      const aIdx = new Uint16Array(r * m);
+      const aCount = new Int32Array(r);
+      const bIdx = new Uint16Array(r * n);
+      const bCount = new Int32Array(r);
+      buildRowNonzeros(a, r, m, aIdx, aCount);
+      buildRowNonzeros(b, r, n, bIdx, bCount);
+      const c = new Float32Array(m * n).fill(NaN);
+      sparseOuterAtB(a, aIdx, aCount, b, bIdx, bCount, new Float32Array(r * n), c, r, m, n);
+      // float32 accumulation in memory: a looser relative tolerance than the float64-accumulating tiles.
+      expect(
+        worstError(c, refAtB(a, b, r, m, n), 2e-6 * Math.max(1, Math.sqrt(r)), 1e-6),
+      ).toBeLessThanOrEqual(1);
     }
   });
 });
