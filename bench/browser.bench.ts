@@ -4,7 +4,7 @@
  *
  *   npm run bench:browser                      # 30 s measurement
  *   npm run bench:browser -- --minutes 10      # the long run (worker memory over time)
- *   npm run bench:browser -- --json            # machine-readable result on stdout
+ *   npm run -s bench:browser -- --json         # machine-readable result on stdout (-s: no npm banner)
  *
  * What it does: builds the site into node_modules/.tmp/bench-dist, serves it with `vite preview` (started
  * and stopped here, by pid), opens it in Chromium (test/e2e/chromium.ts resolves the browser), clicks
@@ -318,6 +318,20 @@ async function sampleMemory(worker: WorkerCdp, page: CDPSession, atSeconds: numb
   };
 }
 
+interface MainThreadMetrics {
+  /** Seconds the page's main thread spent in tasks / in script, since the session began. */
+  TaskDuration: number;
+  ScriptDuration: number;
+}
+
+async function mainThreadMetrics(page: CDPSession): Promise<MainThreadMetrics> {
+  const { metrics } = (await page.send('Performance.getMetrics')) as {
+    metrics: { name: string; value: number }[];
+  };
+  const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+  return { TaskDuration: get('TaskDuration'), ScriptDuration: get('ScriptDuration') };
+}
+
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
@@ -443,6 +457,8 @@ async function main(): Promise<void> {
 
     await page.waitForTimeout(o.warmupSeconds * 1000);
     const memory: MemorySample[] = [await sampleMemory(worker, pageCdp, 0)];
+    await pageCdp.send('Performance.enable');
+    const metrics0 = await mainThreadMetrics(pageCdp);
     await page.evaluate(() => (window as unknown as { __bench: { reset(): void } }).__bench.reset());
 
     const t0 = Date.now();
@@ -464,6 +480,8 @@ async function main(): Promise<void> {
       }
     }
     const s = await pageSummary(page);
+    const metrics1 = await mainThreadMetrics(pageCdp);
+    const busy = (k: keyof MainThreadMetrics) => (metrics1[k] - metrics0[k]) / s.seconds;
     memory.push(await sampleMemory(worker, pageCdp, (Date.now() - t0) / 1000));
     const statusText = (await page.getByTestId('status').textContent())?.trim() ?? '';
 
@@ -486,6 +504,8 @@ async function main(): Promise<void> {
       predictMaxMs: rtts.length ? rtts[rtts.length - 1]! : NaN,
       longTasks: s.longtasks.length,
       longestTaskMs: longest,
+      mainThreadBusyFraction: busy('TaskDuration'),
+      mainThreadScriptFraction: busy('ScriptDuration'),
       maxFrameGapMs: s.maxFrameGap,
       framesPerSecond: s.frames / s.seconds,
       strokes,
@@ -519,6 +539,11 @@ async function main(): Promise<void> {
           'long tasks (≥ 50 ms)',
           `${s.longtasks.length}, longest ${fmt(longest)} ms`,
           'main thread; target: none',
+        ],
+        [
+          'main thread busy',
+          `${fmt(100 * result.mainThreadBusyFraction)} % (script ${fmt(100 * result.mainThreadScriptFraction)} %)`,
+          'CDP Performance metrics: TaskDuration, ScriptDuration',
         ],
         ['longest frame gap', `${fmt(s.maxFrameGap)} ms`, 'upper bound of the longest main-thread task'],
         ['frame rate', `${fmt(result.framesPerSecond, 1)} fps`, 'requestAnimationFrame, headless'],
