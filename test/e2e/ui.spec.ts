@@ -83,7 +83,7 @@ async function stroke(page: Page, pts: [number, number][]): Promise<void> {
   const at = ([x, y]: [number, number]): [number, number] => [box.x + x * box.width, box.y + y * box.height];
   await page.mouse.move(...at(pts[0]));
   await page.mouse.down();
-  for (const p of pts.slice(1)) await page.mouse.move(...at(p), { steps: 2 });
+  for (const p of pts.slice(1)) await page.mouse.move(...at(p));
   await page.mouse.up();
 }
 
