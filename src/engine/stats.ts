@@ -47,3 +47,23 @@ export function l2Norm(a: Float32Array): number {
   for (let i = 0; i < a.length; i++) s += a[i]! * a[i]!;
   return Math.sqrt(s);
 }
+
+/**
+ * Fraction of units (columns) that are ≤ 0 for every row of a [rows, units] activation batch: for ReLU,
+ * the units that did not fire for any sample — "dead" for this batch. O(rows·units), no allocation.
+ */
+export function deadUnitFraction(values: Float32Array, rows: number, units: number): number {
+  if (rows <= 0 || units <= 0) return 0;
+  let dead = 0;
+  for (let u = 0; u < units; u++) {
+    let alive = false;
+    for (let r = 0, p = u; r < rows; r++, p += units) {
+      if (values[p]! > 0) {
+        alive = true;
+        break;
+      }
+    }
+    if (!alive) dead++;
+  }
+  return dead / units;
+}

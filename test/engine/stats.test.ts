@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activationStats, l2Norm } from '../../src/engine/stats.ts';
+import { activationStats, deadUnitFraction, l2Norm } from '../../src/engine/stats.ts';
 
 describe('stats', () => {
   it('activationStats: mean, std, zeros, max', () => {
@@ -29,5 +29,15 @@ describe('stats', () => {
   it('l2Norm', () => {
     expect(l2Norm(Float32Array.from([3, 4]))).toBe(5);
     expect(l2Norm(new Float32Array(3))).toBe(0);
+  });
+});
+
+describe('deadUnitFraction', () => {
+  it('counts units that are ≤ 0 in every row', () => {
+    // 3 rows × 4 units: unit 0 fires once, unit 1 never, unit 2 always, unit 3 only negative values.
+    const a = Float32Array.from([0, 0, 1, -1, 2, 0, 1, -2, 0, 0, 3, 0]);
+    expect(deadUnitFraction(a, 3, 4)).toBe(0.5);
+    expect(deadUnitFraction(a, 1, 4)).toBe(0.75);
+    expect(deadUnitFraction(new Float32Array(0), 0, 4)).toBe(0);
   });
 });
