@@ -18,6 +18,7 @@
  */
 
 import type { SerializableNetwork } from './modelFile.ts';
+import { LEAKY_SLOPE } from './network.ts';
 
 /** One entry of a TF.js weights manifest. */
 export interface TfjsWeightSpec {
@@ -53,8 +54,8 @@ export interface TfjsExport {
   weightsBin: Uint8Array;
 }
 
-/** Our leaky ReLU slope, as the engine uses it: f(z) = z > 0 ? z : 0.01·z. */
-export const LEAKY_RELU_ALPHA = 0.01;
+/** Keras' LeakyReLU `alpha` = the engine's slope for z < 0 (0.01): f(z) = z > 0 ? z : 0.01·z. */
+export const LEAKY_RELU_ALPHA = LEAKY_SLOPE;
 
 /** The file name `weights.bin` is referred to by in model.json. */
 export const TFJS_WEIGHTS_FILE = 'weights.bin';
