@@ -153,7 +153,7 @@ function makeTfBatches(train: Split, count: number): { x: tf.Tensor2D; y: tf.Ten
 }
 
 function tfRunner(backend: 'cpu' | 'wasm', train: Split): Runner {
-  tf.setBackend(backend); // already initialised by tf.ready() below: synchronous switch
+  tf.setBackend(backend); // initialised in main() before any runner is built, so this switch is synchronous
   const model = tf.sequential({
     layers: [
       tf.layers.dense({
@@ -341,12 +341,15 @@ async function main(): Promise<void> {
   for (const e of opts.engines) {
     runners.set(e, e === 'ours' ? oursRunner(data) : tfRunner(e === 'tfjs-cpu' ? 'cpu' : 'wasm', data.train));
   }
-  const wasmSimd = wantTf ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : null;
-  const wasmThreads = wantTf ? tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') : null;
+  const wantWasm = opts.engines.includes('tfjs-wasm');
+  const wasmSimd = wantWasm ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : null;
+  const wasmThreads = wantWasm ? Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) : null;
 
   log(`Backprop Lab engine benchmark — 784-${HIDDEN.join('-')}-10 ReLU, batch ${BATCH}, SGD lr ${LR}, MNIST`);
   log(`node ${process.version}, ${opts.reps} repetitions × ~${opts.seconds} s per engine, alternating`);
-  if (wantTf) log(`tfjs ${tf.version.tfjs}; wasm SIMD ${wasmSimd}, multithread ${wasmThreads}`);
+  if (wantTf) {
+    log(`tfjs ${tf.version.tfjs}${wantWasm ? `; wasm SIMD ${wasmSimd}, multithread ${wasmThreads}` : ''}`);
+  }
 
   // Warm-up: JIT / wasm compilation, first allocations.
   for (const [, r] of runners) r.run(Math.min(1, opts.seconds / 2));
