@@ -273,6 +273,11 @@ export class Network {
     this.logits = new Float32Array(maxBatch * config.outputSize);
     this.logSumExp = new Float64Array(maxBatch);
     const blocks = (config.inputSize + 3) >> 2;
+    // The sparse indices are Uint16 (half the memory of Int32): column, row and unit indices must stay
+    // below 65 536, which LIMITS guarantees (maxInputSize, maxBatchSize, maxLayerSize).
+    if (config.inputSize > 65_536 || maxBatch > 65_536 || layers[0]!.outSize > 65_536) {
+      throw new Error('Network: sizes above 65 536 need wider sparse indices');
+    }
     this.rowNonzeros = new Uint16Array(maxBatch * config.inputSize);
     this.rowNonzeroCount = new Int32Array(maxBatch);
     this.blockRows = new Uint16Array(blocks * maxBatch);
