@@ -219,6 +219,8 @@ describe('Controls', () => {
   });
 
   it('moves the learning rate on a log scale and shows the real value', () => {
+    // A fixed starting point, whatever the default learning rate is.
+    act(() => useConfigStore.setState((s) => ({ config: { ...s.config, learningRate: 1e-3 } })));
     act(() => root.render(<Controls />));
     const lr = byTestId('learning-rate') as HTMLInputElement;
     expect(lr.value).toBe('-3');

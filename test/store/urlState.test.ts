@@ -72,7 +72,7 @@ describe('URL state', () => {
     const search = writeUrlState(DEFAULT_CONFIG_STATE, '?data=broken&lr=0.5');
     const q = new URLSearchParams(search);
     expect(q.get('data')).toBe('broken');
-    expect(q.get('lr')).toBe('0.001');
+    expect(q.get('lr')).toBe(String(DEFAULT_CONFIG.learningRate));
   });
 
   it('sanitizeConfig clamps a patched config like the URL does', () => {

@@ -4,6 +4,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_STATE, useConfigStore } from '../../src/store/config';
+import { DEFAULT_CONFIG } from '../../src/engine/types';
 import { INITIAL_RUN_STATE, useRunStore } from '../../src/store/run';
 import { initialTelemetry, telemetryStore } from '../../src/store/telemetry';
 import { Trainer } from '../../src/training/trainer';
@@ -221,17 +222,18 @@ describe('worker client', () => {
     advance(100);
     client.actions.updateConfig({ learningRate: 0.02 });
     advance(2000);
-    client.actions.updateConfig({ batchSize: 32 });
+    const batch = DEFAULT_CONFIG.batchSize === 128 ? 256 : 128;
+    client.actions.updateConfig({ batchSize: batch });
     expect(worker.sentOf('configure')).toEqual([]);
     expect(worker.sentOf('update-config').map((c) => [c.config.learningRate, c.config.batchSize])).toEqual([
-      [0.01, 64],
-      [0.02, 64],
-      [0.02, 32],
+      [0.01, DEFAULT_CONFIG.batchSize],
+      [0.02, DEFAULT_CONFIG.batchSize],
+      [0.02, batch],
     ]);
     expect(client.generation).toBe(1);
     expect(historyLog.map((h) => h.kind)).toEqual(['push', 'replace', 'push']);
     expect(new URLSearchParams(location.search).get('lr')).toBe('0.02');
-    expect(new URLSearchParams(location.search).get('batch')).toBe('32');
+    expect(new URLSearchParams(location.search).get('batch')).toBe(String(batch));
   });
 
   it('back/forward (popstate) restores the config and rebuilds when the shape differs', () => {
