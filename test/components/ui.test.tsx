@@ -46,7 +46,8 @@ beforeEach(() => {
   useRunStore.setState({ ...INITIAL_RUN_STATE });
   useConfigStore.setState({
     ...DEFAULT_CONFIG_STATE,
-    config: { ...DEFAULT_CONFIG_STATE.config, hidden: [...DEFAULT_CONFIG_STATE.config.hidden] },
+    // Fixed sizes, so the slider tests do not depend on the default architecture.
+    config: { ...DEFAULT_CONFIG_STATE.config, hidden: [128, 64] },
   });
   telemetryStore.setState(initialTelemetry());
   container = document.createElement('div');
