@@ -1,10 +1,14 @@
 /**
  * The first layer's weights as images: one 28×28 tile per neuron of the first layer after the input (a
  * hidden neuron, or with no hidden layer the output class itself), drawn with the diverging scale, each tile
- * normalised symmetrically by its own max |w| so every neuron's pattern is visible whatever its scale.
+ * normalised symmetrically by its own max |value| so every neuron's pattern is visible whatever its scale.
  * Updated live from the snapshot, so users see features emerge from noise.
+ *
+ * Two views: "learned" (default) shows w − w₀, the change since the generation's first snapshot
+ * (telemetryStore's `baseline`): the random He-init noise cancels out and pixels training never touched
+ * (MNIST's always-blank border) stay white, so the strokes stand out. "weights" shows the raw w.
  */
-import { useCallback, useRef } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useConfigStore } from '../store/config';
 import { useRunStore } from '../store/run';
 import { telemetryStore } from '../store/telemetry';
@@ -48,31 +52,65 @@ export function gridLayout(
   return { cols, rows, tile: minTile, shown: Math.min(count, cols * rows - 1) };
 }
 
+export type WeightMode = 'learned' | 'weights';
+
+/**
+ * One tile's values in −1..1: `values − baseline` (or `values` with no baseline), divided by the largest
+ * magnitude. All zeros when nothing differs. Writes into `out` (allocated when omitted) and returns it.
+ */
+export function weightTile(
+  values: ArrayLike<number>,
+  baseline: ArrayLike<number> | null,
+  out: Float32Array = new Float32Array(values.length),
+): Float32Array {
+  const n = values.length;
+  let max = 0;
+  for (let i = 0; i < n; i++) {
+    const v = baseline ? values[i] - baseline[i] : values[i];
+    out[i] = v;
+    max = Math.max(max, Math.abs(v));
+  }
+  const inv = max > 0 && Number.isFinite(max) ? 1 / max : 0;
+  for (let i = 0; i < n; i++) out[i] *= inv;
+  return out;
+}
+
 let tiles: HTMLCanvasElement | null = null;
+let scratch = new Float32Array(0);
+
+function message(ctx: CanvasRenderingContext2D, size: PaintSize, text: string): void {
+  const theme = getTheme();
+  ctx.fillStyle = theme.muted;
+  ctx.font = `11px ${theme.font}`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, size.width / 2, size.height / 2);
+}
 
 function paintWeights(
   ctx: CanvasRenderingContext2D,
   size: PaintSize,
   hidden: number,
+  mode: WeightMode,
   host: HTMLElement | null,
 ) {
   const theme = getTheme();
   const lut = divergingLut(theme);
-  const snap = telemetryStore.getState().snapshot;
+  const { snapshot: snap, baseline } = telemetryStore.getState();
   const layer = snap?.layers[0];
   const side = layer ? Math.round(Math.sqrt(layer.inSize)) : 0;
   if (!layer || side * side !== layer.inSize) {
     if (host) host.dataset.tiles = '0';
-    ctx.fillStyle = theme.muted;
-    ctx.font = `11px ${theme.font}`;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
     const loaded = useRunStore.getState().data.counts !== null;
-    ctx.fillText(
-      loaded ? 'Building the network…' : 'The weights appear when the data has loaded.',
-      size.width / 2,
-      size.height / 2,
-    );
+    message(ctx, size, loaded ? 'Building the network…' : 'The weights appear when the data has loaded.');
+    return;
+  }
+  const base =
+    mode === 'learned' && baseline && baseline.weights.length === layer.weights.length ? baseline : null;
+  // "learned" before any training step (or without a usable baseline) would be a blank grid: say why.
+  if (mode === 'learned' && (!base || base.step === snap.step)) {
+    if (host) host.dataset.tiles = '0';
+    message(ctx, size, 'Press Train: the learned features appear here.');
     return;
   }
   const pad = 6;
@@ -95,13 +133,13 @@ function paintWeights(
   const img = tctx.createImageData(side * grid.shown, side);
   const stride = side * grid.shown * 4;
   const w = layer.weights;
+  if (scratch.length !== layer.inSize) scratch = new Float32Array(layer.inSize);
   for (let j = 0; j < grid.shown; j++) {
     const row = j * layer.inSize;
-    let max = 0;
-    for (let i = 0; i < layer.inSize; i++) max = Math.max(max, Math.abs(w[row + i]));
-    const inv = max > 0 ? 1 / max : 0;
+    const end = row + layer.inSize;
+    const v = weightTile(w.subarray(row, end), base ? base.weights.subarray(row, end) : null, scratch);
     for (let i = 0; i < layer.inSize; i++) {
-      const k = divergingIndex(w[row + i] * inv) * 3;
+      const k = divergingIndex(v[i]) * 3;
       const o = Math.floor(i / side) * stride + (j * side + (i % side)) * 4;
       img.data[o] = lut.rgb[k];
       img.data[o + 1] = lut.rgb[k + 1];
@@ -132,14 +170,25 @@ function paintWeights(
   }
 }
 
+const MODES: { mode: WeightMode; label: string; title: string }[] = [
+  {
+    mode: 'learned',
+    label: 'learned',
+    title: 'How far training has moved each weight from its random start: the learned features',
+  },
+  { mode: 'weights', label: 'weights', title: 'The raw weights (random noise before training)' },
+];
+
 export function WeightImages() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);
   const hidden = useConfigStore((s) => s.config.hidden.length);
+  const [mode, setMode] = useState<WeightMode>('learned');
   const theme = useThemeColors();
   const paint = useCallback(
-    (ctx: CanvasRenderingContext2D, size: PaintSize) => paintWeights(ctx, size, hidden, hostRef.current),
-    [hidden],
+    (ctx: CanvasRenderingContext2D, size: PaintSize) =>
+      paintWeights(ctx, size, hidden, mode, hostRef.current),
+    [hidden, mode],
   );
   useCanvasPainter(canvasRef, paint, SOURCES);
 
@@ -148,17 +197,46 @@ export function WeightImages() {
       title={hidden > 0 ? 'First-layer weights' : 'Class templates'}
       info={
         hidden > 0
-          ? 'Each square is what one neuron of the first hidden layer looks for in the image: red pixels excite it, blue ones hold it back.'
-          : 'With no hidden layer, each square is the template one class is matched against: red pixels vote for it, blue against.'
+          ? "Each square is one hidden neuron's 784 incoming weights laid out as the 28×28 image (red: more of that pixel excites it, blue: holds it back). 'learned' shows how far training has moved them from their random start — the features the neuron learned; 'weights' shows the raw weights (random noise at first)."
+          : "With no hidden layer, each square is one class's 784 weights laid out as the 28×28 image (red pixels vote for the class, blue against). 'learned' shows how far training has moved them from their random start; 'weights' shows the raw weights (random noise at first)."
       }
-      actions={<ColorLegend lut={divergingLut(theme)} low="−" high="+" mid="0" />}
+      actions={
+        <div role="group" aria-label="Weight view" style={{ display: 'flex', gap: 2 }}>
+          {MODES.map((m) => (
+            <button
+              key={m.mode}
+              type="button"
+              className="toggle"
+              style={{ padding: '0 6px' }}
+              aria-pressed={mode === m.mode}
+              data-testid={`weight-mode-${m.mode}`}
+              title={m.title}
+              onClick={() => setMode(m.mode)}
+            >
+              {m.label}
+            </button>
+          ))}
+        </div>
+      }
     >
-      <div ref={hostRef} data-testid="weight-images" style={{ position: 'absolute', inset: 0 }}>
+      <div style={{ position: 'absolute', right: 8, bottom: 2 }}>
+        <ColorLegend lut={divergingLut(theme)} low="−" high="+" mid="0" />
+      </div>
+      <div
+        ref={hostRef}
+        data-testid="weight-images"
+        data-mode={mode}
+        style={{ position: 'absolute', inset: '0 0 16px 0' }}
+      >
         <canvas
           ref={canvasRef}
           className="fill"
           role="img"
-          aria-label="First-layer weights, one image per neuron"
+          aria-label={
+            mode === 'learned'
+              ? 'First-layer weight changes since the start, one image per neuron'
+              : 'First-layer weights, one image per neuron'
+          }
         />
       </div>
     </Panel>

@@ -32,12 +32,24 @@ export interface TelemetryState {
     layers: LayerSnapshot[];
     probe: ProbeSnapshot;
   } | null;
+  /**
+   * The first layer's weights in the first snapshot of the current generation (the network's starting
+   * point, a copy), so views can show what training changed. Null before that snapshot.
+   */
+  baseline: { seq: number; step: number; weights: Float32Array } | null;
   /** The latest prediction for the drawn digit, or null when the canvas is empty. */
   prediction: Prediction | null;
 }
 
 export function initialTelemetry(): TelemetryState {
-  return { version: 0, loss: createSeries(), accuracy: createSeries(), snapshot: null, prediction: null };
+  return {
+    version: 0,
+    loss: createSeries(),
+    accuracy: createSeries(),
+    snapshot: null,
+    baseline: null,
+    prediction: null,
+  };
 }
 
 export const telemetryStore = createStore<TelemetryState>()(() => initialTelemetry());

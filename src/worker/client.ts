@@ -142,7 +142,13 @@ export function createWorkerClient(env: ClientEnv): WorkerClient {
       diverged: null,
       error: null,
     });
-    bumpTelemetry({ loss: createSeries(), accuracy: createSeries(), snapshot: null, prediction: null });
+    bumpTelemetry({
+      loss: createSeries(),
+      accuracy: createSeries(),
+      snapshot: null,
+      baseline: null,
+      prediction: null,
+    });
     // The drawn digit (if any) is classified again by the new network.
     if (lastPixels) requestPredict();
   }
@@ -383,7 +389,11 @@ export function createWorkerClient(env: ClientEnv): WorkerClient {
       case 'snapshot': {
         if (ev.generation !== generation) return;
         const { seq, step, epoch, layers, probe } = ev;
-        bumpTelemetry({ snapshot: { seq, step, epoch, layers, probe } });
+        // The generation's first snapshot is its starting point: keep layer 0's weights to diff against.
+        const baseline =
+          telemetryStore.getState().baseline ??
+          (layers[0] ? { seq, step, weights: layers[0].weights.slice() } : null);
+        bumpTelemetry({ snapshot: { seq, step, epoch, layers, probe }, baseline });
         // Ack after the next frame, i.e. after the views (whose rAF callbacks were requested before this
         // one) have drawn it: the worker then never gets ahead of the page's drawing.
         env.requestAnimationFrame(() => send({ type: 'ack-snapshot', seq }));

@@ -3,7 +3,7 @@ import { divergingIndex, sequentialIndex, toRgb } from '../../src/components/col
 import { hitTest, layoutDiagram, MAX_SHOWN, topKByMagnitude } from '../../src/components/diagramLayout';
 import { formatInt, formatLr, formatPercent, lrFromLog } from '../../src/components/format';
 import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from '../../src/components/lossChart';
-import { gridLayout } from '../../src/components/WeightImages';
+import { gridLayout, weightTile } from '../../src/components/WeightImages';
 
 describe('format', () => {
   it('writes learning rates the way people do', () => {
@@ -196,5 +196,28 @@ describe('gridLayout', () => {
     expect(g.tile).toBe(14);
     expect(g.shown).toBe(g.cols * g.rows - 1);
     expect(g.shown).toBeLessThan(512);
+  });
+});
+
+describe('weightTile', () => {
+  it('without a baseline, normalises the raw weights symmetrically by their max |w|', () => {
+    expect(Array.from(weightTile([1, -2, 0.5, 0], null))).toEqual([0.5, -1, 0.25, 0]);
+  });
+
+  it('with a baseline, shows the change: untouched pixels are exactly 0 (white)', () => {
+    const w0 = new Float32Array([0.05, -0.04, 0.03, 0.01]);
+    const w = new Float32Array([0.05, -0.04, 0.13, -0.09]);
+    const v = weightTile(w, w0);
+    expect(v[0]).toBe(0);
+    expect(v[1]).toBe(0);
+    expect(v[2]).toBeCloseTo(1, 5);
+    expect(v[3]).toBeCloseTo(-1, 5);
+  });
+
+  it('is all zeros when nothing changed, and writes into the given buffer', () => {
+    const w = new Float32Array([0.3, -0.2]);
+    const out = new Float32Array(2).fill(7);
+    expect(weightTile(w, w.slice(), out)).toBe(out);
+    expect(Array.from(out)).toEqual([0, 0]);
   });
 });

@@ -157,6 +157,27 @@ test.describe('training and drawing', () => {
     console.log(`smoothed train loss: ${early} after the first points → ${late} after an epoch`);
     expect(late).toBeLessThan(early * 0.6);
     await expect(page.getByTestId('status')).toContainText(/step [\d,]+/);
+    // The weight panel shows the change since the start by default; the toggle switches to raw weights.
+    const weights = page.getByTestId('weight-images');
+    await expect(weights).toHaveAttribute('data-mode', 'learned');
+    await expect(weights).toHaveAttribute('data-tiles', '32');
+    const coloured = () =>
+      weights.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          if (Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++;
+        }
+        return n;
+      });
+    await expect.poll(coloured).toBeGreaterThan(1000);
+    await page.getByTestId('weight-mode-weights').click();
+    await expect(weights).toHaveAttribute('data-mode', 'weights');
+    await expect(page.getByTestId('weight-mode-weights')).toHaveAttribute('aria-pressed', 'true');
+    await expect(weights).toHaveAttribute('data-tiles', '32');
+    await expect.poll(coloured).toBeGreaterThan(1000);
+    await page.getByTestId('weight-mode-learned').click();
+    await expect(weights).toHaveAttribute('data-mode', 'learned');
     expect(pageErrors).toEqual([]);
     await shot(page, 'ui-after-epoch');
   });

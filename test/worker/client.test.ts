@@ -140,6 +140,10 @@ describe('worker client', () => {
     const t1 = telemetryStore.getState();
     expect(t1.loss.x.length).toBeGreaterThan(0);
     expect(t1.snapshot?.layers.map((l) => l.outSize)).toEqual([16, 10]);
+    // The generation's first snapshot is kept as the baseline (a copy of layer 0's weights).
+    expect(t1.baseline?.weights.length).toBe(16 * 784);
+    expect(t1.baseline?.seq).toBeLessThanOrEqual(t1.snapshot!.seq);
+    expect(t1.baseline?.weights).not.toBe(t1.snapshot!.layers[0]!.weights);
     // The snapshot was acked after the frame.
     expect(worker.sentOf('ack-snapshot').map((a) => a.seq)).toEqual([t1.snapshot!.seq]);
 
@@ -155,6 +159,7 @@ describe('worker client', () => {
     worker.deliver(inFlight);
     expect(telemetryStore.getState().loss.x).toEqual([]);
     expect(telemetryStore.getState().snapshot).toBeNull();
+    expect(telemetryStore.getState().baseline).toBeNull();
     expect(useRunStore.getState().step).toBe(0);
 
     // The new network's stream is accepted.
@@ -167,6 +172,7 @@ describe('worker client', () => {
     expect(t2.loss.x).toEqual(Array.from({ length: t2.loss.x.length }, (_, i) => i + 1));
     expect(t2.loss.x.length).toBeGreaterThanOrEqual(useRunStore.getState().step);
     expect(t2.snapshot?.layers.map((l) => l.outSize)).toEqual([24, 12, 10]);
+    expect(t2.baseline?.weights.length).toBe(24 * 784);
     expect(useRunStore.getState().generation).toBe(2);
   });
 
