@@ -16,6 +16,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { centreOfMass, preprocessMnist } from '../draw/mnistPreprocess';
 import { planRaster, strokeBounds, type Pt } from '../draw/strokes';
+import { useConfigStore } from '../store/config';
 import { actions } from '../worker/client';
 import { Panel } from './Panel';
 import { paintPixels } from './pixelImage';
@@ -95,10 +96,16 @@ function rasterise(strokes: readonly (readonly Pt[])[]): ImageData | null {
   return ctx.getImageData(0, 0, plan.size, plan.size);
 }
 
+/** What the user is invited to draw: a digit for MNIST, a garment for Fashion-MNIST. */
+export function drawingSubject(dataset: string): string {
+  return dataset === 'fashion-mnist' ? 'a piece of clothing' : 'a digit';
+}
+
 export function DrawCanvas() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const previewRef = useRef<HTMLCanvasElement>(null);
   const [hasInk, setHasInk] = useState(false);
+  const subject = drawingSubject(useConfigStore((s) => s.dataset));
   const api = useRef<{ clear: () => void }>({ clear: () => {} });
 
   useEffect(() => {
@@ -244,8 +251,12 @@ export function DrawCanvas() {
     >
       <div className="draw-wrap">
         <div className="draw-surface">
-          <canvas ref={canvasRef} data-testid="draw-canvas" aria-label="Drawing surface: draw a digit here" />
-          {hasInk ? null : <div className="draw-hint">draw a digit here</div>}
+          <canvas
+            ref={canvasRef}
+            data-testid="draw-canvas"
+            aria-label={`Drawing surface: draw ${subject} here`}
+          />
+          {hasInk ? null : <div className="draw-hint">draw {subject} here</div>}
         </div>
         <div className="draw-row">
           <button

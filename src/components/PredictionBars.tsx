@@ -8,7 +8,9 @@
  */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useConfigStore } from '../store/config';
 import { useRunStore } from '../store/run';
+import { drawingSubject } from './DrawCanvas';
 import { telemetryStore, type Prediction } from '../store/telemetry';
 import { Panel } from './Panel';
 
@@ -31,6 +33,7 @@ export function PredictionBars() {
   const [prediction, setPrediction] = useState<Prediction | null>(() => telemetryStore.getState().prediction);
   const classNames = useRunStore(useShallow((s) => s.data.classNames));
   const names = classNames.length ? classNames : DIGITS;
+  const subject = drawingSubject(useConfigStore((s) => s.dataset));
 
   useEffect(
     () =>
@@ -55,7 +58,7 @@ export function PredictionBars() {
           {top >= 0 ? (names[top] ?? String(top)) : ''}
         </span>
         <span className="prediction-conf">
-          {p && top >= 0 ? `${(p[top] * 100).toFixed(0)} % sure` : 'draw a digit above'}
+          {p && top >= 0 ? `${(p[top] * 100).toFixed(0)} % sure` : `draw ${subject} above`}
         </span>
       </div>
       <div className="bars" role="list" aria-label="Probability of each class">

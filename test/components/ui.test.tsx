@@ -96,6 +96,13 @@ const FASHION = [
 ];
 
 describe('PredictionBars', () => {
+  it('invites a digit for MNIST and a piece of clothing for Fashion-MNIST', () => {
+    act(() => root.render(<PredictionBars />));
+    expect(container.textContent).toContain('draw a digit above');
+    act(() => useConfigStore.setState({ dataset: 'fashion-mnist' }));
+    expect(container.textContent).toContain('draw a piece of clothing above');
+  });
+
   it('`prediction` holds exactly the label: empty, then "7", then a Fashion-MNIST class name', () => {
     act(() => root.render(<PredictionBars />));
     expect(byTestId('prediction').textContent).toBe('');
