@@ -21,7 +21,13 @@ import { formatValue } from './format';
 import { Panel } from './Panel';
 import { paintPixels } from './pixelImage';
 import { getTheme, useThemeColors, type ThemeColors } from './theme';
-import { useCanvasPainter, type PaintSize, type Subscribe } from './useCanvasPainter';
+import {
+  useHoverHandlers,
+  useCanvasPainter,
+  type HoverPoint,
+  type PaintSize,
+  type Subscribe,
+} from './useCanvasPainter';
 
 const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb)];
 /** Connections drawn between two hidden columns, and from the input image to each first-layer neuron. */
@@ -313,7 +319,7 @@ function describeHit(
 export function LayerDiagram() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const tipRef = useRef<HTMLDivElement>(null);
-  const hoverRef = useRef<{ x: number; y: number } | null>(null);
+  const hoverRef = useRef<HoverPoint>(null);
   const hidden = useConfigStore(useShallow((s) => s.config.hidden));
   const inputSize = useConfigStore((s) => s.config.inputSize);
   const outputSize = useConfigStore((s) => s.config.outputSize);
@@ -336,6 +342,7 @@ export function LayerDiagram() {
     [sizes, activation, classNames],
   );
   const painter = useCanvasPainter(canvasRef, paint, SOURCES);
+  const hover = useHoverHandlers(hoverRef, painter);
 
   return (
     <Panel
@@ -352,15 +359,7 @@ export function LayerDiagram() {
         data-testid="layer-diagram"
         data-sizes={sizes.join(',')}
         style={{ position: 'absolute', inset: 0 }}
-        onPointerMove={(e) => {
-          const r = e.currentTarget.getBoundingClientRect();
-          hoverRef.current = { x: e.clientX - r.left, y: e.clientY - r.top };
-          painter.invalidate(true);
-        }}
-        onPointerLeave={() => {
-          hoverRef.current = null;
-          painter.invalidate(true);
-        }}
+        {...hover}
       >
         <canvas
           ref={canvasRef}

@@ -14,7 +14,13 @@ import { formatInt, formatPercent, formatValue } from './format';
 import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from './lossChart';
 import { Panel } from './Panel';
 import { getTheme } from './theme';
-import { useCanvasPainter, type PaintSize, type Subscribe } from './useCanvasPainter';
+import {
+  useHoverHandlers,
+  useCanvasPainter,
+  type HoverPoint,
+  type PaintSize,
+  type Subscribe,
+} from './useCanvasPainter';
 
 const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb), (cb) => useRunStore.subscribe(cb)];
 const M = { left: 44, right: 42, top: 24, bottom: 22 };
@@ -263,7 +269,7 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
 export function LossChart() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);
-  const hoverRef = useRef<{ x: number; y: number } | null>(null);
+  const hoverRef = useRef<HoverPoint>(null);
   const [log, setLog] = useState(false);
   const paint = useCallback(
     (ctx: CanvasRenderingContext2D, size: PaintSize) =>
@@ -271,6 +277,7 @@ export function LossChart() {
     [log],
   );
   const painter = useCanvasPainter(canvasRef, paint, SOURCES);
+  const hover = useHoverHandlers(hoverRef, painter);
 
   return (
     <Panel
@@ -295,15 +302,7 @@ export function LossChart() {
         data-points="0"
         data-last-loss=""
         style={{ position: 'absolute', inset: 0 }}
-        onPointerMove={(e) => {
-          const r = e.currentTarget.getBoundingClientRect();
-          hoverRef.current = { x: e.clientX - r.left, y: e.clientY - r.top };
-          painter.invalidate(true);
-        }}
-        onPointerLeave={() => {
-          hoverRef.current = null;
-          painter.invalidate(true);
-        }}
+        {...hover}
       >
         <canvas
           ref={canvasRef}

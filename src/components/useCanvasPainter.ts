@@ -9,7 +9,7 @@
  *   theme) paints on the next animation frame.
  * - `sources` are subscribe functions (e.g. `telemetryStore.subscribe`): any change invalidates.
  */
-import { useEffect, useRef, useState, type RefObject } from 'react';
+import { useEffect, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { subscribeTheme } from './theme';
 
 export interface PaintSize {
@@ -134,4 +134,28 @@ export function useCanvasPainter(
   }, [canvasRef, minIntervalMs]);
 
   return painter;
+}
+
+/** A pointer position relative to the element it hovers, or null when the pointer is elsewhere. */
+export type HoverPoint = { x: number; y: number } | null;
+
+/**
+ * Pointer handlers for a hover read-out on a canvas: they keep the pointer's position in `hoverRef`
+ * so moving the mouse re-renders nothing) and ask the painter for an urgent repaint.
+ */
+export function useHoverHandlers(hoverRef: RefObject<HoverPoint>, painter: Painter) {
+  return useMemo(
+    () => ({
+      onPointerMove(e: PointerEvent<HTMLElement>) {
+        const r = e.currentTarget.getBoundingClientRect();
+        hoverRef.current = { x: e.clientX - r.left, y: e.clientY - r.top };
+        painter.invalidate(true);
+      },
+      onPointerLeave() {
+        hoverRef.current = null;
+        painter.invalidate(true);
+      },
+    }),
+    [hoverRef, painter],
+  );
 }
