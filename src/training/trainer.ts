@@ -22,26 +22,28 @@
  * Divergence guard: a batch with a non-finite loss is not applied (TrainingSession skips the update);
  * the trainer stops right there and posts `diverged` with the step and the last finite loss. Only finite
  * values reach `metrics`; a snapshot or prediction with a non-finite value is never posted.
+ *
+ * This file decides what happens when; the events' contents are built next door: metricBuffer.ts,
+ * snapshot.ts (and the probe), evaluation.ts (the epoch-end job), modelCommands.ts (save, export, load).
  */
-import type { Dataset, DatasetName, Split } from '../data/dataset';
+import type { Dataset, DatasetName } from '../data/dataset';
 import { DataError, type DataErrorData } from '../data/errors';
-import { evaluate, toFloatPixels } from '../engine/evaluate';
-import { parseModel, serializeModel, ModelFileError } from '../engine/modelFile';
-import { activationStats } from '../engine/stats';
-import { exportTfjs } from '../engine/tfjsExport';
 import type { TrainConfig } from '../engine/types';
 import {
   assertNever,
   type Command,
   type DataProgress,
-  type LayerSnapshot,
   type RunStatus,
   type Speed,
-  type WorkerError,
   type WorkerEvent,
 } from '../worker/protocol';
 import { realClock, type Clock } from './clock';
+import { epochEndEvent, newEvalJob, runEvalChunks, type EvalJob } from './evaluation';
+import { MetricBuffer } from './metricBuffer';
+import { exportTfjsReply, readModelFile, saveModelReply } from './modelCommands';
 import { TrainingSession } from './session';
+import { allFinite, buildProbe, buildSnapshot, type Probe } from './snapshot';
+import { toWorkerError } from './workerError';
 
 /** Sends one event to the page; `transfer` lists buffers to move rather than copy. */
 export type PostFn = (event: WorkerEvent, transfer?: Transferable[]) => void;
@@ -80,20 +82,6 @@ export interface TrainerOptions {
   evalChunk?: number;
 }
 
-/** A test-set evaluation in progress, chunk by chunk, at the end of an epoch. */
-interface EvalJob {
-  /** The epoch just finished, from 1. */
-  epoch: number;
-  step: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  next: number;
-  limit: number;
-  lossSum: number;
-  correct: number;
-  confusion: Uint32Array;
-}
-
 const DEFAULTS = {
   sliceMs: 25,
   interactiveSliceMs: 8,
@@ -104,32 +92,12 @@ const DEFAULTS = {
   evalChunk: 256,
 };
 
-/** Probe images: the first test image (shown), then the first test image of every other class. */
-interface Probe {
-  x: Float32Array;
-  labels: number[];
-  count: number;
-}
-
 /** Fields `update-config` may change; everything else defines the network (→ `configure`). */
 const ARCH_FIELDS = ['inputSize', 'outputSize', 'activation', 'init', 'seed'] as const;
 
 function sameArchitecture(a: TrainConfig, b: TrainConfig): boolean {
   if (a.hidden.length !== b.hidden.length || a.hidden.some((h, i) => h !== b.hidden[i])) return false;
   return ARCH_FIELDS.every((k) => a[k] === b[k]);
-}
-
-function allFinite(a: Float32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
-  return true;
-}
-
-function toWorkerError(e: unknown, fallbackKind: string): WorkerError {
-  if (e instanceof DataError) return e.toData();
-  // A model file's error names the field (`layers[1].weights`) in its message.
-  if (e instanceof ModelFileError) return { kind: e.kind, message: e.message };
-  const message = e instanceof Error ? e.message : String(e);
-  return { kind: fallbackKind, message };
 }
 
 export class Trainer {
@@ -162,12 +130,7 @@ export class Trainer {
   private rateStart = 0;
   private rateDone = 0;
 
-  // Metrics buffer: grows by doubling, reused between flushes.
-  private mLoss = new Float32Array(256);
-  private mAcc = new Float32Array(256);
-  private mEpoch = new Uint16Array(256);
-  private mCount = 0;
-  private mFirstStep = 0;
+  private readonly metrics = new MetricBuffer();
   private lastMetricsAt = -Infinity;
 
   // Status throttling and throughput.
@@ -383,7 +346,7 @@ export class Trainer {
     this.session = null;
     this.probe = null;
     this.evalJob = null;
-    this.mCount = 0;
+    this.metrics.clear();
     this.snapshotInFlight = null;
     this.snapshotDirty = false;
   }
@@ -443,7 +406,7 @@ export class Trainer {
     }
     this.stopLoop();
     this.evalJob = null;
-    this.mCount = 0;
+    this.metrics.clear();
     this.startWhenReady = false;
     this.session.reset();
     this.resetRunFigures();
@@ -685,56 +648,29 @@ export class Trainer {
 
   private pushMetric(step: number, loss: number, accuracy: number, epoch: number): void {
     // Points in one event are consecutive steps; a gap (a skipped diverged batch) starts a new event.
-    if (this.mCount > 0 && step !== this.mFirstStep + this.mCount) this.flushMetrics();
-    if (this.mCount === 0) this.mFirstStep = step;
-    if (this.mCount === this.mLoss.length) {
-      const grow = <T extends Float32Array | Uint16Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.mLoss = grow(this.mLoss, (n) => new Float32Array(n));
-      this.mAcc = grow(this.mAcc, (n) => new Float32Array(n));
-      this.mEpoch = grow(this.mEpoch, (n) => new Uint16Array(n));
-    }
-    this.mLoss[this.mCount] = loss;
-    this.mAcc[this.mCount] = accuracy;
-    this.mEpoch[this.mCount] = Math.min(epoch, 0xffff);
-    this.mCount++;
+    if (!this.metrics.continues(step)) this.flushMetrics();
+    this.metrics.push(step, loss, accuracy, epoch);
   }
 
   private flushMetrics(): void {
     this.lastMetricsAt = this.clock.now();
-    if (this.mCount === 0) return;
-    const n = this.mCount;
-    const loss = this.mLoss.slice(0, n);
-    const accuracy = this.mAcc.slice(0, n);
-    const epoch = this.mEpoch.slice(0, n);
-    this.mCount = 0;
-    this.post(
-      { type: 'metrics', generation: this.generation, firstStep: this.mFirstStep, loss, accuracy, epoch },
-      [loss.buffer, accuracy.buffer, epoch.buffer],
-    );
+    const batch = this.metrics.take(this.generation);
+    if (batch) this.post(batch.event, batch.transfer);
   }
 
   // ───────────────────────────── epoch-end evaluation ─────────────────────────────
 
   private beginEval(step: number): void {
-    const session = this.session!;
     const test = this.dataset!.test;
-    const limit = Math.min(test.count, this.opts.evalLimit ?? test.count);
-    const classes = session.config.outputSize;
-    this.evalJob = {
-      epoch: this.epoch,
+    const n = this.epochSamples;
+    this.evalJob = newEvalJob(
+      this.epoch,
       step,
-      trainLoss: this.epochSamples > 0 ? this.epochLossSum / this.epochSamples : 0,
-      trainAccuracy: this.epochSamples > 0 ? this.epochCorrect / this.epochSamples : 0,
-      next: 0,
-      limit,
-      lossSum: 0,
-      correct: 0,
-      confusion: new Uint32Array(classes * classes),
-    };
+      n > 0 ? this.epochLossSum / n : 0,
+      n > 0 ? this.epochCorrect / n : 0,
+      Math.min(test.count, this.opts.evalLimit ?? test.count),
+      this.session!.config.outputSize,
+    );
     this.epochLossSum = 0;
     this.epochCorrect = 0;
     this.epochSamples = 0;
@@ -743,50 +679,18 @@ export class Trainer {
   /** Evaluates chunks of the test split until `deadline` (at least one chunk), then finishes the epoch. */
   private evalChunks(deadline: number): void {
     const job = this.evalJob!;
-    const session = this.session!;
     const test = this.dataset!.test;
-    const px = test.rows * test.cols;
-    do {
-      const n = Math.min(this.opts.evalChunk, job.limit - job.next);
-      if (n <= 0) break;
-      // A zero-copy view of the chunk as a split: evaluate() works on prefixes.
-      const chunk: Split = {
-        images: test.images.subarray(job.next * px, (job.next + n) * px),
-        labels: test.labels.subarray(job.next, job.next + n),
-        count: n,
-        rows: test.rows,
-        cols: test.cols,
-      };
-      const r = evaluate(session.network, chunk, n);
-      job.lossSum += r.loss * r.count;
-      job.correct += Math.round(r.accuracy * r.count);
-      for (let i = 0; i < job.confusion.length; i++) job.confusion[i]! += r.confusion[i]!;
-      job.next += n;
-    } while (job.next < job.limit && this.clock.now() < deadline);
-    if (job.next >= job.limit) this.finishEval(job);
+    if (runEvalChunks(job, this.session!.network, test, this.opts.evalChunk, this.clock, deadline)) {
+      this.finishEval(job);
+    }
   }
 
   private finishEval(job: EvalJob): void {
     this.evalJob = null;
     this.flushMetrics();
-    const count = job.limit;
-    const testLoss = count > 0 ? job.lossSum / count : 0;
-    const testAccuracy = count > 0 ? job.correct / count : 0;
-    this.lastTestAccuracy = testAccuracy;
-    this.post(
-      {
-        type: 'epoch-end',
-        generation: this.generation,
-        epoch: job.epoch,
-        step: job.step,
-        trainLoss: job.trainLoss,
-        trainAccuracy: job.trainAccuracy,
-        testLoss,
-        testAccuracy,
-        confusion: job.confusion,
-      },
-      [job.confusion.buffer],
-    );
+    const { event, transfer } = epochEndEvent(job, this.generation);
+    this.lastTestAccuracy = event.testAccuracy;
+    this.post(event, transfer);
     if (this.epochLimitReached() && (this.status === 'training' || this.status === 'paused')) {
       this.setStatus('done');
     } else {
@@ -813,59 +717,16 @@ export class Trainer {
   }
 
   private sendSnapshot(): void {
-    const session = this.session!;
-    const net = session.network;
-    const probe = this.probe!;
-    const params = net.getParams();
-    // Finite weights can still overflow to Inf/NaN activations (|w| ~ 1e30): check both.
-    let finite = params.weights.every(allFinite) && params.biases.every(allFinite);
-    let outs: readonly Float32Array[] = [];
-    if (finite) {
-      net.forward(probe.x, probe.count);
-      outs = net.layerOutputs();
-      finite = outs.every(allFinite);
-    }
-    if (!finite) {
+    const built = buildSnapshot(this.session!, this.probe!, this.generation, this.snapshotSeq + 1);
+    if (!built) {
       this.networkBroken();
       return;
     }
-    const transfer: ArrayBuffer[] = [...params.weights, ...params.biases].map((a) => a.buffer as ArrayBuffer);
-    const stats = session.layerStats();
-    const layers: LayerSnapshot[] = net.layers.map((layer, l) => ({
-      inSize: layer.inSize,
-      outSize: layer.outSize,
-      activation: layer.activation,
-      weights: params.weights[l]!,
-      biases: params.biases[l]!,
-      gradNorm: finiteOr0(stats[l]!.gradNorm),
-      weightNorm: finiteOr0(stats[l]!.weightNorm),
-      updateRatio: finiteOr0(stats[l]!.updateRatio),
-      activationStats: activationStats(outs[l + 1]!, layer.activation),
-    }));
-    // The shown probe is row 0 of the probe batch.
-    const activations = outs.map((o, l) => {
-      const size = l === 0 ? net.config.inputSize : net.layers[l - 1]!.outSize;
-      return o.slice(0, size);
-    });
-    for (const a of activations) transfer.push(a.buffer as ArrayBuffer);
-    const pixels = activations[0]!.slice();
-    transfer.push(pixels.buffer as ArrayBuffer);
     this.snapshotSeq++;
     this.snapshotInFlight = this.snapshotSeq;
     this.snapshotDirty = false;
     this.lastSnapshotAt = this.clock.now();
-    this.post(
-      {
-        type: 'snapshot',
-        generation: this.generation,
-        seq: this.snapshotSeq,
-        step: this.step,
-        epoch: this.epoch,
-        layers,
-        probe: { pixels, label: probe.labels[0] ?? -1, activations },
-      },
-      transfer,
-    );
+    this.post(built.event, built.transfer);
   }
 
   /**
@@ -917,47 +778,18 @@ export class Trainer {
   }
 
   private saveModel(id: number): void {
-    const session = this.session;
-    if (!session || !this.config) {
-      this.post({
-        type: 'error',
-        id,
-        error: { kind: 'no-model', message: 'There is no network to save yet.' },
-      });
-      return;
-    }
-    try {
-      const text = serializeModel(session.network, this.config, {
-        training: {
-          epochs: this.epoch,
-          steps: this.step,
-          ...(this.lastTestAccuracy !== undefined ? { testAccuracy: this.lastTestAccuracy } : {}),
-        },
-      });
-      this.post({ type: 'model-saved', id, text });
-    } catch (e) {
-      this.post({ type: 'error', id, error: toWorkerError(e, 'save-failed') });
-    }
+    this.post(
+      saveModelReply(id, this.session, this.config, {
+        epochs: this.epoch,
+        steps: this.step,
+        ...(this.lastTestAccuracy !== undefined ? { testAccuracy: this.lastTestAccuracy } : {}),
+      }),
+    );
   }
 
   private exportTfjs(id: number): void {
-    const session = this.session;
-    if (!session) {
-      this.post({
-        type: 'error',
-        id,
-        error: { kind: 'no-model', message: 'There is no network to export yet.' },
-      });
-      return;
-    }
-    try {
-      const { modelJson, weightsBin } = exportTfjs(session.network, { generatedBy: 'Backprop Lab' });
-      // A standalone buffer of exactly the file's bytes, transferred.
-      const bin = weightsBin.slice().buffer as ArrayBuffer;
-      this.post({ type: 'tfjs-exported', id, modelJson: JSON.stringify(modelJson), weightsBin: bin }, [bin]);
-    } catch (e) {
-      this.post({ type: 'error', id, error: toWorkerError(e, 'export-failed') });
-    }
+    const { event, transfer } = exportTfjsReply(id, this.session);
+    this.post(event, transfer);
   }
 
   /** Validates fully before touching anything: a bad file leaves the current model and run untouched. */
@@ -973,16 +805,8 @@ export class Trainer {
     let session: TrainingSession;
     let config: TrainConfig;
     try {
-      const parsed = parseModel(text);
+      const parsed = readModelFile(text, this.dataset.train);
       config = parsed.config;
-      const { rows, cols } = this.dataset.train;
-      if (config.inputSize !== rows * cols) {
-        throw new ModelFileError(
-          'shape-mismatch',
-          'config.inputSize',
-          `the model expects ${config.inputSize} inputs, the dataset’s images have ${rows * cols} pixels`,
-        );
-      }
       session = this.newSession(config);
       session.network.setParams(parsed.params);
     } catch (e) {
@@ -1003,24 +827,4 @@ export class Trainer {
     this.snapshotDirty = true;
     this.maybeSnapshot();
   }
-}
-
-function finiteOr0(v: number): number {
-  return Number.isFinite(v) ? v : 0;
-}
-
-/** The first test image, then the first test image of every other class, as floats 0..1. */
-function buildProbe(test: Split): Probe {
-  const px = test.rows * test.cols;
-  const picks: number[] = [];
-  const seen = new Set<number>();
-  for (let i = 0; i < test.count && seen.size < 256; i++) {
-    const label = test.labels[i]!;
-    if (seen.has(label)) continue;
-    seen.add(label);
-    picks.push(i);
-  }
-  const x = new Float32Array(Math.max(1, picks.length) * px);
-  picks.forEach((idx, k) => toFloatPixels(test.images, idx * px, px, x.subarray(k * px, (k + 1) * px)));
-  return { x, labels: picks.map((i) => test.labels[i]!), count: Math.max(1, picks.length) };
 }

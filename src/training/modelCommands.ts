@@ -1,0 +1,77 @@
+/**
+ * The model-file work that never touches the run: the `save-model` and `export-tfjs` replies (they only
+ * read the network), and reading a file for `load-model`, fully checked before the trainer replaces
+ * anything, so a bad file leaves the current model and run untouched.
+ */
+import type { Split } from '../data/dataset';
+import {
+  parseModel,
+  serializeModel,
+  ModelFileError,
+  type ParsedModel,
+  type TrainingInfo,
+} from '../engine/modelFile';
+import { exportTfjs } from '../engine/tfjsExport';
+import type { TrainConfig } from '../engine/types';
+import type { WorkerEvent } from '../worker/protocol';
+import type { TrainingSession } from './session';
+import { toWorkerError } from './workerError';
+
+/** The reply to `save-model`: the model file's text, or why there is none. */
+export function saveModelReply(
+  id: number,
+  session: TrainingSession | null,
+  config: TrainConfig | null,
+  training: TrainingInfo,
+): WorkerEvent {
+  if (!session || !config) {
+    return { type: 'error', id, error: { kind: 'no-model', message: 'There is no network to save yet.' } };
+  }
+  try {
+    return { type: 'model-saved', id, text: serializeModel(session.network, config, { training }) };
+  } catch (e) {
+    return { type: 'error', id, error: toWorkerError(e, 'save-failed') };
+  }
+}
+
+/** The reply to `export-tfjs` and, on success, the weights buffer it transfers. */
+export function exportTfjsReply(
+  id: number,
+  session: TrainingSession | null,
+): { event: WorkerEvent; transfer?: ArrayBuffer[] } {
+  if (!session) {
+    return {
+      event: {
+        type: 'error',
+        id,
+        error: { kind: 'no-model', message: 'There is no network to export yet.' },
+      },
+    };
+  }
+  try {
+    const { modelJson, weightsBin } = exportTfjs(session.network, { generatedBy: 'Backprop Lab' });
+    // A standalone buffer of exactly the file's bytes, transferred.
+    const bin = weightsBin.slice().buffer as ArrayBuffer;
+    return {
+      event: { type: 'tfjs-exported', id, modelJson: JSON.stringify(modelJson), weightsBin: bin },
+      transfer: [bin],
+    };
+  } catch (e) {
+    return { event: { type: 'error', id, error: toWorkerError(e, 'export-failed') } };
+  }
+}
+
+/** Parses a model file and checks that it takes images of `train`'s size; throws ModelFileError if not. */
+export function readModelFile(text: string, train: Split): ParsedModel {
+  const parsed = parseModel(text);
+  const { inputSize } = parsed.config;
+  const { rows, cols } = train;
+  if (inputSize !== rows * cols) {
+    throw new ModelFileError(
+      'shape-mismatch',
+      'config.inputSize',
+      `the model expects ${inputSize} inputs, the dataset’s images have ${rows * cols} pixels`,
+    );
+  }
+  return parsed;
+}
