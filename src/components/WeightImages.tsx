@@ -16,7 +16,13 @@ import { ColorLegend } from './ColorLegend';
 import { divergingIndex, divergingLut } from './colors';
 import { Panel } from './Panel';
 import { getTheme, useThemeColors } from './theme';
-import { useCanvasPainter, type PaintSize, type Subscribe } from './useCanvasPainter';
+import {
+  useCanvasPainter,
+  useHoverHandlers,
+  type HoverPoint,
+  type PaintSize,
+  type Subscribe,
+} from './useCanvasPainter';
 
 const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb)];
 /** Tiles smaller than this are unreadable: show fewer, plus "+N more". */
@@ -51,6 +57,43 @@ export function gridLayout(
   const rows = Math.max(1, Math.floor((height + gap) / (minTile + gap)));
   return { cols, rows, tile: minTile, shown: Math.min(count, cols * rows - 1) };
 }
+
+/** Top-left corner of the grid, centred in the width×height canvas (as the painter draws it). */
+export function gridOrigin(grid: Grid, width: number, height: number, gap = GAP): { x: number; y: number } {
+  const totalW = grid.cols * grid.tile + (grid.cols - 1) * gap;
+  const totalH = grid.rows * grid.tile + (grid.rows - 1) * gap;
+  return { x: Math.floor((width - totalW) / 2), y: Math.floor((height - totalH) / 2) };
+}
+
+/**
+ * The index of the shown tile under (x, y) in a width×height canvas laid out as `grid`, or null over a
+ * gap, outside the grid, or past the last shown tile (the "+N" slot included).
+ */
+export function tileAt(
+  grid: Grid,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+  gap = GAP,
+): number | null {
+  if (grid.shown <= 0 || grid.tile <= 0) return null;
+  const o = gridOrigin(grid, width, height, gap);
+  const dx = x - o.x;
+  const dy = y - o.y;
+  if (dx < 0 || dy < 0) return null;
+  const pitch = grid.tile + gap;
+  const col = Math.floor(dx / pitch);
+  const row = Math.floor(dy / pitch);
+  if (col >= grid.cols || row >= grid.rows) return null;
+  if (dx - col * pitch >= grid.tile || dy - row * pitch >= grid.tile) return null;
+  const j = row * grid.cols + col;
+  return j < grid.shown ? j : null;
+}
+
+/** Side of the hover magnifier's tile (shrunk when the canvas is smaller), and its caption's height. */
+const ZOOM = 112;
+const CAPTION = 16;
 
 export type WeightMode = 'learned' | 'weights';
 
@@ -93,6 +136,7 @@ function paintWeights(
   hidden: number,
   mode: WeightMode,
   host: HTMLElement | null,
+  hover: HoverPoint,
 ) {
   const theme = getTheme();
   const lut = divergingLut(theme);
@@ -100,7 +144,10 @@ function paintWeights(
   const layer = snap?.layers[0];
   const side = layer ? Math.round(Math.sqrt(layer.inSize)) : 0;
   if (!layer || side * side !== layer.inSize) {
-    if (host) host.dataset.tiles = '0';
+    if (host) {
+      host.dataset.tiles = '0';
+      host.dataset.hovered = '';
+    }
     const loaded = useRunStore.getState().data.counts !== null;
     message(ctx, size, loaded ? 'Building the network…' : 'The weights appear when the data has loaded.');
     return;
@@ -109,16 +156,21 @@ function paintWeights(
     mode === 'learned' && baseline && baseline.weights.length === layer.weights.length ? baseline : null;
   // "learned" before any training step (or without a usable baseline) would be a blank grid: say why.
   if (mode === 'learned' && (!base || base.step === snap.step)) {
-    if (host) host.dataset.tiles = '0';
+    if (host) {
+      host.dataset.tiles = '0';
+      host.dataset.hovered = '';
+    }
     message(ctx, size, 'Press Train: the learned features appear here.');
     return;
   }
   const pad = 6;
   const grid = gridLayout(layer.outSize, size.width - 2 * pad, size.height - 2 * pad);
+  const hovered = hover ? tileAt(grid, size.width, size.height, hover.x, hover.y) : null;
   if (host) {
     host.dataset.tiles = String(grid.shown);
     host.dataset.neurons = String(layer.outSize);
     host.dataset.hiddenLayers = String(hidden);
+    host.dataset.hovered = hovered === null ? '' : String(hovered);
   }
   if (grid.shown === 0) return;
 
@@ -148,10 +200,7 @@ function paintWeights(
     }
   }
   tctx.putImageData(img, 0, 0);
-  const totalW = grid.cols * grid.tile + (grid.cols - 1) * GAP;
-  const totalH = grid.rows * grid.tile + (grid.rows - 1) * GAP;
-  const ox = Math.floor((size.width - totalW) / 2);
-  const oy = Math.floor((size.height - totalH) / 2);
+  const { x: ox, y: oy } = gridOrigin(grid, size.width, size.height);
   ctx.imageSmoothingEnabled = false;
   for (let j = 0; j < grid.shown; j++) {
     const dx = ox + (j % grid.cols) * (grid.tile + GAP);
@@ -168,6 +217,79 @@ function paintWeights(
     ctx.textBaseline = 'middle';
     ctx.fillText(`+${layer.outSize - grid.shown}`, dx + 1, dy + grid.tile / 2);
   }
+  if (hovered !== null && hover) {
+    const dx = ox + (hovered % grid.cols) * (grid.tile + GAP);
+    const dy = oy + Math.floor(hovered / grid.cols) * (grid.tile + GAP);
+    paintZoom(ctx, size, hover, { x: dx, y: dy }, grid.tile, hovered, side, layer.inSize, w, base, mode);
+  }
+}
+
+/** Outlines tile `j` (drawn at `at`) and shows it magnified, with its max |value|, near the pointer. */
+function paintZoom(
+  ctx: CanvasRenderingContext2D,
+  size: PaintSize,
+  hover: { x: number; y: number },
+  at: { x: number; y: number },
+  tile: number,
+  j: number,
+  side: number,
+  inSize: number,
+  w: Float32Array,
+  base: { weights: Float32Array } | null,
+  mode: WeightMode,
+) {
+  const theme = getTheme();
+  ctx.strokeStyle = theme.accent;
+  ctx.lineWidth = 2;
+  ctx.strokeRect(at.x - 1, at.y - 1, tile + 2, tile + 2);
+  if (!tiles) return;
+
+  let max = 0;
+  const row = j * inSize;
+  for (let i = 0; i < inSize; i++) {
+    const v = base ? w[row + i] - base.weights[row + i] : w[row + i];
+    max = Math.max(max, Math.abs(v));
+  }
+  const caption = `neuron ${j} · max |${mode === 'learned' ? 'Δw' : 'w'}| ${formatMax(max)}`;
+  ctx.font = `11px ${theme.font}`;
+  const textW = Math.ceil(ctx.measureText(caption).width);
+  const pad = 4;
+  // Whole multiples of `side` keep the nearest-neighbour pixels even.
+  const fit = Math.min(ZOOM, size.width - 2 * pad - 4, size.height - 2 * pad - CAPTION - 4);
+  const zoom = fit >= side ? Math.floor(fit / side) * side : Math.max(0, Math.floor(fit));
+  if (zoom <= 0) return;
+  const boxW = Math.max(zoom, textW) + 2 * pad;
+  const boxH = zoom + CAPTION + 2 * pad;
+  // Right of and below the pointer, flipped to the other side when it would leave the canvas.
+  let bx = hover.x + 16;
+  if (bx + boxW > size.width - 2) bx = hover.x - 16 - boxW;
+  let by = hover.y + 16;
+  if (by + boxH > size.height - 2) by = hover.y - 16 - boxH;
+  bx = Math.max(2, Math.min(bx, size.width - boxW - 2));
+  by = Math.max(2, Math.min(by, size.height - boxH - 2));
+
+  ctx.save();
+  ctx.shadowColor = 'rgba(0,0,0,0.25)';
+  ctx.shadowBlur = 6;
+  ctx.fillStyle = theme.panel;
+  ctx.fillRect(bx, by, boxW, boxH);
+  ctx.restore();
+  ctx.strokeStyle = theme.border;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(bx + 0.5, by + 0.5, boxW - 1, boxH - 1);
+  ctx.imageSmoothingEnabled = false;
+  const zx = bx + Math.floor((boxW - zoom) / 2);
+  ctx.drawImage(tiles, j * side, 0, side, side, zx, by + pad, zoom, zoom);
+  ctx.strokeRect(zx - 0.5, by + pad - 0.5, zoom + 1, zoom + 1);
+  ctx.fillStyle = theme.fg;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(caption, bx + boxW / 2, by + pad + zoom + CAPTION / 2 + 1);
+}
+
+function formatMax(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  return v >= 0.001 && v < 1000 ? v.toPrecision(2) : v.toExponential(1);
 }
 
 const MODES: { mode: WeightMode; label: string; title: string }[] = [
@@ -182,15 +304,17 @@ const MODES: { mode: WeightMode; label: string; title: string }[] = [
 export function WeightImages() {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);
+  const hoverRef = useRef<HoverPoint>(null);
   const hidden = useConfigStore((s) => s.config.hidden.length);
   const [mode, setMode] = useState<WeightMode>('learned');
   const theme = useThemeColors();
   const paint = useCallback(
     (ctx: CanvasRenderingContext2D, size: PaintSize) =>
-      paintWeights(ctx, size, hidden, mode, hostRef.current),
+      paintWeights(ctx, size, hidden, mode, hostRef.current, hoverRef.current),
     [hidden, mode],
   );
-  useCanvasPainter(canvasRef, paint, SOURCES);
+  const painter = useCanvasPainter(canvasRef, paint, SOURCES);
+  const hover = useHoverHandlers(hoverRef, painter);
 
   return (
     <Panel
@@ -226,11 +350,14 @@ export function WeightImages() {
         ref={hostRef}
         data-testid="weight-images"
         data-mode={mode}
+        data-hovered=""
         style={{ position: 'absolute', inset: '0 0 16px 0' }}
       >
         <canvas
           ref={canvasRef}
           className="fill"
+          {...hover}
+          onPointerDown={hover.onPointerMove}
           role="img"
           aria-label={
             mode === 'learned'

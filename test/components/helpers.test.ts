@@ -3,7 +3,7 @@ import { divergingIndex, sequentialIndex, toRgb } from '../../src/components/col
 import { hitTest, layoutDiagram, MAX_SHOWN, topKByMagnitude } from '../../src/components/diagramLayout';
 import { formatInt, formatLr, formatPercent, lrFromLog } from '../../src/components/format';
 import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from '../../src/components/lossChart';
-import { gridLayout, weightTile } from '../../src/components/WeightImages';
+import { gridLayout, gridOrigin, tileAt, weightTile } from '../../src/components/WeightImages';
 
 describe('format', () => {
   it('writes learning rates the way people do', () => {
@@ -196,6 +196,46 @@ describe('gridLayout', () => {
     expect(g.tile).toBe(14);
     expect(g.shown).toBe(g.cols * g.rows - 1);
     expect(g.shown).toBeLessThan(512);
+  });
+});
+
+describe('tileAt', () => {
+  // 3 columns × 2 rows of 20 px tiles, 2 px gaps: 64×42, centred in 100×60 → origin (18, 9).
+  const grid = { cols: 3, rows: 2, tile: 20, shown: 5 };
+  const o = gridOrigin(grid, 100, 60, 2);
+
+  it('finds the tile under the point', () => {
+    expect(o).toEqual({ x: 18, y: 9 });
+    expect(tileAt(grid, 100, 60, o.x, o.y, 2)).toBe(0);
+    expect(tileAt(grid, 100, 60, o.x + 19.9, o.y + 19.9, 2)).toBe(0);
+    expect(tileAt(grid, 100, 60, o.x + 22, o.y, 2)).toBe(1);
+    expect(tileAt(grid, 100, 60, o.x + 22 + 10, o.y + 22 + 10, 2)).toBe(4);
+  });
+
+  it('returns null in a gap', () => {
+    expect(tileAt(grid, 100, 60, o.x + 21, o.y + 5, 2)).toBeNull();
+    expect(tileAt(grid, 100, 60, o.x + 5, o.y + 20.5, 2)).toBeNull();
+  });
+
+  it('returns null beyond the last shown tile (the "+N" slot)', () => {
+    expect(tileAt(grid, 100, 60, o.x + 44 + 5, o.y + 22 + 5, 2)).toBeNull();
+  });
+
+  it('returns null outside the grid', () => {
+    expect(tileAt(grid, 100, 60, o.x - 1, o.y + 5, 2)).toBeNull();
+    expect(tileAt(grid, 100, 60, o.x + 5, o.y - 1, 2)).toBeNull();
+    expect(tileAt(grid, 100, 60, o.x + 64, o.y + 5, 2)).toBeNull();
+    expect(tileAt(grid, 100, 60, o.x + 5, o.y + 42, 2)).toBeNull();
+    expect(tileAt({ cols: 1, rows: 1, tile: 0, shown: 0 }, 100, 60, 50, 30)).toBeNull();
+  });
+
+  it('matches the painter on a real layout', () => {
+    const g = gridLayout(256, 388, 228);
+    const r = gridOrigin(g, 400, 240);
+    const j = 37;
+    const x = r.x + (j % g.cols) * (g.tile + 2) + g.tile / 2;
+    const y = r.y + Math.floor(j / g.cols) * (g.tile + 2) + g.tile / 2;
+    expect(tileAt(g, 400, 240, x, y)).toBe(j);
   });
 });
 
