@@ -5,15 +5,15 @@
  */
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { Controls } from './components/Controls';
-import { DataStatus } from './components/DataStatus';
-import { DrawCanvas } from './components/DrawCanvas';
-import { LayerDiagram } from './components/LayerDiagram';
-import { LossChart } from './components/LossChart';
-import { Notices } from './components/Notices';
-import { PredictionBars } from './components/PredictionBars';
-import { DATASET_LABELS, TopBar } from './components/TopBar';
-import { WeightImages } from './components/WeightImages';
+import { Controls } from './components/panels/Controls/Controls';
+import { DataStatus } from './components/panels/TopBar/DataStatus';
+import { DrawCanvas } from './components/panels/Draw/DrawCanvas';
+import { LayerDiagram } from './components/panels/LayerDiagram/LayerDiagram';
+import { LossChart } from './components/panels/LossChart/LossChart';
+import { Notices } from './components/ui/Notices';
+import { PredictionBars } from './components/panels/Draw/PredictionBars';
+import { DATASET_LABELS, TopBar } from './components/panels/TopBar/TopBar';
+import { WeightImages } from './components/panels/WeightImages/WeightImages';
 import { useConfigStore } from './store/config';
 import { useRunStore } from './store/run';
 import { actions } from './worker/client';

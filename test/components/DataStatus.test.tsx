@@ -8,7 +8,7 @@ import {
   formatCounts,
   shortFileName,
   type DataStatusProps,
-} from '../../src/components/DataStatus';
+} from '../../src/components/panels/TopBar/DataStatus';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

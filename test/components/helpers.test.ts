@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { divergingIndex, sequentialIndex, toRgb } from '../../src/components/colors';
-import { hitTest, layoutDiagram, MAX_SHOWN, topKByMagnitude } from '../../src/components/diagramLayout';
-import { formatInt, formatLr, formatPercent, lrFromLog } from '../../src/components/format';
-import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from '../../src/components/lossChart';
-import { gridLayout, gridOrigin, tileAt, weightTile } from '../../src/components/WeightImages';
+import { divergingIndex, sequentialIndex, toRgb } from '../../src/components/canvas/colors';
+import {
+  hitTest,
+  layoutDiagram,
+  MAX_SHOWN,
+  topKByMagnitude,
+} from '../../src/components/panels/LayerDiagram/diagramLayout';
+import { formatInt, formatLr, formatPercent, lrFromLog } from '../../src/components/ui/format';
+import {
+  accuracyDomain,
+  logTicks,
+  nearestIndex,
+  smoothSeries,
+} from '../../src/components/panels/LossChart/lossChartLayout';
+import {
+  gridLayout,
+  gridOrigin,
+  tileAt,
+  weightTile,
+} from '../../src/components/panels/WeightImages/WeightImages';
 
 describe('format', () => {
   it('writes learning rates the way people do', () => {

@@ -27,10 +27,10 @@ vi.mock('../../src/worker/client', () => ({
 }));
 
 import { spaceBelongsTo } from '../../src/App';
-import { Controls } from '../../src/components/Controls';
-import { Notices } from '../../src/components/Notices';
-import { PredictionBars } from '../../src/components/PredictionBars';
-import { TopBar } from '../../src/components/TopBar';
+import { Controls } from '../../src/components/panels/Controls/Controls';
+import { Notices } from '../../src/components/ui/Notices';
+import { PredictionBars } from '../../src/components/panels/Draw/PredictionBars';
+import { TopBar } from '../../src/components/panels/TopBar/TopBar';
 import { DEFAULT_CONFIG_STATE, useConfigStore } from '../../src/store/config';
 import { INITIAL_RUN_STATE, useRunStore } from '../../src/store/run';
 import { initialTelemetry, telemetryStore } from '../../src/store/telemetry';

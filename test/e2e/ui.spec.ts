@@ -15,7 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { layoutDiagram } from '../../src/components/diagramLayout';
+import { layoutDiagram } from '../../src/components/panels/LayerDiagram/diagramLayout';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test', 'e2e', 'artifacts');

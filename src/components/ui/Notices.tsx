@@ -5,8 +5,8 @@
  * - a failed command (e.g. a rejected model file).
  */
 import { useEffect, useState } from 'react';
-import { useRunStore, type RunState } from '../store/run';
-import { actions } from '../worker/client';
+import { useRunStore, type RunState } from '../../store/run';
+import { actions } from '../../worker/client';
 
 const NOTICE_MS = 2500;
 

@@ -9,8 +9,8 @@
 
 import type { CSSProperties } from 'react';
 
-import { formatCount, formatPart } from '../data/errors';
-import type { DataProgress } from '../worker/loadDataset';
+import { formatCount, formatPart } from '../../../data/errors';
+import type { DataProgress } from '../../../worker/loadDataset';
 
 export interface DataStatusProps {
   /** Bytes per file while loading; null before the first report. */

@@ -14,14 +14,14 @@
  *   worker client re-classifies the last drawing on every snapshot, so the answer follows the learning.)
  */
 import { useEffect, useRef, useState } from 'react';
-import { centreOfMass, preprocessMnist } from '../draw/mnistPreprocess';
-import { planRaster, strokeBounds, type Pt } from '../draw/strokes';
-import { useConfigStore } from '../store/config';
-import { actions } from '../worker/client';
-import { Panel } from './Panel';
-import { paintPixels } from './pixelImage';
-import { getTheme, subscribeTheme } from './theme';
-import { observeSize } from './useCanvasPainter';
+import { centreOfMass, preprocessMnist } from '../../../draw/mnistPreprocess';
+import { planRaster, strokeBounds, type Pt } from '../../../draw/strokes';
+import { useConfigStore } from '../../../store/config';
+import { actions } from '../../../worker/client';
+import { Panel } from '../../ui/Panel';
+import { paintPixels } from '../../canvas/pixelImage';
+import { getTheme, subscribeTheme } from '../../canvas/theme';
+import { observeSize } from '../../canvas/useCanvasPainter';
 
 /** Brush width as a fraction of the canvas side. */
 export const BRUSH = 0.075;

@@ -8,26 +8,26 @@
  */
 import { useCallback, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { Activation } from '../engine/types';
-import { useConfigStore } from '../store/config';
-import { useRunStore } from '../store/run';
-import { telemetryStore } from '../store/telemetry';
-import type { LayerSnapshot } from '../worker/protocol';
-import { ColorLegend } from './ColorLegend';
-import { divergingIndex, divergingLut, sequentialIndex, sequentialLut, type Lut } from './colors';
-import { ACTIVATION_LABELS } from './labels';
+import type { Activation } from '../../../engine/types';
+import { useConfigStore } from '../../../store/config';
+import { useRunStore } from '../../../store/run';
+import { telemetryStore } from '../../../store/telemetry';
+import type { LayerSnapshot } from '../../../worker/protocol';
+import { ColorLegend } from '../../ui/ColorLegend';
+import { divergingIndex, divergingLut, sequentialIndex, sequentialLut, type Lut } from '../../canvas/colors';
+import { ACTIVATION_LABELS } from '../../ui/labels';
 import { hitTest, layoutDiagram, topKByMagnitude, type DiagramLayout, type Hit } from './diagramLayout';
-import { formatValue } from './format';
-import { Panel } from './Panel';
-import { paintPixels } from './pixelImage';
-import { getTheme, useThemeColors, type ThemeColors } from './theme';
+import { formatValue } from '../../ui/format';
+import { Panel } from '../../ui/Panel';
+import { paintPixels } from '../../canvas/pixelImage';
+import { getTheme, useThemeColors, type ThemeColors } from '../../canvas/theme';
 import {
   useHoverHandlers,
   useCanvasPainter,
   type HoverPoint,
   type PaintSize,
   type Subscribe,
-} from './useCanvasPainter';
+} from '../../canvas/useCanvasPainter';
 
 const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb)];
 /** Connections drawn between two hidden columns, and from the input image to each first-layer neuron. */

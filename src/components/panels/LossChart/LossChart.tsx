@@ -8,19 +8,19 @@
  */
 import { useCallback, useRef, useState } from 'react';
 import { scaleLinear, scaleLog } from 'd3-scale';
-import { useRunStore, type EpochResult } from '../store/run';
-import { telemetryStore } from '../store/telemetry';
-import { formatInt, formatPercent, formatValue } from './format';
-import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from './lossChart';
-import { Panel } from './Panel';
-import { getTheme } from './theme';
+import { useRunStore, type EpochResult } from '../../../store/run';
+import { telemetryStore } from '../../../store/telemetry';
+import { formatInt, formatPercent, formatValue } from '../../ui/format';
+import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from './lossChartLayout';
+import { Panel } from '../../ui/Panel';
+import { getTheme } from '../../canvas/theme';
 import {
   useHoverHandlers,
   useCanvasPainter,
   type HoverPoint,
   type PaintSize,
   type Subscribe,
-} from './useCanvasPainter';
+} from '../../canvas/useCanvasPainter';
 
 const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb), (cb) => useRunStore.subscribe(cb)];
 const M = { left: 44, right: 42, top: 24, bottom: 22 };

@@ -5,13 +5,13 @@
  * Reads only slow facts (run store, a few changes a second), never the telemetry store.
  */
 import { useShallow } from 'zustand/react/shallow';
-import { DATASET_NAMES, type DatasetName } from '../data/dataset';
-import { useConfigStore } from '../store/config';
-import { useRunStore } from '../store/run';
-import { actions } from '../worker/client';
-import type { RunStatus } from '../worker/protocol';
+import { DATASET_NAMES, type DatasetName } from '../../../data/dataset';
+import { useConfigStore } from '../../../store/config';
+import { useRunStore } from '../../../store/run';
+import { actions } from '../../../worker/client';
+import type { RunStatus } from '../../../worker/protocol';
 import { DataStatus } from './DataStatus';
-import { formatInt, formatPercent } from './format';
+import { formatInt, formatPercent } from '../../ui/format';
 
 export const DATASET_LABELS: Record<DatasetName, string> = {
   mnist: 'MNIST',

@@ -9,20 +9,20 @@
  * (MNIST's always-blank border) stay white, so the strokes stand out. "weights" shows the raw w.
  */
 import { useCallback, useRef, useState } from 'react';
-import { useConfigStore } from '../store/config';
-import { useRunStore } from '../store/run';
-import { telemetryStore } from '../store/telemetry';
-import { ColorLegend } from './ColorLegend';
-import { divergingIndex, divergingLut } from './colors';
-import { Panel } from './Panel';
-import { getTheme, useThemeColors } from './theme';
+import { useConfigStore } from '../../../store/config';
+import { useRunStore } from '../../../store/run';
+import { telemetryStore } from '../../../store/telemetry';
+import { ColorLegend } from '../../ui/ColorLegend';
+import { divergingIndex, divergingLut } from '../../canvas/colors';
+import { Panel } from '../../ui/Panel';
+import { getTheme, useThemeColors } from '../../canvas/theme';
 import {
   useCanvasPainter,
   useHoverHandlers,
   type HoverPoint,
   type PaintSize,
   type Subscribe,
-} from './useCanvasPainter';
+} from '../../canvas/useCanvasPainter';
 
 const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb)];
 /** Tiles smaller than this are unreadable: show fewer, plus "+N more". */

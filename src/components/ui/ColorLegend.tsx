@@ -1,7 +1,7 @@
 /**
  * A small legend for a colour scale: a gradient ramp between two end labels (e.g. "−  0  +" for weights).
  */
-import { lutGradient, type Lut } from './colors';
+import { lutGradient, type Lut } from '../canvas/colors';
 
 export interface ColorLegendProps {
   lut: Lut;

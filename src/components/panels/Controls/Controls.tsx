@@ -9,14 +9,14 @@
  */
 import { useId, useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../engine/types';
-import { useConfigStore } from '../store/config';
-import { actions } from '../worker/client';
-import type { Speed } from '../worker/protocol';
-import { formatLr, lrFromLog } from './format';
-import { ACTIVATION_LABELS } from './labels';
-import { Panel } from './Panel';
-import { Slider } from './Slider';
+import { ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../../../engine/types';
+import { useConfigStore } from '../../../store/config';
+import { actions } from '../../../worker/client';
+import type { Speed } from '../../../worker/protocol';
+import { formatLr, lrFromLog } from '../../ui/format';
+import { ACTIVATION_LABELS } from '../../ui/labels';
+import { Panel } from '../../ui/Panel';
+import { Slider } from '../../ui/Slider';
 
 /** Hidden layers the UI offers (the engine allows up to LIMITS.maxHiddenLayers). */
 export const UI_MAX_HIDDEN_LAYERS = 4;

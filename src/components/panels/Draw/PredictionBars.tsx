@@ -8,11 +8,11 @@
  */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useConfigStore } from '../store/config';
-import { useRunStore } from '../store/run';
+import { useConfigStore } from '../../../store/config';
+import { useRunStore } from '../../../store/run';
 import { drawingSubject } from './DrawCanvas';
-import { telemetryStore, type Prediction } from '../store/telemetry';
-import { Panel } from './Panel';
+import { telemetryStore, type Prediction } from '../../../store/telemetry';
+import { Panel } from '../../ui/Panel';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
