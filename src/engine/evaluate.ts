@@ -57,13 +57,28 @@ export function argmaxRow(p: Float32Array, row: number, cols: number): number {
   return best;
 }
 
+/** Where evaluate() writes each sample's answer: out[i] for sample i (for the mistakes gallery). */
+export interface PerSample {
+  /** The predicted class. */
+  predicted: Uint16Array;
+  /** The probability the network gave its predicted class. */
+  confidence: Float32Array;
+}
+
 /**
  * Runs the first `limit` samples of `split` through `net` in batches (overwrites the network's
  * activation buffers; gradients untouched).
  * @param limit samples to use (default all); clamped to split.count
  * @param batchSize rows per forward (default min(256, net.maxBatch))
+ * @param perSample when given, receives every sample's prediction and confidence (length ≥ the count)
  */
-export function evaluate(net: Network, split: Split, limit?: number, batchSize?: number): EvalResult {
+export function evaluate(
+  net: Network,
+  split: Split,
+  limit?: number,
+  batchSize?: number,
+  perSample?: PerSample,
+): EvalResult {
   const inputSize = net.config.inputSize;
   const classes = net.config.outputSize;
   if (split.rows * split.cols !== inputSize) {
@@ -86,6 +101,10 @@ export function evaluate(net: Network, split: Split, limit?: number, batchSize?:
     for (let b = 0; b < n; b++) {
       const y = labels[b]!;
       const k = argmaxRow(p, b, classes);
+      if (perSample) {
+        perSample.predicted[start + b] = k;
+        perSample.confidence[start + b] = p[b * classes + k]!;
+      }
       if (k === y) correct++;
       confusion[y * classes + k]!++;
     }
