@@ -14,7 +14,10 @@ import { Notices } from './components/ui/Notices';
 import { PredictionBars } from './components/panels/Draw/PredictionBars';
 import { DATASET_LABELS, TopBar } from './components/panels/TopBar/TopBar';
 import { WeightImages } from './components/panels/WeightImages/WeightImages';
+import { InsideScreen } from './components/InsideScreen';
+import { Saliency } from './components/panels/Saliency/Saliency';
 import { useConfigStore } from './store/config';
+import { useInsideStore } from './store/inside';
 import { useRunStore } from './store/run';
 import { actions } from './worker/client';
 
@@ -74,24 +77,35 @@ function DataOverlay() {
   );
 }
 
+/** The first screen's left and middle columns: the controls and the network. */
+function WatchColumns() {
+  return (
+    <>
+      <Controls />
+      <div className="center" style={{ position: 'relative' }}>
+        <LayerDiagram />
+        <div className="center-bottom">
+          <LossChart />
+          <WeightImages />
+        </div>
+        <DataOverlay />
+      </div>
+    </>
+  );
+}
+
 export function App() {
   useSpaceToggle();
+  const screen = useInsideStore((s) => s.screen);
+  // The drawing column keeps its place (second child) on both screens, so the drawing survives a switch.
   return (
     <div className="app">
       <TopBar />
-      <main className="main">
-        <Controls />
-        <div className="center" style={{ position: 'relative' }}>
-          <LayerDiagram />
-          <div className="center-bottom">
-            <LossChart />
-            <WeightImages />
-          </div>
-          <DataOverlay />
-        </div>
+      <main className="main" data-screen={screen}>
+        {screen === 'watch' ? <WatchColumns /> : <InsideScreen />}
         <div className="right">
           <DrawCanvas />
-          <PredictionBars />
+          {screen === 'watch' ? <PredictionBars /> : <Saliency />}
         </div>
       </main>
       <Notices />

@@ -10,6 +10,7 @@ import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
 import { actions } from '../../../worker/client';
 import type { RunStatus } from '../../../worker/protocol';
+import { ScreenTabs } from '../../ScreenTabs';
 import { DataStatus } from './DataStatus';
 import { formatInt, formatPercent } from '../../ui/format';
 
@@ -94,6 +95,7 @@ export function TopBar() {
       <div className="data-slot">
         <DataStatus progress={null} counts={run.counts} error={null} onRetry={() => actions.retryData()} />
       </div>
+      <ScreenTabs />
       <label className="visually-hidden" htmlFor="dataset-select">
         Dataset
       </label>

@@ -1,0 +1,47 @@
+/**
+ * The two screens: "Watch" (the first screen: controls, the network, the curves) and "Inside" (why the
+ * network learns or fails). Each tab says which views it shows in `data-opens`, so a test — or a lesson —
+ * knows what to open. The drawing column stays on both, so a digit drawn on one is explained on the other.
+ */
+import { useInsideStore } from '../store/inside';
+import { actions } from '../worker/client';
+
+export const SCREENS = [
+  {
+    id: 'watch',
+    label: 'Watch',
+    title: 'The network training: controls, layer diagram, loss curve, first-layer weights',
+    opens: 'layer-diagram loss-chart weight-images draw-canvas prediction',
+  },
+  {
+    id: 'inside',
+    label: 'Inside',
+    title: 'Why it learns or fails: gradient flow, activation health, init lab, confusion, units, saliency',
+    opens: 'gradient-flow activation-health init-lab confusion-matrix mistakes unit-view saliency draw-canvas',
+  },
+] as const;
+
+export type ScreenId = (typeof SCREENS)[number]['id'];
+
+export function ScreenTabs() {
+  const screen = useInsideStore((s) => s.screen);
+  return (
+    <div className="screen-tabs" role="tablist" aria-label="Screens">
+      {SCREENS.map((s) => (
+        <button
+          key={s.id}
+          type="button"
+          role="tab"
+          className="screen-tab"
+          aria-selected={screen === s.id}
+          data-testid={`open-${s.id}`}
+          data-opens={s.opens}
+          title={s.title}
+          onClick={() => actions.setScreen(s.id)}
+        >
+          {s.label}
+        </button>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+/**
+ * The "inside the network" views' state.
+ *
+ * - `useInsideStore` (React store, slow): what is selected — a unit, a confusion cell — and the answers to
+ *   the worker's on-demand computations (init lab, a unit's top images, a cell's images). Selection is
+ *   shared: a unit clicked in the layer diagram is the selected unit in every view.
+ * - `flowStore` (vanilla, fast): per-layer gradient norms and update ratios over the steps, and the latest
+ *   activation health, fed by snapshots and drawn in requestAnimationFrame — never selected with hooks.
+ */
+import { create } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+
+/** A unit: `layer` is the weight layer it is the output of (0 = first hidden layer; the last = output). */
+export interface UnitRef {
+  layer: number;
+  unit: number;
+}
+
+/** A confusion-matrix cell. */
+export interface CellRef {
+  trueClass: number;
+  predicted: number;
+}
+
+/** One layer's spread at initialisation (the engine's InitSpread, as it travels). */
+export interface InitLabLayer {
+  layer: number;
+  meanAbs: number;
+  std: number;
+  growth: number;
+}
+
+export interface InitLabResult {
+  init: string;
+  layers: InitLabLayer[];
+}
+
+/** A test image with the network's answer. */
+export interface ImageAnswer {
+  /** Index in the test split. */
+  index: number;
+  label: number;
+  predicted: number;
+  /** Probability of each class. */
+  probabilities: Float32Array;
+  /** 28×28 bytes. */
+  pixels: Uint8Array;
+  /** The selected unit's output for this image (unit images only). */
+  activation?: number;
+}
+
+/** An on-demand answer from the worker: pending while asked, then the items or an error. */
+export interface Pending<Q, T> {
+  query: Q;
+  pending: boolean;
+  items: T[];
+  error: string | null;
+}
+
+export interface InsideState {
+  /** Which screen is on: the first screen ('watch') or the inside views ('inside'). */
+  screen: 'watch' | 'inside';
+  selectedUnit: UnitRef | null;
+  selectedCell: CellRef | null;
+  /** Init lab results for the current architecture and activation, one per init. */
+  initLab: Pending<{ key: string }, InitLabResult> | null;
+  /** The test images of the selected cell, or the most confident mistakes (query null). */
+  mistakes: Pending<CellRef | null, ImageAnswer> | null;
+  /** The test images that excite the selected unit most. */
+  unitImages: Pending<UnitRef, ImageAnswer> | null;
+}
+
+export const INITIAL_INSIDE_STATE: InsideState = {
+  screen: 'watch',
+  selectedUnit: null,
+  selectedCell: null,
+  initLab: null,
+  mistakes: null,
+  unitImages: null,
+};
+
+export const useInsideStore = create<InsideState>()(() => ({ ...INITIAL_INSIDE_STATE }));
+
+/** One hidden or output layer's activation health on the probe batch (the engine's LayerHealth). */
+export interface HealthData {
+  mean: number;
+  std: number;
+  meanAbs: number;
+  deadFraction: number;
+  saturatedFraction: number;
+  histogram: { lo: number; hi: number; counts: Uint32Array };
+}
+
+/** Most points kept per line: when full, every other old point is dropped (the curve keeps its shape). */
+export const FLOW_MAX_POINTS = 2000;
+
+export interface FlowState {
+  version: number;
+  /** Step of each point. */
+  steps: number[];
+  /** gradNorm[l][i]: ‖∂L/∂W‖ of weight layer l at point i. */
+  gradNorm: number[][];
+  /** updateRatio[l][i]: ‖ΔW‖ / ‖W‖ of weight layer l at point i. */
+  updateRatio: number[][];
+  /** The latest health of every weight layer's outputs (the last one: the logits), or null. */
+  health: HealthData[] | null;
+  /** Activation of the hidden layers, for labels. */
+  activation: string;
+}
+
+export function initialFlow(): FlowState {
+  return { version: 0, steps: [], gradNorm: [], updateRatio: [], health: null, activation: '' };
+}
+
+export const flowStore = createStore<FlowState>()(() => initialFlow());
+
+/** Halves a history in place, keeping the first point, every other point after it, and the last. */
+function decimate(a: number[]): void {
+  const last = a[a.length - 1]!;
+  let w = 1;
+  for (let r = 2; r < a.length - 1; r += 2) a[w++] = a[r]!;
+  a[w++] = last;
+  a.length = w;
+}
+
+/**
+ * Adds one snapshot's per-layer figures. A step that does not advance (a snapshot of a paused network)
+ * replaces nothing and adds nothing; a network with another number of layers starts a new history.
+ */
+export function appendFlow(
+  step: number,
+  layers: readonly { gradNorm: number; updateRatio: number; health?: HealthData }[],
+  activation: string,
+): void {
+  const s = flowStore.getState();
+  const fresh = s.gradNorm.length !== layers.length || s.activation !== activation;
+  const base = fresh ? initialFlow() : s;
+  const healthy = layers.every((l) => l.health) ? layers.map((l) => l.health!) : base.health;
+  const steps = base.steps;
+  const grow = step > 0 && (steps.length === 0 || step > steps[steps.length - 1]!);
+  const gradNorm = fresh ? layers.map(() => [] as number[]) : base.gradNorm;
+  const updateRatio = fresh ? layers.map(() => [] as number[]) : base.updateRatio;
+  if (grow) {
+    steps.push(step);
+    layers.forEach((l, i) => {
+      gradNorm[i]!.push(l.gradNorm);
+      updateRatio[i]!.push(l.updateRatio);
+    });
+    if (steps.length > FLOW_MAX_POINTS) {
+      decimate(steps);
+      for (const a of gradNorm) decimate(a);
+      for (const a of updateRatio) decimate(a);
+    }
+  }
+  flowStore.setState({
+    version: s.version + 1,
+    steps,
+    gradNorm,
+    updateRatio,
+    health: healthy,
+    activation,
+  });
+}
+
+/** A new network: its history starts empty. */
+export function resetFlow(): void {
+  flowStore.setState({ ...initialFlow(), version: flowStore.getState().version + 1 });
+}
