@@ -17,7 +17,8 @@ export const SCREENS = [
     id: 'inside',
     label: 'Inside',
     title: 'Why it learns or fails: gradient flow, activation health, init lab, confusion, units, saliency',
-    opens: 'gradient-flow activation-health init-lab confusion-matrix mistakes unit-view saliency draw-canvas',
+    opens:
+      'gradient-flow activation-health init-lab confusion-matrix mistakes unit-view saliency draw-canvas',
   },
 ] as const;
 

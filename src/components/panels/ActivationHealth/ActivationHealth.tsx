@@ -19,10 +19,7 @@ import {
 import { formatPercent, formatValue } from '../../ui/format';
 import { Panel } from '../../ui/Panel';
 
-const SOURCES: Subscribe[] = [
-  (cb) => flowStore.subscribe(cb),
-  (cb) => useInsideStore.subscribe(cb),
-];
+const SOURCES: Subscribe[] = [(cb) => flowStore.subscribe(cb), (cb) => useInsideStore.subscribe(cb)];
 
 /** "mean 0.21 · std 0.35 · dead 3 % · saturated 0 %" */
 export function healthLine(h: HealthData): string {
@@ -69,7 +66,11 @@ function paintHealth(
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'left';
     ctx.fillStyle = selected?.layer === l ? theme.accent : theme.fg;
-    ctx.fillText(`Layer ${l + 1} · ${hidden[l]} ${ACTIVATION_LABELS[activation as keyof typeof ACTIVATION_LABELS] ?? activation}`, 4, textY);
+    ctx.fillText(
+      `Layer ${l + 1} · ${hidden[l]} ${ACTIVATION_LABELS[activation as keyof typeof ACTIVATION_LABELS] ?? activation}`,
+      4,
+      textY,
+    );
     ctx.fillStyle = theme.muted;
     ctx.textAlign = 'right';
     ctx.fillText(healthLine(h), W - 4, textY + 14);
@@ -153,7 +154,12 @@ export function ActivationHealth() {
         style={{ position: 'absolute', inset: 0 }}
         {...hover}
       >
-        <canvas ref={canvasRef} className="fill" role="img" aria-label="Histogram of each hidden layer's activations" />
+        <canvas
+          ref={canvasRef}
+          className="fill"
+          role="img"
+          aria-label="Histogram of each hidden layer's activations"
+        />
       </div>
     </Panel>
   );

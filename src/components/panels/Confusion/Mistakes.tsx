@@ -54,7 +54,9 @@ export function Mistakes({ names }: { names: string[] }) {
     <div className="mistakes-box">
       <h3 className="mistakes-title">{heading}</h3>
       <ul className="mistakes" data-testid="mistakes" data-count={mistakes?.items.length ?? 0}>
-        {mistakes?.items.map((m) => <Item key={m.index} item={m} names={names} />)}
+        {mistakes?.items.map((m) => (
+          <Item key={m.index} item={m} names={names} />
+        ))}
       </ul>
       {epochs === 0 ? <p className="muted">Train one epoch to see the test images it gets wrong.</p> : null}
       {epochs > 0 && mistakes && !mistakes.pending && mistakes.items.length === 0 ? (

@@ -16,7 +16,10 @@ export function rowNormalise(confusion: ArrayLike<number>, classes: number): Flo
 }
 
 /** Total count and correct count of a confusion matrix. */
-export function accuracyOf(confusion: ArrayLike<number>, classes: number): { total: number; correct: number } {
+export function accuracyOf(
+  confusion: ArrayLike<number>,
+  classes: number,
+): { total: number; correct: number } {
   let total = 0;
   let correct = 0;
   for (let t = 0; t < classes; t++) {

@@ -21,10 +21,7 @@ import { Panel } from '../../ui/Panel';
 import { nearestIndex } from '../LossChart/lossChartLayout';
 import { decadeTicks, depthColor, formatDecade, layerName, logDomain } from './gradientFlowLayout';
 
-const SOURCES: Subscribe[] = [
-  (cb) => flowStore.subscribe(cb),
-  (cb) => useInsideStore.subscribe(cb),
-];
+const SOURCES: Subscribe[] = [(cb) => flowStore.subscribe(cb), (cb) => useInsideStore.subscribe(cb)];
 
 interface Chart {
   title: string;
@@ -184,7 +181,9 @@ function paintFlow(
 }
 
 export function GradientFlow() {
-  const sizes = useConfigStore((s) => [s.config.inputSize, ...s.config.hidden, s.config.outputSize].join('-'));
+  const sizes = useConfigStore((s) =>
+    [s.config.inputSize, ...s.config.hidden, s.config.outputSize].join('-'),
+  );
   const layerSizes = sizes.split('-').map(Number);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);

@@ -66,7 +66,11 @@ export function InitLab() {
                       className="init-pick"
                       aria-pressed={r.init === arch.init}
                       data-init={r.init}
-                      title={r.init === arch.init ? 'The current init' : `Rebuild the network with ${INIT_LABELS[r.init as InitKind] ?? r.init}`}
+                      title={
+                        r.init === arch.init
+                          ? 'The current init'
+                          : `Rebuild the network with ${INIT_LABELS[r.init as InitKind] ?? r.init}`
+                      }
                       onClick={() => actions.updateConfig({ init: r.init as InitKind })}
                     >
                       {INIT_LABELS[r.init as InitKind] ?? r.init}

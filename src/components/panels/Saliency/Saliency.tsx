@@ -89,7 +89,12 @@ export function Saliency() {
       className="inside-saliency"
     >
       <div className="saliency" data-testid="saliency" data-shown="false" ref={hostRef}>
-        <canvas ref={canvasRef} className="saliency-canvas" role="img" aria-label="Saliency map of the drawn digit" />
+        <canvas
+          ref={canvasRef}
+          className="saliency-canvas"
+          role="img"
+          aria-label="Saliency map of the drawn digit"
+        />
         <ol className="saliency-units" aria-label="Hidden units that pushed the answer most">
           {e?.topUnits.map((u) => (
             <li key={`${u.layer}:${u.unit}`}>

@@ -108,14 +108,31 @@ export function UnitView() {
       info="Pick a neuron (click it in the layer diagram, or choose it here). For the first hidden layer you see its 28×28 incoming weights — red pixels make it fire, blue ones hold it back. For any hidden unit: the nine test images that make it fire most."
       className="inside-unit"
     >
-      <div className="unit-view" data-testid="unit-view" data-layer={valid ? unit.layer : ''} data-unit={valid ? unit.unit : ''} data-images={shown ? images.items.length : 0}>
-        {hidden ? <UnitPicker unit={valid ? unit : null} sizes={sizes} /> : <p className="muted">No hidden layer: no hidden unit to look at.</p>}
-        {hidden && !valid ? <p className="muted">Click a neuron in the layer diagram (or pick one above).</p> : null}
+      <div
+        className="unit-view"
+        data-testid="unit-view"
+        data-layer={valid ? unit.layer : ''}
+        data-unit={valid ? unit.unit : ''}
+        data-images={shown ? images.items.length : 0}
+      >
+        {hidden ? (
+          <UnitPicker unit={valid ? unit : null} sizes={sizes} />
+        ) : (
+          <p className="muted">No hidden layer: no hidden unit to look at.</p>
+        )}
+        {hidden && !valid ? (
+          <p className="muted">Click a neuron in the layer diagram (or pick one above).</p>
+        ) : null}
         {valid ? (
           <div className="unit-body">
             {unit.layer === 0 ? (
               <figure className="unit-weights">
-                <canvas ref={canvasRef} className="unit-weights-canvas" role="img" aria-label={`Incoming weights of unit ${unit.unit} of layer 1`} />
+                <canvas
+                  ref={canvasRef}
+                  className="unit-weights-canvas"
+                  role="img"
+                  aria-label={`Incoming weights of unit ${unit.unit} of layer 1`}
+                />
                 <figcaption>its weights</figcaption>
               </figure>
             ) : null}
@@ -123,14 +140,22 @@ export function UnitView() {
               <ol className="unit-images">
                 {shown
                   ? images.items.map((m) => (
-                      <li key={m.index} title={`test image ${m.index} (${names[m.label] ?? m.label}): a = ${formatValue(m.activation ?? 0)}`}>
-                        <DigitThumb pixels={m.pixels} label={`test image ${m.index}, a ${names[m.label] ?? m.label}`} />
+                      <li
+                        key={m.index}
+                        title={`test image ${m.index} (${names[m.label] ?? m.label}): a = ${formatValue(m.activation ?? 0)}`}
+                      >
+                        <DigitThumb
+                          pixels={m.pixels}
+                          label={`test image ${m.index}, a ${names[m.label] ?? m.label}`}
+                        />
                         <span className="unit-act">{formatValue(m.activation ?? 0, 2)}</span>
                       </li>
                     ))
                   : null}
               </ol>
-              <figcaption>{shown ? 'the 9 test images that excite it most' : 'looking through the test set…'}</figcaption>
+              <figcaption>
+                {shown ? 'the 9 test images that excite it most' : 'looking through the test set…'}
+              </figcaption>
             </figure>
           </div>
         ) : null}
