@@ -11,7 +11,7 @@ import { scaleLinear, scaleLog } from 'd3-scale';
 import { useRunStore, type EpochResult } from '../store/run';
 import { telemetryStore } from '../store/telemetry';
 import { formatInt, formatPercent, formatValue } from './format';
-import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from './lossChart';
+import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from './lossChartLayout';
 import { Panel } from './Panel';
 import { getTheme } from './theme';
 import {

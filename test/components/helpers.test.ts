@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { divergingIndex, sequentialIndex, toRgb } from '../../src/components/colors';
 import { hitTest, layoutDiagram, MAX_SHOWN, topKByMagnitude } from '../../src/components/diagramLayout';
 import { formatInt, formatLr, formatPercent, lrFromLog } from '../../src/components/format';
-import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from '../../src/components/lossChart';
+import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from '../../src/components/lossChartLayout';
 import { gridLayout, gridOrigin, tileAt, weightTile } from '../../src/components/WeightImages';
 
 describe('format', () => {
