@@ -46,7 +46,7 @@ export function findCaseClashes(paths: readonly string[]): string[][] {
 }
 
 /** The repository's files: tracked or new-and-not-ignored, still present on disk. */
-export function repositoryFiles(root: string): string[] {
+function repositoryFiles(root: string): string[] {
   const out = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
     cwd: root,
     encoding: 'utf8',
