@@ -6,12 +6,14 @@
  * Drawn on a canvas from the telemetry store in requestAnimationFrame (≤ 15 updates/s while training);
  * React renders only when the architecture or class names change. Hovering a neuron shows its value.
  */
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef, type MouseEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { Activation } from '../../../engine/types';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
 import { telemetryStore } from '../../../store/telemetry';
+import { useInsideStore } from '../../../store/inside';
+import { actions } from '../../../worker/client';
 import type { LayerSnapshot } from '../../../worker/protocol';
 import { ColorLegend } from '../../ui/ColorLegend';
 import { divergingIndex, divergingLut, sequentialIndex, sequentialLut, type Lut } from '../../canvas/colors';
@@ -29,7 +31,10 @@ import {
   type Subscribe,
 } from '../../canvas/useCanvasPainter';
 
-const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb)];
+const SOURCES: Subscribe[] = [
+  (cb) => telemetryStore.subscribe(cb),
+  (cb) => useInsideStore.subscribe((s, prev) => s.selectedUnit !== prev.selectedUnit && cb()),
+];
 /** Connections drawn between two hidden columns, and from the input image to each first-layer neuron. */
 const MAX_EDGES = 64;
 const PIXEL_EDGES_PER_NEURON = 3;
@@ -268,6 +273,19 @@ function paintDiagram(
     }
   }
 
+  // ── the selected unit (shared with the inside views): an accent ring ──
+  const selected = useInsideStore.getState().selectedUnit;
+  const selCol = selected ? layout.columns[selected.layer] : undefined;
+  const selNode = selCol && selected ? selCol.nodes[selected.unit] : undefined;
+  if (selCol && selNode) {
+    ctx.beginPath();
+    ctx.arc(selNode.x, selNode.y, selCol.r + 3.5, 0, Math.PI * 2);
+    ctx.strokeStyle = theme.accent;
+    ctx.lineWidth = 2.5;
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+
   // ── hover ──
   const hit = hover ? hitTest(layout, hover.x, hover.y, inputSide) : null;
   if (hit?.kind === 'neuron') {
@@ -343,11 +361,27 @@ export function LayerDiagram() {
   );
   const painter = useCanvasPainter(canvasRef, paint, SOURCES);
   const hover = useHoverHandlers(hoverRef, painter);
+  // A click on (or near) a hidden neuron selects it everywhere; a click elsewhere clears the selection.
+  const onClick = useCallback(
+    (e: MouseEvent<HTMLDivElement>) => {
+      const canvas = canvasRef.current;
+      if (!canvas) return;
+      const r = canvas.getBoundingClientRect();
+      const layout = layoutDiagram(r.width, r.height, sizes);
+      const hit = hitTest(layout, e.clientX - r.left, e.clientY - r.top, 28, 8);
+      if (hit?.kind === 'neuron' && hit.layer < sizes.length - 1) {
+        actions.selectUnit({ layer: hit.layer - 1, unit: hit.index });
+      } else if (!hit) {
+        actions.selectUnit(null);
+      }
+    },
+    [sizes],
+  );
 
   return (
     <Panel
       title="Layer diagram"
-      info="The image the network sees (your drawing, else a test example), each neuron coloured by how strongly it fires, and the strongest connections: red pushes up, blue pushes down. Hover a neuron for its value."
+      info="The image the network sees (your drawing, else a test example), each neuron coloured by how strongly it fires, and the strongest connections: red pushes up, blue pushes down. Hover a neuron for its value; click one to look inside it (the Inside screen)."
       actions={
         <>
           <ColorLegend lut={sequentialLut()} low="quiet" high="firing" label="neurons" />
@@ -359,6 +393,7 @@ export function LayerDiagram() {
         data-testid="layer-diagram"
         data-sizes={sizes.join(',')}
         style={{ position: 'absolute', inset: 0 }}
+        onClick={onClick}
         {...hover}
       >
         <canvas

@@ -74,7 +74,17 @@ export type Hit =
   | { kind: 'neuron'; layer: number; index: number; x: number; y: number }
   | { kind: 'pixel'; index: number; col: number; row: number; x: number; y: number };
 
-export function hitTest(layout: DiagramLayout, px: number, py: number, inputSide = 28): Hit | null {
+/**
+ * @param slack how far outside a circle still counts as on it (CSS px): small for hover, larger for a
+ *   click, so a neuron is picked by a click on or near it.
+ */
+export function hitTest(
+  layout: DiagramLayout,
+  px: number,
+  py: number,
+  inputSide = 28,
+  slack = 4,
+): Hit | null {
   const { image } = layout;
   if (px >= image.x && px < image.x + image.side && py >= image.y && py < image.y + image.side) {
     const col = Math.min(inputSide - 1, Math.floor(((px - image.x) / image.side) * inputSide));
@@ -82,12 +92,19 @@ export function hitTest(layout: DiagramLayout, px: number, py: number, inputSide
     return { kind: 'pixel', index: row * inputSide + col, col, row, x: px, y: py };
   }
   for (const c of layout.columns) {
-    if (Math.abs(px - c.x) > c.r + 4) continue;
+    if (Math.abs(px - c.x) > c.r + slack) continue;
+    // The nearest node within reach (with a large slack two neighbours can both be in reach).
+    let best = -1;
+    let bestD = Infinity;
     for (let i = 0; i < c.nodes.length; i++) {
       const n = c.nodes[i];
-      if (Math.hypot(px - n.x, py - n.y) <= c.r + 4)
-        return { kind: 'neuron', layer: c.layer, index: i, ...n };
+      const d = Math.hypot(px - n.x, py - n.y);
+      if (d <= c.r + slack && d < bestD) {
+        best = i;
+        bestD = d;
+      }
     }
+    if (best >= 0) return { kind: 'neuron', layer: c.layer, index: best, ...c.nodes[best] };
   }
   return null;
 }
