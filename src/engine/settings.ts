@@ -60,6 +60,8 @@ export interface ControlEntry<T> {
   step?: number;
   /** The values a select offers (a value from a link or file that is not one of them is added). */
   presets?: readonly T[];
+  /** For layer sizes: how many layers the layer-count slider offers. */
+  layers?: number;
 }
 
 interface Common<T> {
@@ -163,7 +165,7 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
     url: 'hidden',
     cli: { flag: 'hidden', arg: 'SIZES' },
     modelFile: 'required',
-    control: { max: 512 },
+    control: { max: 512, layers: 4 },
   },
   outputSize: {
     kind: 'int',
