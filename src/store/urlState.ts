@@ -41,9 +41,13 @@ export const MAX_EPOCHS = SCHEMA_MAX_EPOCHS;
 /** Largest learning rate (large enough to demonstrate divergence). */
 export const MAX_LEARNING_RATE = SCHEMA_MAX_LEARNING_RATE;
 
-/** Short, exact text for a number (no exponent noise like 0.0010000000000000002). */
+/**
+ * The shortest text that reads back as exactly `v` (JavaScript's own number → string): a link must give back
+ * the very value a model file or the CLI held, so no rounding here. The controls write clean values
+ * (lrFromLog, toFixed), so their URLs stay short.
+ */
 function fmt(v: number): string {
-  return String(Number(v.toPrecision(12)));
+  return String(v);
 }
 
 /** A number as the whole text says it, or NaN ("" and "12abc" are not numbers). */
