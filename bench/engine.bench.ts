@@ -18,16 +18,14 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gemmAB, gemmABt, gemmAtB } from '../src/engine/kernels/dense.ts';
 import {
   buildColumnBlockRows,
   buildRowNonzeros,
-  gemmAB,
-  gemmABt,
-  gemmAtB,
   sparseBlocksAtB,
   sparseOuterAtB,
   sparseRowsABt,
-} from '../src/engine/kernels.ts';
+} from '../src/engine/kernels/sparse.ts';
 import { Rng } from '../src/engine/rng.ts';
 import { DEFAULT_CONFIG, type TrainConfig } from '../src/engine/types.ts';
 import { TrainingSession } from '../src/training/session.ts';
@@ -285,7 +283,7 @@ function measureKernels(train: Split): KernelFigure[] {
       },
     ),
     fig(`layer 1 weight grad, dense gemmAtB (${BATCH}×${n1})ᵀ·${BATCH}×${n0}`, dense1, dense1, () =>
-      gemmAtB(dz1, x, gw1, BATCH, n1, n0),
+      gemmAtB(dz1, x, gw1, n1, n0, BATCH),
     ),
     fig(
       `layer 1 weight grad, sparse (index + sparseBlocksAtB), ${(pairs / (blocks * BATCH)).toFixed(2)} of blocks`,
@@ -293,7 +291,7 @@ function measureKernels(train: Split): KernelFigure[] {
       2 * pairs * 4 * n1,
       () => {
         buildColumnBlockRows(x, BATCH, n0, list, lc);
-        sparseBlocksAtB(dz1, x, list, lc, gw1, BATCH, n1, n0);
+        sparseBlocksAtB(dz1, x, list, lc, gw1, n1, n0, BATCH);
       },
     ),
     fig(
@@ -302,15 +300,15 @@ function measureKernels(train: Split): KernelFigure[] {
       2 * outerMacs,
       () => {
         buildRowNonzeros(dzRelu, BATCH, n1, dIdx, dCnt);
-        sparseOuterAtB(dzRelu, dIdx, dCnt, x, idx, cnt, packed, gw1, BATCH, n1, n0);
+        sparseOuterAtB(dzRelu, dIdx, dCnt, x, idx, cnt, packed, gw1, n1, n0, BATCH);
       },
     ),
     fig(`layer 2 forward, gemmABt ${BATCH}×${n1}·(${n2}×${n1})ᵀ`, dense2, dense2, () =>
       gemmABt(h1, w2, z2, BATCH, n2, n1, b2),
     ),
-    fig(`layer 2 weight grad, gemmAtB`, dense2, dense2, () => gemmAtB(dz2, h1, gw2, BATCH, n2, n1)),
+    fig(`layer 2 weight grad, gemmAtB`, dense2, dense2, () => gemmAtB(dz2, h1, gw2, n2, n1, BATCH)),
     fig(`layer 2 input grad, gemmAB ${BATCH}×${n2}·${n2}×${n1}`, dense2, dense2, () =>
-      gemmAB(dz2, w2, dh1, BATCH, n2, n1),
+      gemmAB(dz2, w2, dh1, BATCH, n1, n2),
     ),
   ];
 }

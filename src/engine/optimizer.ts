@@ -7,10 +7,12 @@
  * - momentum: v ← μ·v + g;  w ← w − lr·v                                  (heavy ball, v starts at 0)
  * - adam:     m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;  t ← t + 1;
  *             w ← w − lr · (m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + ε)       (bias-corrected)
- * Per layer ‖Δw‖ and ‖w‖ (weights only) are accumulated inside the update loop, so the "update ratio"
- * view costs no extra pass.
+ * Each optimizer walks the network's parameter list (`Network.parameters`: every weight matrix and bias
+ * vector with its gradient twin) and keeps its per-parameter state (v; or m and v) alongside. Per layer
+ * ‖Δw‖ and ‖w‖ (weights only) are accumulated inside the update loop, so the "update ratio" view costs
+ * no extra pass.
  */
-import type { Network } from './network.ts';
+import type { Parameter } from './network.ts';
 import type { OptimConfig, OptimizerKind } from './types.ts';
 
 /** ‖Δw‖ and ‖w‖ (after the step) of one layer's weight matrix, measured in step(). */
@@ -24,13 +26,16 @@ export interface OptimizerState {
   kind: OptimizerKind;
   /** Steps taken (Adam's bias-correction exponent). */
   t: number;
-  /** Per-parameter slots in a fixed order: per layer [weights, biases] for each slot (v; or m then v). */
+  /**
+   * Per-parameter slots in a fixed order: for each slot kind (momentum: v; Adam: m, then v), one buffer
+   * per parameter in the network's parameter order (per layer: weights, biases).
+   */
   slots: Float32Array[];
 }
 
 export interface Optimizer {
   readonly kind: OptimizerKind;
-  /** Applies the gradients currently in the network's grad buffers. */
+  /** Applies the gradients currently in the parameters' grad buffers. */
   step(learningRate: number): void;
   /** Per layer, from the last step (zeros before any step). */
   lastUpdateStats(): readonly LayerUpdateStats[];
@@ -42,27 +47,37 @@ export interface Optimizer {
   setState(s: OptimizerState): void;
 }
 
+/** What an optimizer trains: a Network, or anything else with a parameter list. */
+export interface Trainable {
+  readonly parameters: readonly Parameter[];
+}
+
 abstract class BaseOptimizer implements Optimizer {
   abstract readonly kind: OptimizerKind;
   protected t = 0;
+  protected readonly params: readonly Parameter[];
   protected readonly stats: LayerUpdateStats[];
-  /** Slot buffers, per slot kind, per layer: [weights, biases]. */
-  protected readonly slots: Float32Array[];
+  /** state[s][i]: slot kind s of parameter i, same length as its value. */
+  protected readonly state: Float32Array[][];
 
-  constructor(
-    protected readonly net: Network,
-    slotKinds: number,
-  ) {
-    this.stats = net.layers.map(() => ({ updateNorm: 0, weightNorm: 0 }));
-    this.slots = [];
-    for (let s = 0; s < slotKinds; s++) {
-      for (const layer of net.layers) {
-        this.slots.push(new Float32Array(layer.weights.length), new Float32Array(layer.biases.length));
-      }
-    }
+  constructor(model: Trainable, slotKinds: number) {
+    this.params = model.parameters;
+    const layers = this.params.reduce((n, p) => Math.max(n, p.layer + 1), 0);
+    this.stats = Array.from({ length: layers }, () => ({ updateNorm: 0, weightNorm: 0 }));
+    this.state = Array.from({ length: slotKinds }, () =>
+      this.params.map((p) => new Float32Array(p.value.length)),
+    );
   }
 
   abstract step(learningRate: number): void;
+
+  /** Records ‖Δ‖ and ‖value‖ of a weight matrix (biases are not reported). */
+  protected record(p: Parameter, updateSq: number, valueSq: number): void {
+    if (p.kind !== 'weights') return;
+    const s = this.stats[p.layer]!;
+    s.updateNorm = Math.sqrt(updateSq);
+    s.weightNorm = Math.sqrt(valueSq);
+  }
 
   lastUpdateStats(): readonly LayerUpdateStats[] {
     return this.stats;
@@ -70,7 +85,7 @@ abstract class BaseOptimizer implements Optimizer {
 
   reset(): void {
     this.t = 0;
-    for (const s of this.slots) s.fill(0);
+    for (const slot of this.state) for (const s of slot) s.fill(0);
     for (const s of this.stats) {
       s.updateNorm = 0;
       s.weightNorm = 0;
@@ -78,34 +93,35 @@ abstract class BaseOptimizer implements Optimizer {
   }
 
   getState(): OptimizerState {
-    return { kind: this.kind, t: this.t, slots: this.slots.map((s) => s.slice()) };
+    return { kind: this.kind, t: this.t, slots: this.state.flat().map((s) => s.slice()) };
   }
 
   setState(s: OptimizerState): void {
     if (s.kind !== this.kind) throw new Error(`optimizer state is for "${s.kind}", not "${this.kind}"`);
     if (!Number.isInteger(s.t) || s.t < 0) throw new Error('optimizer state: t must be a whole number');
-    if (s.slots.length !== this.slots.length) throw new Error('optimizer state: wrong number of slots');
+    const slots = this.state.flat();
+    if (s.slots.length !== slots.length) throw new Error('optimizer state: wrong number of slots');
     for (let i = 0; i < s.slots.length; i++) {
       const src = s.slots[i];
-      if (!(src instanceof Float32Array) || src.length !== this.slots[i]!.length) {
+      if (!(src instanceof Float32Array) || src.length !== slots[i]!.length) {
         throw new Error(`optimizer state: slot ${i} has the wrong shape`);
       }
     }
     this.t = s.t;
-    for (let i = 0; i < s.slots.length; i++) this.slots[i]!.set(s.slots[i]!);
+    for (let i = 0; i < s.slots.length; i++) slots[i]!.set(s.slots[i]!);
   }
 }
 
 class Sgd extends BaseOptimizer {
   readonly kind = 'sgd' as const;
-  constructor(net: Network) {
-    super(net, 0);
+  constructor(model: Trainable) {
+    super(model, 0);
   }
   step(lr: number): void {
     this.t++;
-    const layers = this.net.layers;
-    for (let l = 0; l < layers.length; l++) {
-      const { weights: w, gradWeights: g, biases: b, gradBiases: gb } = layers[l]!;
+    for (const p of this.params) {
+      const w = p.value;
+      const g = p.grad;
       let uu = 0;
       let ww = 0;
       for (let i = 0; i < w.length; i++) {
@@ -115,9 +131,7 @@ class Sgd extends BaseOptimizer {
         uu += u * u;
         ww += nw * nw;
       }
-      for (let i = 0; i < b.length; i++) b[i] = b[i]! - lr * gb[i]!;
-      this.stats[l]!.updateNorm = Math.sqrt(uu);
-      this.stats[l]!.weightNorm = Math.sqrt(ww);
+      this.record(p, uu, ww);
     }
   }
 }
@@ -125,19 +139,20 @@ class Sgd extends BaseOptimizer {
 class Momentum extends BaseOptimizer {
   readonly kind = 'momentum' as const;
   constructor(
-    net: Network,
+    model: Trainable,
     private readonly mu: number,
   ) {
-    super(net, 1);
+    super(model, 1);
   }
   step(lr: number): void {
     this.t++;
     const mu = this.mu;
-    const layers = this.net.layers;
-    for (let l = 0; l < layers.length; l++) {
-      const { weights: w, gradWeights: g, biases: b, gradBiases: gb } = layers[l]!;
-      const v = this.slots[2 * l]!;
-      const vb = this.slots[2 * l + 1]!;
+    const velocity = this.state[0]!;
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k]!;
+      const w = p.value;
+      const g = p.grad;
+      const v = velocity[k]!;
       let uu = 0;
       let ww = 0;
       for (let i = 0; i < w.length; i++) {
@@ -149,13 +164,7 @@ class Momentum extends BaseOptimizer {
         uu += u * u;
         ww += nw * nw;
       }
-      for (let i = 0; i < b.length; i++) {
-        const nv = mu * vb[i]! + gb[i]!;
-        vb[i] = nv;
-        b[i] = b[i]! - lr * nv;
-      }
-      this.stats[l]!.updateNorm = Math.sqrt(uu);
-      this.stats[l]!.weightNorm = Math.sqrt(ww);
+      this.record(p, uu, ww);
     }
   }
 }
@@ -163,12 +172,12 @@ class Momentum extends BaseOptimizer {
 class Adam extends BaseOptimizer {
   readonly kind = 'adam' as const;
   constructor(
-    net: Network,
+    model: Trainable,
     private readonly beta1: number,
     private readonly beta2: number,
     private readonly epsilon: number,
   ) {
-    super(net, 2);
+    super(model, 2);
   }
   step(lr: number): void {
     this.t++;
@@ -178,14 +187,14 @@ class Adam extends BaseOptimizer {
     // Bias corrections: m̂ = m / (1 − β1^t), v̂ = v / (1 − β2^t).
     const bc1 = 1 / (1 - Math.pow(beta1, this.t));
     const bc2 = 1 / (1 - Math.pow(beta2, this.t));
-    const layers = this.net.layers;
-    const nL = layers.length;
-    for (let l = 0; l < nL; l++) {
-      const { weights: w, gradWeights: g, biases: b, gradBiases: gb } = layers[l]!;
-      const m = this.slots[2 * l]!;
-      const mb = this.slots[2 * l + 1]!;
-      const v = this.slots[2 * nL + 2 * l]!;
-      const vb = this.slots[2 * nL + 2 * l + 1]!;
+    const firstMoments = this.state[0]!;
+    const secondMoments = this.state[1]!;
+    for (let k = 0; k < this.params.length; k++) {
+      const p = this.params[k]!;
+      const w = p.value;
+      const g = p.grad;
+      const m = firstMoments[k]!;
+      const v = secondMoments[k]!;
       let uu = 0;
       let ww = 0;
       for (let i = 0; i < w.length; i++) {
@@ -200,22 +209,13 @@ class Adam extends BaseOptimizer {
         uu += u * u;
         ww += nw * nw;
       }
-      for (let i = 0; i < b.length; i++) {
-        const gi = gb[i]!;
-        const nm = beta1 * mb[i]! + c1 * gi;
-        const nv = beta2 * vb[i]! + c2 * gi * gi;
-        mb[i] = nm;
-        vb[i] = nv;
-        b[i] = b[i]! - (lr * (nm * bc1)) / (Math.sqrt(nv * bc2) + epsilon);
-      }
-      this.stats[l]!.updateNorm = Math.sqrt(uu);
-      this.stats[l]!.weightNorm = Math.sqrt(ww);
+      this.record(p, uu, ww);
     }
   }
 }
 
 /** An optimizer bound to `net`'s parameter buffers, with state sized for them (allocated once here). */
-export function createOptimizer(net: Network, cfg: OptimConfig): Optimizer {
+export function createOptimizer(net: Trainable, cfg: OptimConfig): Optimizer {
   switch (cfg.optimizer) {
     case 'sgd':
       return new Sgd(net);

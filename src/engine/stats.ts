@@ -1,14 +1,14 @@
 /**
  * Cheap per-layer statistics for the visualisations: one O(n) pass, no allocation beyond the result.
  */
-import type { LayerActivation } from './network.ts';
+import { ACTIVATION_TABLE, type LayerActivation } from './activations.ts';
 
 export interface ActivationStats {
   mean: number;
   std: number;
   /** Fraction of values ≤ 0: for ReLU the share of units that did not fire (dead-ReLU proxy). */
   fractionZero: number;
-  /** sigmoid: a > 0.99 or a < 0.01; tanh: |a| > 0.99 (gradient ≈ 0 there); 0 for other activations. */
+  /** Fraction outside the activation's non-saturated range (activations.ts: sigmoid 0.01..0.99, tanh ±0.99); 0 for others. */
   fractionSaturated: number;
   max: number;
 }
@@ -22,19 +22,17 @@ export function activationStats(values: Float32Array, activation: LayerActivatio
   let zeros = 0;
   let saturated = 0;
   let max = -Infinity;
-  const sig = activation === 'sigmoid';
-  const tanh = activation === 'tanh';
+  // No rule (ReLU, softmax): bounds no value crosses, so nothing counts as saturated.
+  const rule = activation === 'softmax' ? null : ACTIVATION_TABLE[activation].saturated;
+  const below = rule === null ? -Infinity : rule.below;
+  const above = rule === null ? Infinity : rule.above;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
     sum += v;
     sumSq += v * v;
     if (v <= 0) zeros++;
     if (v > max) max = v;
-    if (sig) {
-      if (v > 0.99 || v < 0.01) saturated++;
-    } else if (tanh) {
-      if (v > 0.99 || v < -0.99) saturated++;
-    }
+    if (v > above || v < below) saturated++;
   }
   const mean = sum / n;
   const variance = Math.max(0, sumSq / n - mean * mean);

@@ -7,18 +7,17 @@
  * Mapping (Keras Sequential, as tfjs-layers 4.x writes it itself):
  * - each of our dense layers → a `Dense` layer, `units = outSize`, `use_bias: true`;
  *   kernel `[inSize, outSize]` — the TRANSPOSE of our `[outSize, inSize]` storage — and bias `[outSize]`;
- * - activations relu / sigmoid / tanh / softmax → the Dense layer's own `activation`;
- * - leaky ReLU (slope 0.01) → Dense with `activation: 'linear'` followed by a `LeakyReLU` layer with
- *   `alpha: 0.01` (TF.js has no leaky activation *function*, only the layer; Keras' default alpha is 0.3,
- *   so it is written explicitly);
+ * - each hidden activation as its row in activations.ts says (`tfjs`): relu / sigmoid / tanh → the Dense
+ *   layer's own `activation`; leaky ReLU (slope 0.01) → Dense with `activation: 'linear'` followed by a
+ *   `LeakyReLU` layer with `alpha: 0.01`; the output layer's softmax → `activation: 'softmax'`;
  * - the first layer carries `batch_input_shape: [null, inputSize]`.
  *
  * `weights.bin` is every weight in manifest order (layer 1 kernel, layer 1 bias, layer 2 kernel, …) as
  * Float32 little-endian, concatenated, as TF.js expects (one shard; our largest sensible models are a few MB).
  */
 
+import { ACTIVATION_TABLE, LEAKY_SLOPE } from './activations.ts';
 import type { SerializableNetwork } from './modelFile.ts';
-import { LEAKY_SLOPE } from './network.ts';
 
 /** One entry of a TF.js weights manifest. */
 export interface TfjsWeightSpec {
@@ -80,10 +79,13 @@ export function exportTfjs(net: SerializableNetwork, options: { generatedBy?: st
       throw new Error(`layer ${i}: weight buffers do not match ${inSize}→${outSize}`);
     }
     const name = `dense_${i + 1}`;
-    const leaky = layer.activation === 'leaky-relu';
+    const tfjs =
+      layer.activation === 'softmax'
+        ? { activation: 'softmax', layerAfter: null }
+        : ACTIVATION_TABLE[layer.activation].tfjs;
     const config: Record<string, unknown> = {
       units: outSize,
-      activation: leaky ? 'linear' : layer.activation,
+      activation: tfjs.activation,
       use_bias: true,
       name,
       trainable: true,
@@ -91,10 +93,11 @@ export function exportTfjs(net: SerializableNetwork, options: { generatedBy?: st
     };
     if (i === 0) config.batch_input_shape = [null, inSize];
     layers.push({ class_name: 'Dense', config });
-    if (leaky) {
+    const after = tfjs.layerAfter;
+    if (after !== null) {
       layers.push({
-        class_name: 'LeakyReLU',
-        config: { alpha: LEAKY_RELU_ALPHA, name: `leaky_re_lu_${i + 1}`, trainable: true, dtype: 'float32' },
+        class_name: after.className,
+        config: { alpha: after.alpha, name: `${after.name}_${i + 1}`, trainable: true, dtype: 'float32' },
       });
     }
 

@@ -9,10 +9,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  Network,
   SPARSE_FORWARD_MAX_DENSITY,
   SPARSE_GRAD_MAX_BLOCK_FRACTION,
-} from '../../src/engine/network.ts';
+} from '../../src/engine/kernels/layerProducts.ts';
+import { Network } from '../../src/engine/network.ts';
 import { Rng } from '../../src/engine/rng.ts';
 import type { Activation, InitKind, ModelConfig } from '../../src/engine/types.ts';
 import { refForward, refLoss, toRefParams, worstError, type RefParams } from './reference.ts';

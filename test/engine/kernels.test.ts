@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { columnSums, gemmAB, gemmABt, gemmAtB } from '../../src/engine/kernels/dense.ts';
 import {
   buildColumnBlockRows,
   buildRowNonzeros,
-  columnSums,
-  gemmAB,
-  gemmABt,
-  gemmAtB,
   sparseBlocksAtB,
   sparseOuterAtB,
   sparseRowsABt,
-} from '../../src/engine/kernels.ts';
+} from '../../src/engine/kernels/sparse.ts';
 import { Rng } from '../../src/engine/rng.ts';
 import { refAB, refABt, refAtB, worstError } from './reference.ts';
 
@@ -44,20 +41,20 @@ describe('kernels vs naive float64 references', () => {
     expect(worstError(c, refABt(a, b, m, n, k), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
   });
 
-  it.each(SHAPES)('gemmAtB r=%i m=%i n=%i', (r, m, n) => {
-    const a = randomArray(r * m, rng);
-    const b = randomArray(r * n, rng);
+  it.each(SHAPES)('gemmAtB m=%i n=%i k=%i', (m, n, k) => {
+    const a = randomArray(k * m, rng);
+    const b = randomArray(k * n, rng);
     const c = new Float32Array(m * n).fill(NaN);
-    gemmAtB(a, b, c, r, m, n);
-    expect(worstError(c, refAtB(a, b, r, m, n), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
+    gemmAtB(a, b, c, m, n, k);
+    expect(worstError(c, refAtB(a, b, m, n, k), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
   });
 
-  it.each(SHAPES)('gemmAB m=%i k=%i n=%i', (m, k, n) => {
+  it.each(SHAPES)('gemmAB m=%i n=%i k=%i', (m, n, k) => {
     const a = randomArray(m * k, rng);
     const b = randomArray(k * n, rng);
     const c = new Float32Array(m * n).fill(NaN);
-    gemmAB(a, b, c, m, k, n);
-    expect(worstError(c, refAB(a, b, m, k, n), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
+    gemmAB(a, b, c, m, n, k);
+    expect(worstError(c, refAB(a, b, m, n, k), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
   });
 
   it('gemmABt only writes its m×n outputs (buffers may be larger than the batch)', () => {
@@ -71,7 +68,7 @@ describe('kernels vs naive float64 references', () => {
   it('columnSums', () => {
     const a = Float32Array.from([1, 2, 3, 4, 5, 6]);
     const out = new Float32Array(3);
-    columnSums(a, out, 2, 3);
+    columnSums(a, out, 3, 2); // out [3] = Σ over 2 rows
     expect([...out]).toEqual([5, 7, 9]);
   });
 });
@@ -84,6 +81,7 @@ function sparseArray(rows: number, cols: number, density: number, rng: Rng): Flo
   return a;
 }
 
+/** [batch, outSize, inSize] of a first layer: forward is (m, n, k) = (batch, out, in), dW is (out, in, batch). */
 const SPARSE_SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [3, 5, 7],
@@ -95,7 +93,7 @@ const SPARSE_SHAPES: [number, number, number][] = [
 
 describe('sparse first-layer kernels vs naive references and vs the dense kernels', () => {
   const rng = new Rng(8);
-  it.each(SPARSE_SHAPES)('sparseRowsABt m=%i n=%i k=%i at densities 0, 0.2, 1', (m, n, k) => {
+  it.each(SPARSE_SHAPES)('sparseRowsABt batch=%i out=%i in=%i at densities 0, 0.2, 1', (m, n, k) => {
     for (const density of [0, 0.2, 1]) {
       const a = sparseArray(m, k, density, rng);
       const b = randomArray(n * k, rng);
@@ -121,30 +119,30 @@ describe('sparse first-layer kernels vs naive references and vs the dense kernel
     }
   });
 
-  it.each(SPARSE_SHAPES)('sparseBlocksAtB r=%i m=%i n=%i at densities 0, 0.2, 1', (r, m, n) => {
+  it.each(SPARSE_SHAPES)('sparseBlocksAtB batch=%i out=%i in=%i at densities 0, 0.2, 1', (k, m, n) => {
     for (const density of [0, 0.2, 1]) {
-      const a = randomArray(r * m, rng);
-      const b = sparseArray(r, n, density, rng);
+      const a = randomArray(k * m, rng);
+      const b = sparseArray(k, n, density, rng);
       const blocks = Math.ceil(n / 4);
-      const list = new Uint16Array(blocks * r);
+      const list = new Uint16Array(blocks * k);
       const count = new Int32Array(blocks);
-      const pairs = buildColumnBlockRows(b, r, n, list, count);
+      const pairs = buildColumnBlockRows(b, k, n, list, count);
       let expectedPairs = 0;
       for (let blk = 0; blk < blocks; blk++) {
         const rows: number[] = [];
-        for (let p = 0; p < r; p++) {
+        for (let p = 0; p < k; p++) {
           if (b.subarray(p * n + 4 * blk, p * n + Math.min(n, 4 * blk + 4)).some((v) => v !== 0))
             rows.push(p);
         }
-        expect([...list.subarray(blk * r, blk * r + count[blk]!)]).toEqual(rows);
+        expect([...list.subarray(blk * k, blk * k + count[blk]!)]).toEqual(rows);
         expectedPairs += rows.length;
       }
       expect(pairs).toBe(expectedPairs);
       const c = new Float32Array(m * n).fill(NaN);
-      sparseBlocksAtB(a, b, list, count, c, r, m, n);
-      expect(worstError(c, refAtB(a, b, r, m, n), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
+      sparseBlocksAtB(a, b, list, count, c, m, n, k);
+      expect(worstError(c, refAtB(a, b, m, n, k), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
       const dense = new Float32Array(m * n);
-      gemmAtB(a, b, dense, r, m, n);
+      gemmAtB(a, b, dense, m, n, k);
       expect(c).toEqual(dense);
     }
   });
@@ -152,26 +150,26 @@ describe('sparse first-layer kernels vs naive references and vs the dense kernel
 
 describe('sparseOuterAtB (sparse outer products)', () => {
   const rng = new Rng(12);
-  it.each(SPARSE_SHAPES)('r=%i m=%i n=%i, both operands sparse or dense', (r, m, n) => {
+  it.each(SPARSE_SHAPES)('batch=%i out=%i in=%i, both operands sparse or dense', (k, m, n) => {
     for (const [da, db] of [
       [0.5, 0.2],
       [1, 1],
       [0, 0.5],
       [0.3, 0],
     ] as const) {
-      const a = sparseArray(r, m, da, rng);
-      const b = sparseArray(r, n, db, rng);
-      const aIdx = new Uint16Array(r * m);
-      const aCount = new Int32Array(r);
-      const bIdx = new Uint16Array(r * n);
-      const bCount = new Int32Array(r);
-      buildRowNonzeros(a, r, m, aIdx, aCount);
-      buildRowNonzeros(b, r, n, bIdx, bCount);
+      const a = sparseArray(k, m, da, rng);
+      const b = sparseArray(k, n, db, rng);
+      const aIdx = new Uint16Array(k * m);
+      const aCount = new Int32Array(k);
+      const bIdx = new Uint16Array(k * n);
+      const bCount = new Int32Array(k);
+      buildRowNonzeros(a, k, m, aIdx, aCount);
+      buildRowNonzeros(b, k, n, bIdx, bCount);
       const c = new Float32Array(m * n).fill(NaN);
-      sparseOuterAtB(a, aIdx, aCount, b, bIdx, bCount, new Float32Array(r * n), c, r, m, n);
+      sparseOuterAtB(a, aIdx, aCount, b, bIdx, bCount, new Float32Array(k * n), c, m, n, k);
       // float32 accumulation in memory: a looser relative tolerance than the float64-accumulating tiles.
       expect(
-        worstError(c, refAtB(a, b, r, m, n), 2e-6 * Math.max(1, Math.sqrt(r)), 1e-6),
+        worstError(c, refAtB(a, b, m, n, k), 2e-6 * Math.max(1, Math.sqrt(k)), 1e-6),
       ).toBeLessThanOrEqual(1);
     }
   });

@@ -157,13 +157,32 @@ describe('Network', () => {
     expect(net.layers[0]!.weights[0]).not.toBe(9);
   });
 
-  it('weightSquaredSum = Σ w² over weight matrices only', () => {
+  it("parameters: per layer weights then biases, the layers' own buffers; L2 decays weights only", () => {
     const net = Network.create({ ...CONFIG, inputSize: 3, hidden: [2], outputSize: 2 });
-    net.setParams({
-      weights: [Float32Array.from([1, 2, 3, 0, 0, 1]), Float32Array.from([0.5, 0.5, -1, 2])],
-      biases: [Float32Array.from([10, 10]), Float32Array.from([10, 10])],
+    expect(net.parameters.map((p) => [p.name, p.layer, p.kind, p.decay, p.value.length])).toEqual([
+      ['layer 1 weights', 0, 'weights', true, 6],
+      ['layer 1 biases', 0, 'biases', false, 2],
+      ['layer 2 weights', 1, 'weights', true, 4],
+      ['layer 2 biases', 1, 'biases', false, 2],
+    ]);
+    net.layers.forEach((layer, l) => {
+      expect(net.parameters[2 * l]!.value).toBe(layer.weights);
+      expect(net.parameters[2 * l]!.grad).toBe(layer.gradWeights);
+      expect(net.parameters[2 * l + 1]!.value).toBe(layer.biases);
+      expect(net.parameters[2 * l + 1]!.grad).toBe(layer.gradBiases);
     });
-    expect(net.weightSquaredSum()).toBeCloseTo(1 + 4 + 9 + 1 + 0.25 + 0.25 + 1 + 4, 6);
+    // backward adds λ·w to the weight gradients and leaves the bias gradients alone.
+    const x = Float32Array.from([0.2, 0.7, 0.1]);
+    const labels = Uint8Array.from([1]);
+    net.forward(x, 1);
+    net.backward(labels, 0);
+    const plain = net.parameters.map((p) => p.grad.slice());
+    net.forward(x, 1);
+    net.backward(labels, 0.5);
+    net.parameters.forEach((p, i) => {
+      const expected = [...plain[i]!].map((g, k) => (p.decay ? Math.fround(g + 0.5 * p.value[k]!) : g));
+      expect([...p.grad]).toEqual(expected);
+    });
   });
 
   it('uniform(0,1) init blows activations up (the lesson it exists for), he does not', () => {

