@@ -23,6 +23,7 @@
  * The two settings that are not the network's — the dataset (a name owned by src/data) and the app's speed —
  * are rows of the same shape, added a layer up in src/settings/schema.ts, so the arrows keep pointing down.
  */
+import { ACTIVATION_LABELS } from './activations.ts';
 import {
   ACTIVATIONS,
   DEFAULT_CONFIG,
@@ -179,6 +180,8 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
   activation: {
     kind: 'enum',
     choices: ACTIVATIONS,
+    // Named in the engine's one table of activations.
+    choiceLabels: ACTIVATION_LABELS,
     label: 'activation',
     help: 'hidden-layer activation',
     rebuilds: true,

@@ -21,7 +21,6 @@ import {
 import { useConfigStore } from '../../../store/config';
 import { actions } from '../../../worker/client';
 import { formatLr, lrFromLog } from '../../ui/format';
-import { ACTIVATION_LABELS } from '../../ui/labels';
 import { Panel } from '../../ui/Panel';
 import { Slider } from '../../ui/Slider';
 
@@ -54,9 +53,9 @@ function controlOf(s: Setting): Required<Pick<ControlEntry<unknown>, 'min' | 'ma
 }
 
 /** The options of an enum setting, named for people. */
-function choicesOf(s: Setting, labels?: Readonly<Record<string, string>>) {
+function choicesOf(s: Setting) {
   const choices = s.kind === 'enum' ? s.choices : [];
-  const names = labels ?? (s.kind === 'enum' ? s.choiceLabels : undefined);
+  const names = s.kind === 'enum' ? s.choiceLabels : undefined;
   return choices.map((value) => ({ value, label: names?.[value] ?? value }));
 }
 
@@ -279,7 +278,7 @@ export function Controls() {
         <Select
           setting={S.activation}
           value={c.activation}
-          options={choicesOf(S.activation, ACTIVATION_LABELS)}
+          options={choicesOf(S.activation)}
           testId="activation"
           onChange={(activation) => update({ activation: activation as TrainConfig['activation'] })}
         />
