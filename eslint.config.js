@@ -17,7 +17,7 @@ export default tseslint.config(
   },
   {
     // The engine and the parser run in Node, in workers and in tests: keep the DOM out.
-    files: ['src/engine/**', 'src/data/**'],
+    files: ['src/engine/**', 'src/data/**', 'src/settings/**'],
     languageOptions: { globals: { ...globals.es2021 } },
     rules: {
       'no-restricted-globals': ['error', 'window', 'document', 'fetch', 'self', 'navigator'],

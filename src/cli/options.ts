@@ -1,30 +1,29 @@
 /**
- * Command-line options of `npm run train`: one declarative table, a strict parser, and the help text
- * generated from the same table, so the three never disagree.
+ * Command-line options of `npm run train`: the settings' flags come from the settings schema
+ * (src/settings/schema.ts: flag, kind, range, help, default, CLI default), the CLI's own flags (files, output)
+ * are specs here; one strict parser and the help text walk both, so they never disagree with each other, nor
+ * with the URL and the model file.
  *
  * Parsing is pure (argv in, options out, or a {@link UsageError} with a message for people), so it is
- * unit-tested without spawning anything. Defaults are the app's (DEFAULT_CONFIG), except `epochs`: 5,
- * since the app's 0 means "until stopped".
+ * unit-tested without spawning anything. Defaults are the app's, except where a row says otherwise (`epochs`:
+ * 5, since the app's 0 means "until stopped"). A value out of its setting's range is refused, never clamped.
  */
 
-import { DATASET_NAMES, type DatasetName } from '../data/dataset.ts';
-import { ModelFileError, validateTrainConfig } from '../engine/modelFile.ts';
+import type { DatasetName } from '../data/dataset.ts';
+import type { TrainConfig } from '../engine/types.ts';
 import {
-  ACTIVATIONS,
-  DEFAULT_CONFIG,
-  INITS,
-  LIMITS,
-  OPTIMIZERS,
-  SCHEDULES,
-  type Activation,
-  type InitKind,
-  type OptimizerKind,
-  type ScheduleKind,
-  type TrainConfig,
-} from '../engine/types.ts';
+  checkSetting,
+  DATASET_SETTING,
+  describeRange,
+  isTrainSetting,
+  SETTINGS,
+  SettingError,
+  trainSetting,
+  type Setting,
+} from '../settings/schema.ts';
 
 /** Epochs when `--epochs` is not given. */
-export const CLI_DEFAULT_EPOCHS = 5;
+export const CLI_DEFAULT_EPOCHS = trainSetting('epochs').cli!.default as number;
 
 export interface CliOptions {
   dataset: DatasetName;
@@ -52,7 +51,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-type Kind = 'enum' | 'number' | 'int' | 'hidden' | 'string' | 'flag';
+type Kind = Setting['kind'] | 'string' | 'flag';
 
 interface OptionSpec {
   flag: string;
@@ -61,48 +60,38 @@ interface OptionSpec {
   arg?: string;
   help: string;
   choices?: readonly string[];
+  /** The setting this flag sets (absent for the CLI's own flags). */
+  setting?: Setting;
 }
 
-/** Every option, in --help order. */
-export const OPTION_SPECS: readonly OptionSpec[] = [
-  { flag: 'dataset', kind: 'enum', choices: DATASET_NAMES, arg: 'NAME', help: 'dataset to train on' },
-  {
-    flag: 'hidden',
-    kind: 'hidden',
-    arg: 'SIZES',
-    help: `hidden layer sizes, input side first, e.g. 128,64; 0 for none (up to ${LIMITS.maxHiddenLayers} layers of 1–${LIMITS.maxLayerSize})`,
-  },
-  { flag: 'activation', kind: 'enum', choices: ACTIVATIONS, arg: 'NAME', help: 'hidden-layer activation' },
-  { flag: 'init', kind: 'enum', choices: INITS, arg: 'NAME', help: 'weight initialisation' },
-  { flag: 'optimizer', kind: 'enum', choices: OPTIMIZERS, arg: 'NAME', help: 'optimizer' },
-  { flag: 'lr', kind: 'number', arg: 'RATE', help: 'learning rate (> 0)' },
-  {
-    flag: 'lr-decay',
-    kind: 'number',
-    arg: 'F',
-    help: 'multiply the learning rate by F after each epoch (exponential schedule unless --schedule says otherwise)',
-  },
-  {
-    flag: 'schedule',
-    kind: 'enum',
-    choices: SCHEDULES,
-    arg: 'NAME',
-    help: 'learning-rate schedule per epoch',
-  },
-  { flag: 'step-every', kind: 'int', arg: 'N', help: 'epochs between decays for --schedule step' },
-  {
-    flag: 'momentum',
-    kind: 'number',
-    arg: 'MU',
-    help: 'momentum coefficient for --optimizer momentum, in [0, 1)',
-  },
-  { flag: 'beta1', kind: 'number', arg: 'B', help: "Adam's β1, in [0, 1)" },
-  { flag: 'beta2', kind: 'number', arg: 'B', help: "Adam's β2, in [0, 1)" },
-  { flag: 'epsilon', kind: 'number', arg: 'E', help: "Adam's ε (> 0)" },
-  { flag: 'batch', kind: 'int', arg: 'N', help: `mini-batch size (1–${LIMITS.maxBatchSize})` },
-  { flag: 'epochs', kind: 'int', arg: 'N', help: `epochs to train (default ${CLI_DEFAULT_EPOCHS})` },
-  { flag: 'l2', kind: 'number', arg: 'LAMBDA', help: 'L2 regularisation λ (loss + λ/2·Σw²), ≥ 0' },
-  { flag: 'seed', kind: 'int', arg: 'N', help: 'seed of the weight init and the shuffles' },
+/** The row's help with its range, for --help. */
+function settingHelp(s: Setting): string {
+  switch (s.kind) {
+    case 'int':
+    case 'number': {
+      const atLeast = s.cli?.atLeast;
+      const range = atLeast === undefined ? s.range : { ...s.range, min: Math.max(s.range.min, atLeast) };
+      return `${s.help} (${describeRange(range, s.kind === 'int')})`;
+    }
+    case 'layer-sizes':
+      return `${s.help}, e.g. 128,64; 0 for none (up to ${s.maxLayers} layers of ${s.size.min}–${s.size.max})`;
+    default:
+      return s.help;
+  }
+}
+
+/** The flags of the settings that belong to the CLI, in schema order. */
+const SETTING_SPECS: readonly OptionSpec[] = SETTINGS.filter((s) => s.cli).map((s) => ({
+  flag: s.cli!.flag,
+  kind: s.kind,
+  arg: s.cli!.arg,
+  help: settingHelp(s),
+  ...(s.kind === 'enum' ? { choices: s.choices } : {}),
+  setting: s,
+}));
+
+/** The CLI's own flags: what to read, write and print. */
+const CLI_SPECS: readonly OptionSpec[] = [
   { flag: 'limit', kind: 'int', arg: 'N', help: 'train on the first N training samples only' },
   { flag: 'test-limit', kind: 'int', arg: 'N', help: 'evaluate on the first N test samples only' },
   {
@@ -128,34 +117,24 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { flag: 'help', kind: 'flag', help: 'show this help' },
 ];
 
+/** Every option, in --help order: the settings, then the CLI's own. */
+export const OPTION_SPECS: readonly OptionSpec[] = [...SETTING_SPECS, ...CLI_SPECS];
+
 const SPECS = new Map(OPTION_SPECS.map((s) => [s.flag, s]));
+
+/** A setting's value as typed on the command line ("128,64", "0" for no hidden layer). */
+function cliText(s: Setting, v: unknown): string {
+  if (s.kind === 'layer-sizes') return (v as number[]).join(',') || '0';
+  return String(v);
+}
 
 /** The text of `--help`. */
 export function helpText(): string {
-  const d = DEFAULT_CONFIG;
-  const defaults: Record<string, string> = {
-    dataset: 'mnist',
-    hidden: d.hidden.join(',') || '0',
-    activation: d.activation,
-    init: d.init,
-    optimizer: d.optimizer,
-    lr: String(d.learningRate),
-    'lr-decay': String(d.lrDecay),
-    schedule: d.schedule,
-    'step-every': String(d.stepEvery),
-    momentum: String(d.momentum),
-    beta1: String(d.beta1),
-    beta2: String(d.beta2),
-    epsilon: String(d.epsilon),
-    batch: String(d.batchSize),
-    epochs: String(CLI_DEFAULT_EPOCHS),
-    l2: String(d.l2),
-    seed: String(d.seed),
-  };
   const rows = OPTION_SPECS.map((s) => {
     const left = `  --${s.flag}${s.arg ? ` ${s.arg}` : ''}`;
     const choices = s.choices ? ` (${s.choices.join('|')})` : '';
-    const def = defaults[s.flag] !== undefined && s.flag !== 'epochs' ? ` [${defaults[s.flag]}]` : '';
+    const row = s.setting;
+    const def = row ? ` [${cliText(row, row.cli?.default ?? row.default)}]` : '';
     return `${left.padEnd(26)} ${s.help}${choices}${def}`;
   });
   return [
@@ -163,7 +142,7 @@ export function helpText(): string {
     '',
     'Usage: npm run train -- [options]        (npm run -s train -- --json … for clean JSON output)',
     '',
-    'Options (defaults are the app defaults, in brackets):',
+    'Options (defaults in brackets: the app defaults, except epochs):',
     ...rows,
     '',
     'With --json, stdout holds one JSON object per epoch:',
@@ -192,17 +171,18 @@ function parseInt_(flag: string, raw: string): number {
   return v;
 }
 
-/** "128,64" → [128, 64]; "0" → [] (no hidden layer). */
+/** "128,64" → [128, 64]; "0" → [] (no hidden layer). Limits from the `hidden` row of the schema. */
 export function parseHidden(raw: string): number[] {
+  const row = trainSetting('hidden');
+  const maxLayers = row.kind === 'layer-sizes' ? row.maxLayers : 0;
+  const maxSize = row.kind === 'layer-sizes' ? row.size.max : 0;
   const text = raw.trim();
   if (text === '0') return [];
   if (text === '')
     throw new UsageError('--hidden expects sizes like 128,64 (or 0 for no hidden layer), got ""');
   const parts = text.split(',').map((p) => p.trim());
-  if (parts.length > LIMITS.maxHiddenLayers) {
-    throw new UsageError(
-      `--hidden: ${parts.length} hidden layers is over the limit of ${LIMITS.maxHiddenLayers}`,
-    );
+  if (parts.length > maxLayers) {
+    throw new UsageError(`--hidden: ${parts.length} hidden layers is over the limit of ${maxLayers}`);
   }
   return parts.map((p, i) => {
     if (!/^\d+$/.test(p)) {
@@ -216,32 +196,12 @@ export function parseHidden(raw: string): number[] {
         `--hidden: layer ${i + 1} has size 0; a layer needs at least 1 unit (use --hidden 0 alone for no hidden layer)`,
       );
     }
-    if (v > LIMITS.maxLayerSize) {
-      throw new UsageError(`--hidden: layer ${i + 1} size ${v} is over the limit of ${LIMITS.maxLayerSize}`);
+    if (v > maxSize) {
+      throw new UsageError(`--hidden: layer ${i + 1} size ${v} is over the limit of ${maxSize}`);
     }
     return v;
   });
 }
-
-/** Flag names of the config fields, for turning a validation error's path into the option the user typed. */
-const FIELD_FLAGS: Partial<Record<keyof TrainConfig, string>> = {
-  hidden: 'hidden',
-  activation: 'activation',
-  init: 'init',
-  seed: 'seed',
-  optimizer: 'optimizer',
-  learningRate: 'lr',
-  momentum: 'momentum',
-  beta1: 'beta1',
-  beta2: 'beta2',
-  epsilon: 'epsilon',
-  l2: 'l2',
-  schedule: 'schedule',
-  lrDecay: 'lr-decay',
-  stepEvery: 'step-every',
-  batchSize: 'batch',
-  epochs: 'epochs',
-};
 
 /**
  * Parses `process.argv.slice(2)`. Accepts `--flag value` and `--flag=value`. Throws {@link UsageError} for an
@@ -301,14 +261,6 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
     return raw as T;
   };
-  const num = (flag: string, fallback: number): number => {
-    const raw = str(flag);
-    return raw === undefined ? fallback : parseNumber(flag, raw);
-  };
-  const int = (flag: string, fallback: number): number => {
-    const raw = str(flag);
-    return raw === undefined ? fallback : parseInt_(flag, raw);
-  };
   const optionalPositiveInt = (flag: string): number | undefined => {
     const raw = str(flag);
     if (raw === undefined) return undefined;
@@ -322,51 +274,61 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     return raw;
   };
 
-  const d = DEFAULT_CONFIG;
-  const hiddenRaw = str('hidden');
-  const lrDecayGiven = values.has('lr-decay');
-  const candidate: TrainConfig = {
-    ...d,
-    hidden: hiddenRaw === undefined ? [...d.hidden] : parseHidden(hiddenRaw),
-    activation: choice<Activation>('activation', d.activation),
-    init: choice<InitKind>('init', d.init),
-    optimizer: choice<OptimizerKind>('optimizer', d.optimizer),
-    learningRate: num('lr', d.learningRate),
-    // `--lr-decay F` means "×F per epoch": the exponential schedule, unless a schedule is named explicitly.
-    schedule: choice<ScheduleKind>('schedule', lrDecayGiven ? 'exponential' : d.schedule),
-    lrDecay: num('lr-decay', d.lrDecay),
-    stepEvery: int('step-every', d.stepEvery),
-    momentum: num('momentum', d.momentum),
-    beta1: num('beta1', d.beta1),
-    beta2: num('beta2', d.beta2),
-    epsilon: num('epsilon', d.epsilon),
-    batchSize: int('batch', d.batchSize),
-    epochs: int('epochs', CLI_DEFAULT_EPOCHS),
-    l2: num('l2', d.l2),
-    seed: int('seed', d.seed),
+  /** The typed text of a setting's flag → its value, refused (never clamped) when out of range. */
+  const settingValue = (spec: OptionSpec, row: Setting, raw: string): unknown => {
+    let v: unknown;
+    switch (row.kind) {
+      case 'enum':
+        return choice(spec.flag, row.default as string);
+      case 'int':
+        v = parseInt_(spec.flag, raw);
+        break;
+      case 'number':
+        v = parseNumber(spec.flag, raw);
+        break;
+      case 'number-or-full':
+        v = raw === 'full' ? raw : parseNumber(spec.flag, raw);
+        break;
+      case 'layer-sizes':
+        v = parseHidden(raw);
+        break;
+    }
+    const atLeast = row.cli?.atLeast;
+    if (atLeast !== undefined && typeof v === 'number' && v < atLeast) {
+      throw new UsageError(`--${spec.flag} must be at least ${atLeast}, got ${v}`);
+    }
+    try {
+      return checkSetting(row, v);
+    } catch (e) {
+      if (!(e instanceof SettingError)) throw e;
+      // "--lr: must be > 0, got -1"
+      throw new UsageError(`--${spec.flag}: ${e.message}`);
+    }
   };
-  if (candidate.epochs < 1) {
-    throw new UsageError(`--epochs must be at least 1, got ${candidate.epochs}`);
-  }
 
-  let config: TrainConfig;
-  try {
-    config = validateTrainConfig(candidate, 'config');
-  } catch (e) {
-    if (!(e instanceof ModelFileError)) throw e;
-    // "config.learningRate: must be > 0, got -1" → "--lr must be > 0, got -1"
-    const field = e.path.replace(/^config\./, '').replace(/\[.*$/, '') as keyof TrainConfig;
-    const flag = FIELD_FLAGS[field];
-    const detail = e.message.slice(e.path.length + 2);
-    throw new UsageError(flag ? `--${flag}: ${detail}` : detail);
+  const config: Record<string, unknown> = {};
+  let dataset: DatasetName = DATASET_SETTING.default as DatasetName;
+  for (const spec of SETTING_SPECS) {
+    const row = spec.setting!;
+    const raw = str(spec.flag);
+    const v =
+      raw === undefined
+        ? (row.cli?.default ?? (Array.isArray(row.default) ? [...row.default] : row.default))
+        : settingValue(spec, row, raw);
+    if (isTrainSetting(row)) config[row.name] = v;
+    else if (row === DATASET_SETTING) dataset = v as DatasetName;
   }
+  // Settings the CLI does not offer (the dataset's input and output sizes) keep their defaults.
+  for (const row of SETTINGS.filter((s) => isTrainSetting(s) && !s.cli)) config[row.name] = row.default;
+  // `--lr-decay F` means "×F per epoch": the exponential schedule, unless a schedule is named explicitly.
+  if (values.has('lr-decay') && !values.has('schedule')) config.schedule = 'exponential';
 
   return {
     kind: 'run',
     options: {
-      dataset: choice<DatasetName>('dataset', 'mnist'),
+      dataset,
       dataDir: path('data-dir') ?? 'public/data',
-      config,
+      config: config as unknown as TrainConfig,
       limit: optionalPositiveInt('limit'),
       testLimit: optionalPositiveInt('test-limit'),
       save: path('save'),

@@ -6,8 +6,8 @@
  * ```jsonc
  * {
  *   "format": "backprop-lab-model",   // fixed tag: anything else is not ours
- *   "version": 1,                     // bumped on any incompatible change; readers reject versions they don't know
- *   "config": { …TrainConfig… },      // architecture + hyper-parameters + seed, every field of TrainConfig
+ *   "version": 1,                     // bumped on any incompatible change; older versions are upgraded step by step
+ *   "config": { …TrainConfig… },      // architecture + hyper-parameters + seed; a missing setting takes its default
  *   "training": { "epochs": 5, "steps": 4690, "testAccuracy": 0.978 },   // optional: how far it was trained
  *   "layers": [                       // input side first; hidden.length + 1 entries
  *     { "inSize": 784, "outSize": 128, "activation": "relu",
@@ -23,7 +23,8 @@
  * text, and fast to decode. Little-endian is fixed by the format, not taken from the platform.
  *
  * The loader ({@link parseModel}) validates everything before the caller touches a network: the tag, the
- * version, every config field (types, enums, ranges, {@link LIMITS}), the layer chain (sizes connect and match
+ * version (an older one is upgraded first, {@link upgradeModelJson}), every config field (by the settings
+ * schema of src/engine/settings.ts: types, enums, ranges, {@link LIMITS}), the layer chain (sizes connect and match
  * the config, activations match), each base64 string's exact length (checked BEFORE anything is decoded or
  * allocated, so a file cannot make us allocate more than its own size), and that every decoded value is
  * finite. It returns plain data or throws a {@link ModelFileError}; it never returns a half-valid model.
@@ -32,22 +33,12 @@
  * No DOM, no Node Buffer: base64 is implemented here so the same code runs in browsers, workers and Node.
  */
 
-import {
-  ACTIVATIONS,
-  INITS,
-  LIMITS,
-  OPTIMIZERS,
-  SCHEDULES,
-  type Activation,
-  type InitKind,
-  type OptimizerKind,
-  type ScheduleKind,
-  type TrainConfig,
-} from './types.ts';
+import { checkSetting, describeValue, normaliseSetting, SettingError, TRAIN_SETTINGS } from './settings.ts';
+import { LIMITS, type Activation, type TrainConfig } from './types.ts';
 
 /** The fixed format tag of our model files. */
 export const MODEL_FORMAT = 'backprop-lab-model';
-/** The only version this code writes and reads. */
+/** The version this code writes; it reads this one and every older one (see {@link upgradeModelJson}). */
 export const MODEL_FORMAT_VERSION = 1;
 
 /** Optional record of how far the saved network was trained. */
@@ -299,20 +290,14 @@ function firstNonFinite(values: Float32Array): number {
 // ---------------------------------------------------------------------------------------------------------
 // Config validation (shared by the model loader and the CLI).
 
-type JsonObject = Record<string, unknown>;
+/** A parsed JSON object. */
+export type JsonObject = Record<string, unknown>;
 
 function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  if (Array.isArray(v)) return 'an array';
-  if (v === null) return 'null';
-  if (typeof v === 'object') return 'an object';
-  return String(v);
-}
+const describe = describeValue;
 
 function field(obj: JsonObject, key: string, path: string): unknown {
   if (!(key in obj) || obj[key] === undefined) {
@@ -334,42 +319,13 @@ function integerIn(v: unknown, path: string, min: number, max: number, tooLarge 
   return v;
 }
 
-/** A finite number with `min ≤ v` (or `<` when minExclusive) and `v < maxExclusive`. */
-function numberIn(
-  v: unknown,
-  path: string,
-  min: number,
-  minExclusive: boolean,
-  maxExclusive: number,
-): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new ModelFileError('invalid-field', path, `expected a finite number, got ${describe(v)}`);
-  }
-  if (minExclusive ? v <= min : v < min) {
-    throw new ModelFileError('invalid-field', path, `must be ${minExclusive ? '>' : '≥'} ${min}, got ${v}`);
-  }
-  if (v >= maxExclusive) {
-    throw new ModelFileError('invalid-field', path, `must be < ${maxExclusive}, got ${v}`);
-  }
-  return v;
-}
-
-function oneOf<T extends string>(v: unknown, path: string, allowed: readonly T[]): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new ModelFileError(
-      'invalid-field',
-      path,
-      `expected one of ${allowed.join(', ')}, got ${describe(v)}`,
-    );
-  }
-  return v as T;
-}
-
 /**
- * Checks an untrusted value is a complete, sane {@link TrainConfig} and returns a clean copy (known keys only,
- * in canonical order). Ranges: sizes within {@link LIMITS} ('too-large' when over), learningRate > 0,
- * momentum/beta1/beta2 in [0, 1), epsilon > 0, l2 ≥ 0, lrDecay > 0, stepEvery ≥ 1, batchSize 1..maxBatchSize,
- * epochs ≥ 0, seed a safe integer. Throws {@link ModelFileError} naming the field (`${path}.learningRate`).
+ * Checks an untrusted value is a sane {@link TrainConfig} and returns a clean copy (known keys only, in
+ * canonical order), by the rows of the settings schema (src/engine/settings.ts) — the same kinds and ranges
+ * the URL and the CLI use, so a loaded config always round-trips through a link. A missing setting takes its
+ * default (a file from before that setting), except those that describe the stored weights (sizes,
+ * activation); a seed outside 0…2³²−1 is read modulo 2³², as the RNG reads it. Throws {@link ModelFileError}
+ * naming the field (`${path}.learningRate`, `${path}.hidden[1]`).
  */
 export function validateTrainConfig(value: unknown, path = 'config'): TrainConfig {
   if (!isObject(value)) {
@@ -379,62 +335,23 @@ export function validateTrainConfig(value: unknown, path = 'config'): TrainConfi
       'expected an object',
     );
   }
-  const f = (key: keyof TrainConfig) => field(value, key, path);
-  const p = (key: string) => `${path}.${key}`;
-
-  const inputSize = integerIn(f('inputSize'), p('inputSize'), 1, LIMITS.maxInputSize, true);
-  const hiddenRaw = f('hidden');
-  if (!Array.isArray(hiddenRaw)) {
-    throw new ModelFileError(
-      'invalid-field',
-      p('hidden'),
-      `expected an array of layer sizes, got ${describe(hiddenRaw)}`,
-    );
+  const out: Record<string, unknown> = {};
+  for (const s of TRAIN_SETTINGS) {
+    const p = `${path}.${s.name}`;
+    const raw = value[s.name];
+    if (raw === undefined) {
+      if (s.modelFile === 'required') throw new ModelFileError('missing-field', p, 'missing');
+      out[s.name] = Array.isArray(s.default) ? [...s.default] : s.default;
+      continue;
+    }
+    try {
+      out[s.name] = checkSetting(s, normaliseSetting(s, raw));
+    } catch (e) {
+      if (!(e instanceof SettingError)) throw e;
+      throw new ModelFileError(e.kind, e.index === undefined ? p : `${p}[${e.index}]`, e.message);
+    }
   }
-  if (hiddenRaw.length > LIMITS.maxHiddenLayers) {
-    throw new ModelFileError(
-      'too-large',
-      p('hidden'),
-      `${hiddenRaw.length} hidden layers is over the limit of ${LIMITS.maxHiddenLayers}`,
-    );
-  }
-  const hidden = hiddenRaw.map((h, i) => integerIn(h, `${p('hidden')}[${i}]`, 1, LIMITS.maxLayerSize, true));
-  const outputSize = integerIn(f('outputSize'), p('outputSize'), 2, LIMITS.maxOutputSize, true);
-  const activation = oneOf<Activation>(f('activation'), p('activation'), ACTIVATIONS);
-  const init = oneOf<InitKind>(f('init'), p('init'), INITS);
-  const seed = integerIn(f('seed'), p('seed'), Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-  const optimizer = oneOf<OptimizerKind>(f('optimizer'), p('optimizer'), OPTIMIZERS);
-  const learningRate = numberIn(f('learningRate'), p('learningRate'), 0, true, Infinity);
-  const momentum = numberIn(f('momentum'), p('momentum'), 0, false, 1);
-  const beta1 = numberIn(f('beta1'), p('beta1'), 0, false, 1);
-  const beta2 = numberIn(f('beta2'), p('beta2'), 0, false, 1);
-  const epsilon = numberIn(f('epsilon'), p('epsilon'), 0, true, Infinity);
-  const l2 = numberIn(f('l2'), p('l2'), 0, false, Infinity);
-  const schedule = oneOf<ScheduleKind>(f('schedule'), p('schedule'), SCHEDULES);
-  const lrDecay = numberIn(f('lrDecay'), p('lrDecay'), 0, true, Infinity);
-  const stepEvery = integerIn(f('stepEvery'), p('stepEvery'), 1, Number.MAX_SAFE_INTEGER);
-  const batchSize = integerIn(f('batchSize'), p('batchSize'), 1, LIMITS.maxBatchSize, true);
-  const epochs = integerIn(f('epochs'), p('epochs'), 0, Number.MAX_SAFE_INTEGER);
-  return {
-    inputSize,
-    hidden,
-    outputSize,
-    activation,
-    init,
-    seed,
-    optimizer,
-    learningRate,
-    momentum,
-    beta1,
-    beta2,
-    epsilon,
-    l2,
-    schedule,
-    lrDecay,
-    stepEvery,
-    batchSize,
-    epochs,
-  };
+  return out as unknown as TrainConfig;
 }
 
 /** Layer sizes of a config, input first: [inputSize, ...hidden, outputSize]. */
@@ -461,6 +378,52 @@ function validateTraining(value: unknown): TrainingInfo {
     info.testAccuracy = acc;
   }
   return info;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Versions: one upgrade step per old version.
+
+/** Turns the parsed JSON of a version-v file into the JSON of a version-(v + 1) file. */
+export type ModelFileUpgrade = (file: JsonObject) => JsonObject;
+
+/**
+ * The upgrade steps, keyed by the version they read: `MODEL_FILE_UPGRADES[1]` will turn a version-1 file into
+ * version 2 when version 2 exists. A reader of version N applies the steps from the file's version up to N in
+ * turn, then validates the result as a version-N file, so every version ever written keeps loading. Today
+ * version 1 is the only one, so there are no steps yet. (Purely additive settings need no step: a missing
+ * setting takes its default.)
+ */
+export const MODEL_FILE_UPGRADES: Readonly<Record<number, ModelFileUpgrade>> = {};
+
+/**
+ * The parsed JSON of a file of any version this code knows, upgraded to `current` by `upgrades` (the
+ * parameters are for tests). Throws 'unsupported-version' for a version that is not a whole number from 1
+ * to `current` (a newer file: this app cannot know what it means).
+ */
+export function upgradeModelJson(
+  file: JsonObject,
+  current: number = MODEL_FORMAT_VERSION,
+  upgrades: Readonly<Record<number, ModelFileUpgrade>> = MODEL_FILE_UPGRADES,
+): JsonObject {
+  const version = file.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1 || version > current) {
+    throw new ModelFileError(
+      'unsupported-version',
+      'version',
+      `unsupported model file version ${describe(version)}; this app reads versions 1 to ${current}` +
+        (typeof version === 'number' && version > current ? ' (the file is from a newer Backprop Lab)' : ''),
+    );
+  }
+  let upgraded = file;
+  for (let v = version; v < current; v++) {
+    const step = upgrades[v];
+    if (!step) throw new Error(`model file upgrade from version ${v} is missing`);
+    upgraded = step(upgraded);
+    if (upgraded.version !== v + 1) {
+      throw new Error(`model file upgrade from version ${v} wrote version ${String(upgraded.version)}`);
+    }
+  }
+  return upgraded;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -541,12 +504,13 @@ export function serializeModel(
  * caller owns; throws a {@link ModelFileError} with a message that says what is wrong and where.
  */
 export function parseModel(text: string): ParsedModel {
+  let root: JsonObject;
   if (typeof text !== 'string') {
     throw new ModelFileError('not-json', '', `expected the file's text, got ${describe(text)}`);
   }
-  let root: unknown;
+  let json: unknown;
   try {
-    root = JSON.parse(text);
+    json = JSON.parse(text);
   } catch (e) {
     const head = text.trimStart().slice(0, 20).toLowerCase();
     if (head.startsWith('<!doctype') || head.startsWith('<html') || head.startsWith('<')) {
@@ -558,9 +522,10 @@ export function parseModel(text: string): ParsedModel {
     }
     throw new ModelFileError('not-json', '', `not valid JSON (${(e as Error).message})`);
   }
-  if (!isObject(root)) {
-    throw new ModelFileError('wrong-format', '', `expected a JSON object, got ${describe(root)}`);
+  if (!isObject(json)) {
+    throw new ModelFileError('wrong-format', '', `expected a JSON object, got ${describe(json)}`);
   }
+  root = json;
   if (root.format !== MODEL_FORMAT) {
     throw new ModelFileError(
       'wrong-format',
@@ -569,13 +534,7 @@ export function parseModel(text: string): ParsedModel {
         (isObject(root.modelTopology) ? '; this looks like a TensorFlow.js model.json' : ''),
     );
   }
-  if (root.version !== MODEL_FORMAT_VERSION) {
-    throw new ModelFileError(
-      'unsupported-version',
-      'version',
-      `unsupported model file version ${describe(root.version)}; this app reads version ${MODEL_FORMAT_VERSION}`,
-    );
-  }
+  root = upgradeModelJson(root);
   const config = validateTrainConfig(root.config, 'config');
   const training = root.training === undefined ? undefined : validateTraining(root.training);
 

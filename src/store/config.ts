@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import type { DatasetName } from '../data/dataset';
 import { DEFAULT_CONFIG, type TrainConfig } from '../engine/types';
+import { DATASET_SETTING, SPEED_SETTING } from '../settings/schema';
 import type { Speed } from '../worker/protocol';
 
 export interface ConfigState {
@@ -14,9 +15,9 @@ export interface ConfigState {
 }
 
 export const DEFAULT_CONFIG_STATE: ConfigState = {
-  dataset: 'mnist',
+  dataset: DATASET_SETTING.default,
   config: { ...DEFAULT_CONFIG, hidden: [...DEFAULT_CONFIG.hidden] },
-  speed: 'full',
+  speed: SPEED_SETTING.default,
 };
 
 export const useConfigStore = create<ConfigState>()(() => ({

@@ -58,7 +58,7 @@ describe('parseArgs', () => {
       '--l2',
       '1e-4',
       '--seed',
-      '-7',
+      '4294967295',
       '--limit',
       '2000',
       '--test-limit',
@@ -92,7 +92,7 @@ describe('parseArgs', () => {
         batchSize: 128,
         epochs: 3,
         l2: 1e-4,
-        seed: -7,
+        seed: 4294967295,
         beta1: 0.8,
         beta2: 0.99,
         epsilon: 1e-7,
@@ -151,6 +151,15 @@ describe('parseArgs', () => {
       [['--json', '--json'], /--json is given more than once/],
       [['--save', ' '], /--save needs a non-empty path/],
       [['--hidden', ''], /--hidden expects sizes like 128,64/],
+      // One range per setting, the URL's and the model file's: what the CLI saves, a link reproduces.
+      [['--seed', '-7'], /--seed: expected an integer from 0 to 4294967295, got -7/],
+      [['--seed', '4294967296'], /--seed: expected an integer from 0 to 4294967295/],
+      [['--epochs', '20000'], /--epochs: expected an integer from 0 to 10000, got 20000/],
+      [['--momentum', '0.9995', '--lr', '2e6'], /--lr: must be ≤ 1000000, got 2000000/],
+      [['--lr-decay', '1.5'], /--lr-decay: must be ≤ 1, got 1.5/],
+      [['--l2', '2'], /--l2: must be ≤ 1/],
+      [['--epsilon', '0'], /--epsilon: must be > 0/],
+      [['--step-every', '10001'], /--step-every: expected an integer from 1 to 10000/],
     ];
     for (const [argv, message] of cases) expect(usageError(argv), argv.join(' ')).toMatch(message);
   });

@@ -239,6 +239,46 @@ describe('Controls', () => {
     expect(actions.updateConfig).toHaveBeenCalledWith({ learningRate: 0.0032 });
   });
 
+  it('shows values a link or file brought beyond the sliders as they are; touching them changes nothing', () => {
+    act(() =>
+      useConfigStore.setState((s) => ({
+        config: { ...s.config, hidden: [2048, 3, 7, 9, 11, 13], learningRate: 5, lrDecay: 0.033 },
+      })),
+    );
+    act(() => root.render(<Controls />));
+    const output = (id: string) => byTestId(id).parentElement?.querySelector('output')?.textContent;
+    expect(output('hidden-size-1')).toBe('2048');
+    expect(output('hidden-layer-count')).toBe('6');
+    expect(output('learning-rate')).toBe('5');
+    expect(output('lr-decay')).toBe('×0.033');
+    // A release without a move (a click on the thumb, where the browser clamped it) commits nothing.
+    for (const id of ['hidden-size-1', 'hidden-layer-count', 'learning-rate', 'lr-decay']) {
+      act(() => byTestId(id).dispatchEvent(new Event('change', { bubbles: true })));
+    }
+    expect(actions.updateConfig).not.toHaveBeenCalled();
+    // Focusing and leaving the number fields commits nothing either.
+    act(() => useConfigStore.setState((s) => ({ config: { ...s.config, seed: 4294967295 } })));
+    const seed = byTestId('seed') as HTMLInputElement;
+    expect(seed.value).toBe('4294967295');
+    act(() => {
+      seed.focus();
+      seed.blur();
+    });
+    expect(actions.updateConfig).not.toHaveBeenCalled();
+    // A real move still commits.
+    drag(byTestId('hidden-size-1') as HTMLInputElement, '100', true);
+    expect(actions.updateConfig).toHaveBeenCalledWith({ hidden: [100, 3, 7, 9, 11, 13] });
+  });
+
+  it('shows an exact learning rate that is off the slider grid as it is', () => {
+    act(() => useConfigStore.setState((s) => ({ config: { ...s.config, learningRate: 0.00123 } })));
+    act(() => root.render(<Controls />));
+    const lr = byTestId('learning-rate');
+    expect(lr.parentElement?.querySelector('output')?.textContent).toBe('0.00123');
+    act(() => lr.dispatchEvent(new Event('change', { bubbles: true })));
+    expect(actions.updateConfig).not.toHaveBeenCalled();
+  });
+
   it('gives every control an accessible name through its label', () => {
     act(() => root.render(<Controls />));
     for (const el of container.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) {

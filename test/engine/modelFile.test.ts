@@ -257,8 +257,9 @@ describe('parseModel rejects bad files with a clear error', () => {
   it('missing fields, named by path', () => {
     const cases: [(f: ReturnType<typeof validFileObject>) => object, string, RegExp][] = [
       [(f) => f, 'config', /^config: expected an object/],
-      [(f) => f.config, 'learningRate', /^config\.learningRate: missing/],
       [(f) => f.config, 'hidden', /^config\.hidden: missing/],
+      [(f) => f.config, 'inputSize', /^config\.inputSize: missing/],
+      [(f) => f.config, 'activation', /^config\.activation: missing/],
       [(f) => f, 'layers', /^layers: missing/],
       [(f) => f.layers[0]!, 'weights', /^layers\[0\]\.weights: missing/],
       [(f) => f.layers[2]!, 'inSize', /^layers\[2\]\.inSize: missing/],
@@ -268,6 +269,15 @@ describe('parseModel rejects bad files with a clear error', () => {
       Reflect.deleteProperty(owner(f), key);
       expectModelError(() => parseModel(JSON.stringify(f)), 'missing-field', message);
     }
+    // A missing hyper-parameter (a file from before that setting existed) takes its default.
+    const g = validFileObject();
+    Reflect.deleteProperty(g.config, 'learningRate');
+    Reflect.deleteProperty(g.config, 'stepEvery');
+    expect(parseModel(JSON.stringify(g)).config).toEqual({
+      ...SMALL,
+      learningRate: DEFAULT_CONFIG.learningRate,
+      stepEvery: DEFAULT_CONFIG.stepEvery,
+    });
     // `training` is optional.
     const f = validFileObject();
     expect(parseModel(JSON.stringify(f)).training).toEqual({ epochs: 2, steps: 10 });

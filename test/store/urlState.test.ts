@@ -59,10 +59,13 @@ describe('URL state', () => {
     expect(s.config.batchSize).toBe(LIMITS.maxBatchSize);
     expect(s.config.learningRate).toBe(DEFAULT_CONFIG.learningRate); // not usable → default
     expect(s.config.epochs).toBe(10_000);
-    expect(s.config.seed).toBe(0);
+    // The RNG reads a seed modulo 2³²: −5 is the run of 4294967291 (a model file does the same).
+    expect(s.config.seed).toBe(4294967291);
     expect(s.config.activation).toBe(DEFAULT_CONFIG.activation);
     expect(s.speed).toBe('full');
-    expect(s.config.momentum).toBe(0.999);
+    // Momentum's range is [0, 1), the CLI's and the model file's: 2 is beyond the open end → default.
+    expect(s.config.momentum).toBe(DEFAULT_CONFIG.momentum);
+    expect(readUrlState('?momentum=0.9995').config.momentum).toBe(0.9995);
     expect(s.config.lrDecay).toBe(DEFAULT_CONFIG.lrDecay);
     // A layer size that is not a number makes the whole list unusable → default.
     expect(readUrlState('?hidden=12-abc').config.hidden).toEqual(DEFAULT_CONFIG.hidden);

@@ -5,8 +5,13 @@
  * native `change` event (pointer release, a keyboard step, Playwright's fill), so dragging a layer size
  * across 500 positions rebuilds the network once, not 500 times. The draft is dropped on commit, and
  * ignored as soon as anything else changes the value mid-drag (browser Back, a loaded model).
+ *
+ * A slider may cover a narrower, comfortable part of a setting's range (layer sizes to 512 of 4096). A value
+ * beyond it (from a link or a model file) is shown as it is, and only a move commits: a `change` that leaves
+ * the thumb where the value put it (a click on the thumb, a drag back to the start) commits nothing, so
+ * touching the control never silently turns 2048 units into 512.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 
 export interface SliderProps {
   label: string;
@@ -20,9 +25,25 @@ export interface SliderProps {
   onCommit: (v: number) => void;
   /** Extra words for screen readers, e.g. "log scale". */
   description?: string;
+  /** A sentence for the label's tooltip (default: the label). */
+  help?: string;
+  /** The text for `value` when it is not being dragged, if `format` would round it (the exact value). */
+  valueText?: string;
 }
 
-export function Slider({ label, testId, min, max, step, value, format, onCommit, description }: SliderProps) {
+export function Slider({
+  label,
+  testId,
+  min,
+  max,
+  step,
+  value,
+  format,
+  onCommit,
+  description,
+  valueText,
+  help,
+}: SliderProps) {
   const id = useId();
   const ref = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState<{ base: number; v: number } | null>(null);
@@ -31,13 +52,22 @@ export function Slider({ label, testId, min, max, step, value, format, onCommit,
   useEffect(() => {
     commitRef.current = onCommit;
   }, [onCommit]);
+  // Where the thumb rests for `value` when nobody drags: the input's own value, as the browser clamped it
+  // into [min, max] and onto the step grid.
+  const restingRef = useRef<number | null>(null);
+  const dragging = draft !== null && draft.base === value;
+  useLayoutEffect(() => {
+    if (!dragging && ref.current) restingRef.current = Number(ref.current.value);
+  });
 
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     const onChange = () => {
       const v = Number(el.value);
-      if (Number.isFinite(v)) commitRef.current(v);
+      // Only a move commits: the thumb where `value` put it is not a choice (see the top comment).
+      const moved = v !== restingRef.current;
+      if (Number.isFinite(v) && moved) commitRef.current(v);
       // The store now holds the committed value (or refused it: the thumb snaps back). Dropping the
       // draft here also keeps it from reappearing if the value later returns to `base` (a loaded model).
       setDraft(null);
@@ -46,10 +76,10 @@ export function Slider({ label, testId, min, max, step, value, format, onCommit,
     return () => el.removeEventListener('change', onChange);
   }, []);
 
-  const text = format(shown);
+  const text = dragging ? format(shown) : (valueText ?? format(value));
   return (
     <div className="control">
-      <label className="control-label" htmlFor={id} title={label}>
+      <label className="control-label" htmlFor={id} title={help ?? label}>
         {label}
       </label>
       <input

@@ -9,60 +9,108 @@
  */
 import { useId, useRef, useState, type ChangeEvent, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../../../engine/types';
+import type { TrainConfig } from '../../../engine/types';
+import {
+  SPEED_SETTING,
+  trainSetting,
+  type ControlEntry,
+  type Range,
+  type Setting,
+  type SpeedSetting,
+} from '../../../settings/schema';
 import { useConfigStore } from '../../../store/config';
 import { actions } from '../../../worker/client';
-import type { Speed } from '../../../worker/protocol';
 import { formatLr, lrFromLog } from '../../ui/format';
-import { ACTIVATION_LABELS } from '../../ui/labels';
 import { Panel } from '../../ui/Panel';
 import { Slider } from '../../ui/Slider';
 
-/** Hidden layers the UI offers (the engine allows up to LIMITS.maxHiddenLayers). */
-export const UI_MAX_HIDDEN_LAYERS = 4;
-export const UI_MAX_LAYER_SIZE = 512;
+/*
+ * Labels, help, choices and ranges come from the settings schema (src/settings/schema.ts); a row's `control`
+ * may narrow the range to a comfortable one. A value a link or file brought beyond it is shown as it is: the
+ * sliders commit only a move, selects add the value as an option, number fields show it.
+ */
+const S = {
+  hidden: trainSetting('hidden'),
+  activation: trainSetting('activation'),
+  init: trainSetting('init'),
+  optimizer: trainSetting('optimizer'),
+  learningRate: trainSetting('learningRate'),
+  schedule: trainSetting('schedule'),
+  lrDecay: trainSetting('lrDecay'),
+  batchSize: trainSetting('batchSize'),
+  l2: trainSetting('l2'),
+  epochs: trainSetting('epochs'),
+  seed: trainSetting('seed'),
+  speed: SPEED_SETTING,
+};
+
+/** A row's control entry and range (the whole range unless the control narrows it). */
+function controlOf(s: Setting): Required<Pick<ControlEntry<unknown>, 'min' | 'max'>> & ControlEntry<unknown> {
+  const range: Range | undefined =
+    s.kind === 'layer-sizes' ? s.size : s.kind === 'enum' ? undefined : s.range;
+  const c = (s.control ?? {}) as ControlEntry<unknown>;
+  return { ...c, min: c.min ?? range?.min ?? 0, max: c.max ?? range?.max ?? 0 };
+}
+
+/** The options of an enum setting, named for people. */
+function choicesOf(s: Setting) {
+  const choices = s.kind === 'enum' ? s.choices : [];
+  const names = s.kind === 'enum' ? s.choiceLabels : undefined;
+  return choices.map((value) => ({ value, label: names?.[value] ?? value }));
+}
+
+const HIDDEN = controlOf(S.hidden);
+/** Hidden layers the UI offers (the schema allows up to its maxLayers). */
+export const UI_MAX_HIDDEN_LAYERS = HIDDEN.layers ?? 4;
+export const UI_MAX_LAYER_SIZE = HIDDEN.max;
 /** Size of a layer added with the layer-count slider: half the previous one, at least 16. */
 export function nextLayerSize(hidden: readonly number[]): number {
   const last = hidden.length ? hidden[hidden.length - 1] : 128;
   return Math.max(16, Math.min(UI_MAX_LAYER_SIZE, Math.round(last / 2)));
 }
 
-const INIT_LABELS: Record<(typeof INITS)[number], string> = {
-  he: 'He',
-  xavier: 'Xavier',
-  uniform: 'Uniform 0…1',
-};
-const OPTIMIZER_LABELS: Record<(typeof OPTIMIZERS)[number], string> = {
-  sgd: 'SGD',
-  momentum: 'Momentum',
-  adam: 'Adam',
-};
-const SCHEDULE_LABELS: Record<(typeof SCHEDULES)[number], string> = {
-  constant: 'Constant',
-  exponential: 'Exponential',
-  step: 'Step',
-  cosine: 'Cosine',
-};
-const BATCH_SIZES = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
-const L2_VALUES = [0, 1e-5, 1e-4, 5e-4, 1e-3, 1e-2];
-const SPEEDS: { value: Speed; label: string }[] = [
-  { value: 'full', label: 'Full speed' },
-  { value: 200, label: '200 batches/s' },
-  { value: 50, label: '50 batches/s' },
-  { value: 10, label: '10 batches/s' },
-  { value: 2, label: '2 batches/s' },
-];
+const LR = controlOf(S.learningRate);
+const DECAY = controlOf(S.lrDecay);
+const EPOCHS = controlOf(S.epochs);
+const SEED = controlOf(S.seed);
+const BATCH_SIZES = controlOf(S.batchSize).presets as readonly number[];
+const L2_VALUES = controlOf(S.l2).presets as readonly number[];
+const speedLabel = (v: SpeedSetting) => (v === 'full' ? 'Full speed' : `${v} batches/s`);
+const SPEEDS = (controlOf(S.speed).presets as readonly SpeedSetting[]).map((value) => ({
+  value,
+  label: speedLabel(value),
+}));
+
+/** `digits` decimals when they say it all (0.70 → "0.70"), else the exact value (0.733 → "0.733"). */
+function decimalText(v: number, digits: number): string {
+  const fixed = v.toFixed(digits);
+  return Number(fixed) === v ? fixed : String(+v.toPrecision(6));
+}
+
+/** A learning rate as written, exactly: "1e-3" when that is the value, else up to 6 digits. */
+function lrText(lr: number): string {
+  const short = formatLr(lr);
+  return Number(short) === lr ? short : String(+lr.toPrecision(6));
+}
 
 /** Adds the current value to a list of options when it is not one of them (a value from a shared URL). */
 function withValue(options: readonly number[], value: number): number[] {
   return options.includes(value) ? [...options] : [...options, value].sort((a, b) => a - b);
 }
 
-function Row({ label, children }: { label: string; children: (id: string) => ReactNode }) {
+function Row({
+  label,
+  help,
+  children,
+}: {
+  label: string;
+  help?: string;
+  children: (id: string) => ReactNode;
+}) {
   const id = useId();
   return (
     <div className="control no-output">
-      <label className="control-label" htmlFor={id} title={label}>
+      <label className="control-label" htmlFor={id} title={help ?? label}>
         {label}
       </label>
       {children(id)}
@@ -72,14 +120,14 @@ function Row({ label, children }: { label: string; children: (id: string) => Rea
 
 /** A number field committed on blur or Enter; an invalid entry snaps back to the current value. */
 function NumberField({
-  label,
+  setting,
   value,
   min,
   max,
   testId,
   onCommit,
 }: {
-  label: string;
+  setting: Setting;
   value: number;
   min: number;
   max: number;
@@ -97,7 +145,7 @@ function NumberField({
     setText(null);
   };
   return (
-    <Row label={label}>
+    <Row label={setting.label} help={setting.help}>
       {(id) => (
         <input
           ref={ref}
@@ -125,20 +173,20 @@ function NumberField({
 }
 
 function Select<T extends string | number>({
-  label,
+  setting,
   value,
   options,
   testId,
   onChange,
 }: {
-  label: string;
+  setting: Setting;
   value: T;
   options: { value: T; label: string }[];
   testId?: string;
   onChange: (v: T) => void;
 }) {
   return (
-    <Row label={label}>
+    <Row label={setting.label} help={setting.help}>
       {(id) => (
         <select
           id={id}
@@ -191,7 +239,8 @@ export function Controls() {
     hidden[i] = size;
     update({ hidden });
   };
-  const decayText = c.schedule === 'constant' || c.schedule === 'cosine' ? '—' : `×${c.lrDecay.toFixed(2)}`;
+  // Constant and cosine schedules do not use the decay factor.
+  const decayUnused = c.schedule === 'constant' || c.schedule === 'cosine';
 
   return (
     <Panel
@@ -202,7 +251,8 @@ export function Controls() {
     >
       <div className="group">
         <Slider
-          label="hidden layers"
+          label={S.hidden.label}
+          help={S.hidden.help}
           testId="hidden-layer-count"
           min={0}
           max={UI_MAX_HIDDEN_LAYERS}
@@ -215,8 +265,9 @@ export function Controls() {
           <Slider
             key={i}
             label={`layer ${i + 1} size`}
+            help={`units in hidden layer ${i + 1}`}
             testId={`hidden-size-${i + 1}`}
-            min={1}
+            min={HIDDEN.min}
             max={UI_MAX_LAYER_SIZE}
             step={1}
             value={size}
@@ -225,60 +276,62 @@ export function Controls() {
           />
         ))}
         <Select
-          label="activation"
+          setting={S.activation}
           value={c.activation}
-          options={ACTIVATIONS.map((a) => ({ value: a, label: ACTIVATION_LABELS[a] }))}
+          options={choicesOf(S.activation)}
           testId="activation"
-          onChange={(activation) => update({ activation })}
+          onChange={(activation) => update({ activation: activation as TrainConfig['activation'] })}
         />
         <Select
-          label="initialisation"
+          setting={S.init}
           value={c.init}
-          options={INITS.map((a) => ({ value: a, label: INIT_LABELS[a] }))}
+          options={choicesOf(S.init)}
           testId="init"
-          onChange={(init) => update({ init })}
+          onChange={(init) => update({ init: init as TrainConfig['init'] })}
         />
       </div>
       <div className="group">
         <Select
-          label="optimizer"
+          setting={S.optimizer}
           value={c.optimizer}
-          options={OPTIMIZERS.map((a) => ({ value: a, label: OPTIMIZER_LABELS[a] }))}
+          options={choicesOf(S.optimizer)}
           testId="optimizer"
-          onChange={(optimizer) => update({ optimizer })}
+          onChange={(optimizer) => update({ optimizer: optimizer as TrainConfig['optimizer'] })}
         />
         <Slider
-          label="learning rate"
+          label={S.learningRate.label}
+          help={S.learningRate.help}
           testId="learning-rate"
-          min={-5}
-          max={0}
+          min={Math.log10(LR.min)}
+          max={Math.log10(LR.max)}
           step={0.1}
-          value={+Math.log10(c.learningRate).toFixed(1)}
+          value={Math.log10(c.learningRate)}
           format={(v) => formatLr(lrFromLog(v))}
+          valueText={lrText(c.learningRate)}
           description="log scale"
           onCommit={(v) => update({ learningRate: lrFromLog(v) })}
         />
         <Select
-          label="lr schedule"
+          setting={S.schedule}
           value={c.schedule}
-          options={SCHEDULES.map((s) => ({ value: s, label: SCHEDULE_LABELS[s] }))}
+          options={choicesOf(S.schedule)}
           testId="schedule"
-          onChange={(schedule) => update({ schedule })}
+          onChange={(schedule) => update({ schedule: schedule as TrainConfig['schedule'] })}
         />
         <Slider
-          label="decay / epoch"
+          label={S.lrDecay.label}
+          help={S.lrDecay.help}
           testId="lr-decay"
-          min={0.1}
-          max={1}
-          step={0.05}
+          min={DECAY.min}
+          max={DECAY.max}
+          step={DECAY.step ?? 0.05}
           value={c.lrDecay}
-          format={(v) =>
-            c.schedule === 'constant' || c.schedule === 'cosine' ? decayText : `×${v.toFixed(2)}`
-          }
+          format={(v) => (decayUnused ? '—' : `×${v.toFixed(2)}`)}
+          valueText={decayUnused ? '—' : `×${decimalText(c.lrDecay, 2)}`}
           onCommit={(lrDecay) => update({ lrDecay: +lrDecay.toFixed(2) })}
         />
         <Select
-          label="batch size"
+          setting={S.batchSize}
           value={c.batchSize}
           options={withValue(BATCH_SIZES, c.batchSize).map((b) => ({ value: b, label: String(b) }))}
           testId="batch-size"
@@ -287,39 +340,39 @@ export function Controls() {
       </div>
       <div className="group">
         <Select
-          label="L2 penalty"
+          setting={S.l2}
           value={c.l2}
           options={withValue(L2_VALUES, c.l2).map((v) => ({
             value: v,
-            label: v === 0 ? 'off' : formatLr(v),
+            label: v === 0 ? 'off' : lrText(v),
           }))}
           testId="l2"
           onChange={(l2) => update({ l2 })}
         />
         <NumberField
-          label="epochs (0=∞)"
+          setting={S.epochs}
           value={c.epochs}
-          min={0}
-          max={10_000}
+          min={EPOCHS.min}
+          max={EPOCHS.max}
           testId="epochs"
           onCommit={(epochs) => update({ epochs })}
         />
         <Select
-          label="speed"
+          setting={S.speed}
           value={speed}
           options={
             SPEEDS.some((s) => s.value === speed)
               ? SPEEDS
-              : [...SPEEDS, { value: speed, label: `${speed} batches/s` }]
+              : [...SPEEDS, { value: speed, label: speedLabel(speed) }]
           }
           testId="speed"
           onChange={(s) => actions.setSpeed(s)}
         />
         <NumberField
-          label="seed"
+          setting={S.seed}
           value={c.seed}
-          min={0}
-          max={0xffffffff}
+          min={SEED.min}
+          max={SEED.max}
           testId="seed"
           onCommit={(seed) => update({ seed })}
         />

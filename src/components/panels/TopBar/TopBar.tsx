@@ -12,12 +12,11 @@ import { actions } from '../../../worker/client';
 import type { RunStatus } from '../../../worker/protocol';
 import { ScreenTabs } from '../../ScreenTabs';
 import { DataStatus } from './DataStatus';
+import { DATASET_SETTING } from '../../../settings/schema';
 import { formatInt, formatPercent } from '../../ui/format';
 
-export const DATASET_LABELS: Record<DatasetName, string> = {
-  mnist: 'MNIST',
-  'fashion-mnist': 'Fashion-MNIST',
-};
+/** The datasets' names for people (from the settings schema). */
+export const DATASET_LABELS = DATASET_SETTING.choiceLabels as Readonly<Record<DatasetName, string>>;
 
 export function TopBar() {
   const run = useRunStore(
