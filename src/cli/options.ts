@@ -40,6 +40,10 @@ export interface CliOptions {
   exportTfjs?: string;
   /** stdout holds only JSON lines, one per epoch. */
   json: boolean;
+  /** Print the per-layer statistics after every N-th step (undefined: never). */
+  statsEvery?: number;
+  /** Print the init lab's figures for this architecture, one line per init, and do not train. */
+  initReport: boolean;
   /** Show a progress bar (on stderr, only when it is a terminal). */
   progress: boolean;
 }
@@ -113,6 +117,17 @@ const CLI_SPECS: readonly OptionSpec[] = [
     help: 'where the prepared datasets are (default public/data)',
   },
   { flag: 'json', kind: 'flag', help: 'print only JSON lines, one per epoch, on stdout' },
+  {
+    flag: 'stats-every',
+    kind: 'int',
+    arg: 'N',
+    help: 'after every N-th step, the per-layer gradient and activation statistics (a JSON line with --json)',
+  },
+  {
+    flag: 'init-report',
+    kind: 'flag',
+    help: "print each init's activation spread for this network (JSON lines) and exit without training",
+  },
   { flag: 'no-progress', kind: 'flag', help: 'no progress bar' },
   { flag: 'help', kind: 'flag', help: 'show this help' },
 ];
@@ -148,6 +163,11 @@ export function helpText(): string {
     'With --json, stdout holds one JSON object per epoch:',
     '  {"epoch","trainLoss","trainAccuracy","testLoss","testAccuracy","samplesPerSecond"}',
     '  (epoch from 1; accuracies 0–1; trainLoss the mean over the epoch; samples/s of training only).',
+    '  --stats-every N adds {"step","layers":[{"layer","gradNorm","updateRatio","activationMean",',
+    '  "activationStd","deadFraction","saturatedFraction"}…]} after every N-th step: layer 1 is the first',
+    '  weight layer, the last the output layer (its activation figures are on the logits), on a fixed',
+    '  probe of 64 training images; gradNorm is the gradient the optimizer applies (L2 included).',
+    '  --init-report prints {"init","layers":[{"layer","meanAbs","std"}…]} per init, without training.',
     '',
     'Exit status: 0 done, 1 error (e.g. data missing), 2 bad options, 3 training diverged.',
     '',
@@ -155,6 +175,8 @@ export function helpText(): string {
     '  npm run train -- --epochs 1',
     '  npm run train -- --hidden 800 --lr-decay 0.8 --epochs 15 --save mnist-800.json',
     '  npm run -s train -- --dataset fashion-mnist --epochs 10 --json',
+    '  npm run -s train -- --hidden 64,64,64,64,64 --activation sigmoid --init xavier --optimizer sgd --lr 0.1 --json --stats-every 50',
+    '  npm run -s train -- --init-report --init uniform',
   ].join('\n');
 }
 
@@ -334,6 +356,8 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       save: path('save'),
       exportTfjs: path('export-tfjs'),
       json: values.has('json'),
+      statsEvery: optionalPositiveInt('stats-every'),
+      initReport: values.has('init-report'),
       progress: !values.has('no-progress'),
     },
   };

@@ -12,6 +12,8 @@ import { DataError } from '../data/errors.ts';
 import { ModelFileError, serializeModel } from '../engine/modelFile.ts';
 import { TFJS_WEIGHTS_FILE, exportTfjs } from '../engine/tfjsExport.ts';
 import type { TrainConfig } from '../engine/types.ts';
+import { initReport } from '../engine/initLab.ts';
+import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '../training/inspection.ts';
 import { TrainingSession } from '../training/session.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
@@ -87,6 +89,18 @@ function progressLine(epoch: number, epochs: number, done: number, total: number
     .padStart(3)}% · ${fmtInt(rate)} samples/s `;
 }
 
+/** "step 100 · W1 ‖g‖ 1.2e-2 Δ/w 1.0e-3 a 0.21±0.35 dead 3% sat 0% · W2 …" — a --stats-every row. */
+function statsRow(step: number, layers: readonly LayerStatsLine[]): string {
+  const e = (v: number) => v.toExponential(1);
+  const p = (v: number) => `${Math.round(v * 100)}%`;
+  const parts = layers.map(
+    (l) =>
+      `W${l.layer} ‖g‖ ${e(l.gradNorm)} Δ/w ${e(l.updateRatio)} a ${l.activationMean.toPrecision(2)}±` +
+      `${l.activationStd.toPrecision(2)} dead ${p(l.deadFraction)} sat ${p(l.saturatedFraction)}`,
+  );
+  return `  step ${fmtInt(step)} · ${parts.join(' · ')}`;
+}
+
 const TABLE_HEADER = 'epoch  learning rate  train loss  train acc  test loss  test acc   samples/s     time';
 
 function tableRow(line: EpochLine, lr: number, seconds: number): string {
@@ -153,6 +167,15 @@ function train(options: CliOptions, io: CliIo): number {
     if (e instanceof DataMissingError || e instanceof DataError) throw new CliFailure(e.message, EXIT.error);
     throw e;
   }
+  if (options.initReport) {
+    // The init lab's figures: fresh networks of this shape, no training.
+    const probe = buildStatsProbe(data.train);
+    for (const r of initReport(config, probe.x, probe.count)) {
+      const layers = r.layers.map((l) => ({ layer: l.layer, meanAbs: l.meanAbs, std: l.std }));
+      io.stdout(`${JSON.stringify({ init: r.init, layers })}\n`);
+    }
+    return EXIT.ok;
+  }
   let session: TrainingSession;
   try {
     session = new TrainingSession(config, data, { trainLimit: options.limit });
@@ -172,6 +195,7 @@ function train(options: CliOptions, io: CliIo): number {
     say(`${TABLE_HEADER}\n`);
   }
 
+  const statsProbe = options.statsEvery ? buildStatsProbe(data.train) : null;
   let lastFiniteLoss = NaN;
   let lastFiniteStep = 0;
   let totalTrainMs = 0;
@@ -202,6 +226,14 @@ function train(options: CliOptions, io: CliIo): number {
       }
       lastFiniteLoss = r.loss;
       lastFiniteStep = r.step;
+      if (statsProbe && options.statsEvery && r.step % options.statsEvery === 0) {
+        const layers = statsLines(session.layerStats(), probeHealth(session.network, statsProbe));
+        if (json) io.stdout(`${JSON.stringify({ step: r.step, layers })}\n`);
+        else {
+          if (showBar) io.stderr(`\r${' '.repeat(80)}\r`);
+          io.stdout(`${statsRow(r.step, layers)}\n`);
+        }
+      }
       lossSum += r.loss * r.batchSize;
       correct += r.correct;
       samples += r.batchSize;

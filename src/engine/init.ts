@@ -16,9 +16,13 @@ export interface InitLayer {
   readonly gradBiases: Float32Array;
 }
 
+/** The standard deviation of the 'small' init: fixed, whatever the fan-in — too small for wide layers. */
+export const SMALL_INIT_STD = 0.01;
+
 /**
  * Fills weights, zeroes biases and gradients: he N(0, 2/fan_in); xavier U(±sqrt(6/(fan_in+fan_out)));
- * uniform U(0, 1) (the classic blow-up, kept as a lesson).
+ * small N(0, 0.01²) (activations fade layer by layer, a lesson); uniform U(0, 1) (the classic blow-up,
+ * kept as a lesson).
  */
 export function initialiseLayers(layers: readonly InitLayer[], init: InitKind, seed: number): void {
   const rng = new Rng(seed);
@@ -37,6 +41,9 @@ export function initialiseLayers(layers: readonly InitLayer[], init: InitKind, s
         for (let i = 0; i < w.length; i++) w[i] = (2 * rng.next() - 1) * limit;
         break;
       }
+      case 'small':
+        for (let i = 0; i < w.length; i++) w[i] = rng.normal() * SMALL_INIT_STD;
+        break;
       case 'uniform':
         for (let i = 0; i < w.length; i++) w[i] = rng.next();
         break;

@@ -56,3 +56,11 @@ export function initSpread(config: ModelConfig, init: InitKind, x: Float32Array,
     }),
   };
 }
+
+/** The inits in the lab's order, from the blow-up to the fix (every init the settings offer). */
+export const INIT_LAB_ORDER: readonly InitKind[] = ['uniform', 'small', 'xavier', 'he'];
+
+/** initSpread for every init of the lab, in INIT_LAB_ORDER. */
+export function initReport(config: ModelConfig, x: Float32Array, count: number): InitSpread[] {
+  return INIT_LAB_ORDER.map((init) => initSpread(config, init, x, count));
+}

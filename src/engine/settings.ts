@@ -193,7 +193,7 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
   init: {
     kind: 'enum',
     choices: INITS,
-    choiceLabels: { he: 'He', xavier: 'Xavier', uniform: 'Uniform 0…1' },
+    choiceLabels: { he: 'He', xavier: 'Xavier', small: 'Normal σ 0.01', uniform: 'Uniform 0…1' },
     label: 'initialisation',
     help: 'weight initialisation',
     rebuilds: true,

@@ -9,8 +9,8 @@ export type Activation = 'relu' | 'leaky-relu' | 'sigmoid' | 'tanh';
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'leaky-relu', 'sigmoid', 'tanh'];
 
 /** he: N(0, 2/fan_in); xavier: U(±sqrt(6/(fan_in+fan_out))); uniform: U(0, 1) — the classic blow-up. */
-export type InitKind = 'he' | 'xavier' | 'uniform';
-export const INITS: readonly InitKind[] = ['he', 'xavier', 'uniform'];
+export type InitKind = 'he' | 'xavier' | 'small' | 'uniform';
+export const INITS: readonly InitKind[] = ['he', 'xavier', 'small', 'uniform'];
 
 export type OptimizerKind = 'sgd' | 'momentum' | 'adam';
 export const OPTIMIZERS: readonly OptimizerKind[] = ['sgd', 'momentum', 'adam'];

@@ -6,12 +6,12 @@
  * - the per-layer stats line: gradient norm (the gradient the optimizer applies, λW included), update
  *   ratio, activation mean/std, dead and saturated fractions.
  */
-import type { Split } from '../data/dataset';
-import { toFloatPixels } from '../engine/evaluate';
-import { layerHealth, type LayerHealth } from '../engine/layerHealth';
-import type { Network } from '../engine/network';
-import { Rng } from '../engine/rng';
-import type { LayerStats } from './session';
+import type { Split } from '../data/dataset.ts';
+import { toFloatPixels } from '../engine/evaluate.ts';
+import { layerHealth, type LayerHealth } from '../engine/layerHealth.ts';
+import type { Network } from '../engine/network.ts';
+import { Rng } from '../engine/rng.ts';
+import type { LayerStats } from './session.ts';
 
 /** Probe images for the statistics. */
 export const STATS_PROBE_SIZE = 64;

@@ -103,6 +103,8 @@ describe('parseArgs', () => {
       exportTfjs: 'out/tfjs',
       json: true,
       progress: false,
+      statsEvery: undefined,
+      initReport: false,
     });
   });
 
@@ -144,7 +146,7 @@ describe('parseArgs', () => {
       [['--step-every', '0'], /--step-every: expected an integer from 1/],
       [['--limit', '0'], /--limit must be at least 1/],
       [['--activation', 'gelu'], /--activation must be one of relu, leaky-relu, sigmoid, tanh; got "gelu"/],
-      [['--init', 'zeros'], /--init must be one of he, xavier, uniform/],
+      [['--init', 'zeros'], /--init must be one of he, xavier, small, uniform/],
       [['--schedule', 'linear'], /--schedule must be one of constant, exponential, step, cosine/],
       [['--dataset', 'cifar10'], /--dataset must be one of mnist, fashion-mnist/],
       [['--json=yes'], /--json takes no value/],
