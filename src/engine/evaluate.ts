@@ -63,6 +63,8 @@ export interface PerSample {
   predicted: Uint16Array;
   /** The probability the network gave its predicted class. */
   confidence: Float32Array;
+  /** Every class's probability, [samples, classes] (optional: 40 bytes a sample for 10 classes). */
+  probabilities?: Float32Array;
 }
 
 /**
@@ -104,6 +106,7 @@ export function evaluate(
       if (perSample) {
         perSample.predicted[start + b] = k;
         perSample.confidence[start + b] = p[b * classes + k]!;
+        perSample.probabilities?.set(p.subarray(b * classes, (b + 1) * classes), (start + b) * classes);
       }
       if (k === y) correct++;
       confusion[y * classes + k]!++;

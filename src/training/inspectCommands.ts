@@ -1,0 +1,121 @@
+/**
+ * The inside views' on-demand questions, answered from the current network without touching the run:
+ * the init lab (fresh networks of the same shape), the test images that excite a unit most, and the test
+ * images of a confusion cell (or the most confident mistakes). Each answer carries the images' bytes in
+ * one transferred buffer, [items, pixels].
+ */
+import type { Split } from '../data/dataset.ts';
+import type { PerSample } from '../engine/evaluate.ts';
+import { toFloatPixels } from '../engine/evaluate.ts';
+import { initReport, type InitSpread } from '../engine/initLab.ts';
+import { selectSamples, type CellQuery } from '../engine/mistakes.ts';
+import type { ModelConfig } from '../engine/types.ts';
+import { topActivatingImages } from '../engine/unitImages.ts';
+import type { StatsProbe } from './inspection.ts';
+import type { TrainingSession } from './session.ts';
+
+/** How many test images the unit view searches (the first ones): a whole-set search would block the worker. */
+export const UNIT_SEARCH_IMAGES = 2000;
+/** Images a unit view or a mistakes gallery shows at most. */
+export const MAX_GALLERY = 24;
+
+/** A test image with the network's answer, as it travels (pixels in the answer's shared buffer). */
+export interface ImageItem {
+  index: number;
+  label: number;
+  predicted: number;
+  /** Probability of each class (a copy). */
+  probabilities: Float32Array;
+  /** The selected unit's output (unit images only). */
+  activation?: number;
+}
+
+export interface ImageAnswer {
+  items: ImageItem[];
+  /** [items.length · pixels] bytes, the images in item order. */
+  pixels: Uint8Array;
+}
+
+/**
+ * The images `indices` of `split` with the network's probabilities for each: those recorded at the last
+ * evaluation when given (so a gallery agrees with the matrix it came from), else from the current network
+ * (one forward per image).
+ */
+function answerFor(
+  session: TrainingSession,
+  split: Split,
+  indices: readonly number[],
+  activations?: readonly number[],
+  recorded?: Float32Array,
+): ImageAnswer {
+  const classes = session.config.outputSize;
+  const px = split.rows * split.cols;
+  const pixels = new Uint8Array(indices.length * px);
+  const x = new Float32Array(px);
+  const items = indices.map((index, k) => {
+    pixels.set(split.images.subarray(index * px, (index + 1) * px), k * px);
+    let probabilities: Float32Array;
+    if (recorded) {
+      probabilities = recorded.slice(index * classes, (index + 1) * classes);
+    } else {
+      toFloatPixels(split.images, index * px, px, x);
+      probabilities = session.network.predict(x).probabilities;
+    }
+    let predicted = 0;
+    for (let c = 1; c < probabilities.length; c++)
+      if (probabilities[c]! > probabilities[predicted]!) predicted = c;
+    const item: ImageItem = { index, label: split.labels[index]!, predicted, probabilities };
+    if (activations) item.activation = activations[k];
+    return item;
+  });
+  return { items, pixels };
+}
+
+/** The init lab for `config`'s shape, activation and seed on the stats probe. */
+export function initLabAnswer(config: ModelConfig, probe: StatsProbe): InitSpread[] {
+  return initReport(config, probe.x, probe.count);
+}
+
+/**
+ * The test images (of the first UNIT_SEARCH_IMAGES) that excite unit `unit` of weight layer `layer`
+ * most, largest first. Throws a RangeError for a unit that does not exist.
+ */
+export function unitImagesAnswer(
+  session: TrainingSession,
+  test: Split,
+  layer: number,
+  unit: number,
+  k = 9,
+): ImageAnswer {
+  const top = topActivatingImages(
+    session.network,
+    test,
+    layer,
+    unit,
+    Math.min(k, MAX_GALLERY),
+    UNIT_SEARCH_IMAGES,
+  );
+  return answerFor(
+    session,
+    test,
+    top.map((t) => t.index),
+    top.map((t) => t.activation),
+  );
+}
+
+/**
+ * The test images of a confusion cell, or the most confident mistakes (no class given), from the
+ * answers recorded at the last test evaluation — the same evaluation the matrix shows.
+ * @param count test images that evaluation covered
+ */
+export function mistakesAnswer(
+  session: TrainingSession,
+  test: Split,
+  answers: PerSample,
+  count: number,
+  query: CellQuery,
+  k = 12,
+): ImageAnswer {
+  const indices = selectSamples(test.labels, answers, count, query, Math.min(k, MAX_GALLERY));
+  return answerFor(session, test, indices, undefined, answers.probabilities);
+}
