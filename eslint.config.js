@@ -16,8 +16,9 @@ export default tseslint.config(
     },
   },
   {
-    // The engine and the parser run in Node, in workers and in tests: keep the DOM out.
-    files: ['src/engine/**', 'src/data/**'],
+    // The engine, the parser, the protocol and the trainer run in Node, in workers and in tests: keep the
+    // DOM out.
+    files: ['src/engine/**', 'src/data/**', 'src/protocol/**', 'src/training/**'],
     languageOptions: { globals: { ...globals.es2021 } },
     rules: {
       'no-restricted-globals': ['error', 'window', 'document', 'fetch', 'self', 'navigator'],

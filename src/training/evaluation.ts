@@ -6,7 +6,7 @@ import type { Split } from '../data/dataset';
 import { evaluate } from '../engine/evaluate';
 import type { Network } from '../engine/network';
 import type { Clock } from './clock';
-import type { WorkerEvent } from '../worker/protocol';
+import type { WorkerEvent } from '../protocol/messages';
 
 export type EpochEndEvent = Extract<WorkerEvent, { type: 'epoch-end' }>;
 

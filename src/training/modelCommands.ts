@@ -13,7 +13,7 @@ import {
 } from '../engine/modelFile';
 import { exportTfjs } from '../engine/tfjsExport';
 import type { TrainConfig } from '../engine/types';
-import type { WorkerEvent } from '../worker/protocol';
+import type { WorkerEvent } from '../protocol/messages';
 import type { TrainingSession } from './session';
 import { toWorkerError } from './workerError';
 

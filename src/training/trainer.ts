@@ -29,14 +29,8 @@
 import type { Dataset, DatasetName } from '../data/dataset';
 import { DataError, type DataErrorData } from '../data/errors';
 import type { TrainConfig } from '../engine/types';
-import {
-  assertNever,
-  type Command,
-  type DataProgress,
-  type RunStatus,
-  type Speed,
-  type WorkerEvent,
-} from '../worker/protocol';
+import { assertNever } from '../protocol/assertNever';
+import type { Command, DataProgress, RunStatus, Speed, WorkerEvent } from '../protocol/messages';
 import { realClock, type Clock } from './clock';
 import { epochEndEvent, newEvalJob, runEvalChunks, type EvalJob } from './evaluation';
 import { MetricBuffer } from './metricBuffer';
@@ -46,7 +40,7 @@ import { allFinite, buildProbe, buildSnapshot, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
 
 /** Sends one event to the page; `transfer` lists buffers to move rather than copy. */
-export type PostFn = (event: WorkerEvent, transfer?: Transferable[]) => void;
+export type PostFn = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
 
 /** Fetches and parses a dataset (A's loadDataset in the worker; a fake in tests). */
 export type LoadDataFn = (

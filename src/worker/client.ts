@@ -20,15 +20,15 @@ import { INITIAL_RUN_STATE, useRunStore, type RunState } from '../store/run';
 import { appendSeries, createSeries } from '../store/series';
 import { telemetryStore } from '../store/telemetry';
 import { architectureChanged, readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
-import { resolveDataBase } from './loadDataset';
+import { resolveDataBase } from '../app/dataBase';
+import { assertNever } from '../protocol/assertNever';
 import {
-  assertNever,
   PROTOCOL_VERSION,
   type Command,
   type Speed,
   type WorkerError,
   type WorkerEvent,
-} from './protocol';
+} from '../protocol/messages';
 
 /** What the client needs from a Worker (a fake in tests). */
 export interface WorkerLike {

@@ -4,7 +4,7 @@
  * popstate; a stubbed Worker), checking the wiring that the injected-env tests cannot see.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Command, WorkerEvent } from '../../src/worker/protocol';
+import type { Command, WorkerEvent } from '../../src/protocol/messages';
 
 const created: StubWorker[] = [];
 

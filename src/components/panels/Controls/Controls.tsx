@@ -12,7 +12,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../../../engine/types';
 import { useConfigStore } from '../../../store/config';
 import { actions } from '../../../worker/client';
-import type { Speed } from '../../../worker/protocol';
+import type { Speed } from '../../../protocol/messages';
 import { formatLr, lrFromLog } from '../../ui/format';
 import { ACTIVATION_LABELS } from '../../ui/labels';
 import { Panel } from '../../ui/Panel';

@@ -9,7 +9,7 @@ import { DATASET_NAMES, type DatasetName } from '../../../data/dataset';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
 import { actions } from '../../../worker/client';
-import type { RunStatus } from '../../../worker/protocol';
+import type { RunStatus } from '../../../protocol/messages';
 import { DataStatus } from './DataStatus';
 import { formatInt, formatPercent } from '../../ui/format';
 

@@ -1,0 +1,187 @@
+/**
+ * Every message between the page and the training worker, in one file. It imports engine and data types
+ * only: the trainer (src/training), the worker and the page (src/app, src/store, src/components) all
+ * depend on it, and it depends on none of them.
+ *
+ * Discriminated unions on `type` (string literals), switched over exhaustively with `assertNever`, so a
+ * new event type is a compile error everywhere it is not handled. Large arrays travel as Float32Array
+ * copies whose buffers are transferred (the sender never reuses a transferred buffer).
+ *
+ * Generations: every `configure` carries a new generation id; every event produced by the network of that
+ * configuration carries it back. The page drops any event whose generation is older than the current one,
+ * so a snapshot from a network that was just rebuilt is never drawn.
+ */
+import type { DatasetName } from '../data/dataset';
+import type { DataErrorData } from '../data/errors';
+import type { ActivationStats } from '../engine/stats';
+import type { Activation, TrainConfig } from '../engine/types';
+
+/** Bump when a message changes shape; the worker announces its version in `hello`. */
+export const PROTOCOL_VERSION = 1;
+
+/** Progress of the dataset download, per file, in bytes (the worker's loader reports it in this shape). */
+export interface DataProgress {
+  dataset: DatasetName;
+  /** One entry per data file, in manifest role order (train images, train labels, test images, test labels). */
+  files: { file: string; received: number; total: number }[];
+}
+
+/** A data or model error the page can show as is: `message` is plain language and names the file. */
+export interface WorkerError {
+  kind: string;
+  file?: string;
+  message: string;
+}
+
+/**
+ * How fast to train: 'full' runs back-to-back time slices; a number is batches per second, slowed down so
+ * a learner can follow each step.
+ */
+export type Speed = 'full' | number;
+
+export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'diverged';
+
+// ───────────────────────────── page → worker ─────────────────────────────
+
+export type Command =
+  /** Fetch (or re-fetch after an error) a dataset; `baseUrl` is the data folder's parent, ending in '/'. */
+  | { type: 'load-data'; dataset: DatasetName; baseUrl: string }
+  /** Build a fresh network for this config (the dataset stays loaded). Status returns to 'idle'. */
+  | { type: 'configure'; generation: number; config: TrainConfig }
+  | { type: 'start' }
+  | { type: 'pause' }
+  /** Train exactly one batch, then pause. */
+  | { type: 'step' }
+  /**
+   * Back to the seeded initial weights of the current config. With `generation`, the worker adopts it, so
+   * the page can drop the old run's events still in flight (the client always sends one).
+   */
+  | { type: 'reset'; generation?: number }
+  /**
+   * Change hyper-parameters (optimizer, learning rate, schedule, batch size, L2, epochs) of the running
+   * session, keeping the weights, the optimizer's state (when the optimizer kind is unchanged) and the step
+   * count. The architecture, activation, init and seed must equal the current ones (else → `error`, use
+   * `configure`). Same generation: the curves continue.
+   */
+  | { type: 'update-config'; config: TrainConfig }
+  | { type: 'set-speed'; speed: Speed }
+  /** Upper bound on heavy snapshots per second (default 15). */
+  | { type: 'set-snapshot-rate'; perSecond: number }
+  /** The page has drawn snapshot `seq`; the worker may send the next one (back-pressure). */
+  | { type: 'ack-snapshot'; seq: number }
+  /** Classify one image: `pixels` is [inputSize] in 0..1, already preprocessed like MNIST. */
+  | { type: 'predict'; id: number; pixels: Float32Array }
+  | { type: 'save-model'; id: number }
+  | { type: 'export-tfjs'; id: number }
+  /**
+   * Replace the model with a saved one; a bad file is rejected and the current model stays untouched.
+   * `generation` is the one the loaded model will carry (the page adopts it on `model-loaded`).
+   */
+  | { type: 'load-model'; id: number; generation: number; text: string };
+
+// ───────────────────────────── worker → page ─────────────────────────────
+
+/** One layer's heavy data in a snapshot. Arrays are copies (transferred). */
+export interface LayerSnapshot {
+  inSize: number;
+  outSize: number;
+  activation: Activation | 'softmax';
+  /** [outSize, inSize] row-major. */
+  weights: Float32Array;
+  biases: Float32Array;
+  /** ‖dL/dW‖ of the last batch — the gradient-flow view. */
+  gradNorm: number;
+  weightNorm: number;
+  /** ‖Δw‖ / ‖w‖ of the last update (healthy ≈ 1e-3). */
+  updateRatio: number;
+  /** Of this layer's outputs over the probe batch (dead ReLUs, saturation). */
+  activationStats: ActivationStats;
+}
+
+/** The fixed probe example the diagram shows when the user is not drawing. */
+export interface ProbeSnapshot {
+  /** [inputSize] 0..1. */
+  pixels: Float32Array;
+  label: number;
+  /** Every layer's outputs for the probe: [input, hidden…, probabilities]. */
+  activations: Float32Array[];
+}
+
+export type WorkerEvent =
+  | { type: 'hello'; version: number }
+  | { type: 'data-progress'; progress: DataProgress }
+  | {
+      type: 'data-ready';
+      dataset: DatasetName;
+      trainCount: number;
+      testCount: number;
+      classNames: string[];
+      /** Milliseconds from the request to parsed, verified arrays. */
+      loadMs: number;
+    }
+  /** The loader's plain-language error, naming the file (`file` is '' when no single file is to blame). */
+  | { type: 'data-error'; error: DataErrorData }
+  /** Slow facts, sent on every change of status and at most a few times a second otherwise. */
+  | {
+      type: 'status';
+      generation: number;
+      status: RunStatus;
+      epoch: number;
+      step: number;
+      batchesPerEpoch: number;
+      samplesPerSecond: number;
+      learningRate: number;
+    }
+  /**
+   * Per-batch metrics since the previous `metrics` event — never dropped, only batched.
+   * loss[i] and accuracy[i] belong to step `firstStep + i` (steps count from 1).
+   */
+  | {
+      type: 'metrics';
+      generation: number;
+      firstStep: number;
+      loss: Float32Array;
+      accuracy: Float32Array;
+      /** Epoch (from 0) of each point, so charts can mark epoch boundaries. */
+      epoch: Uint16Array;
+    }
+  /** Heavy data, throttled (≤ ~15/s) and back-pressured: at most one un-acknowledged snapshot in flight. */
+  | {
+      type: 'snapshot';
+      generation: number;
+      seq: number;
+      step: number;
+      epoch: number;
+      layers: LayerSnapshot[];
+      probe: ProbeSnapshot;
+    }
+  | {
+      type: 'epoch-end';
+      generation: number;
+      /** The epoch just finished, from 1 (the first full pass is epoch 1). */
+      epoch: number;
+      step: number;
+      trainLoss: number;
+      trainAccuracy: number;
+      testLoss: number;
+      testAccuracy: number;
+      /** [classes²], row = true label, column = predicted. */
+      confusion: Uint32Array;
+    }
+  | {
+      type: 'prediction';
+      id: number;
+      generation: number;
+      probabilities: Float32Array;
+      /** [input, hidden…, probabilities] for the predicted image. */
+      activations: Float32Array[];
+    }
+  /** The loss became NaN or Infinity: training stopped before the bad update was applied. */
+  | { type: 'diverged'; generation: number; step: number; lastFiniteLoss: number; message: string }
+  | { type: 'model-saved'; id: number; text: string }
+  | { type: 'tfjs-exported'; id: number; modelJson: string; weightsBin: ArrayBuffer }
+  | { type: 'model-loaded'; id: number; generation: number; config: TrainConfig }
+  /** A failed command (e.g. a rejected model file). Nothing was changed. */
+  | { type: 'error'; id?: number; error: WorkerError };
+
+export type WorkerEventType = WorkerEvent['type'];
