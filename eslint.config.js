@@ -3,6 +3,21 @@ import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
+const PAGE = ['app', 'store', 'components'];
+const ABOVE_PROTOCOL = ['training', 'worker', ...PAGE, 'cli'];
+
+/** `no-restricted-imports` options forbidding imports from the named src/ folders. */
+function layers(who, folders, extra = []) {
+  return {
+    patterns: [
+      {
+        group: [...folders.map((f) => `**/${f}/**`), ...extra],
+        message: `${who} may not import from ${folders.join(', ')} (arrows point down: see DESIGN.md).`,
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist', 'node_modules', 'public/data', 'test-results', 'playwright-report'] },
   {
@@ -22,6 +37,40 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.es2021 } },
     rules: {
       'no-restricted-globals': ['error', 'window', 'document', 'fetch', 'self', 'navigator'],
+    },
+  },
+  // Arrows point down only (DESIGN.md): engine ← data ← protocol ← training ← worker, and the page
+  // (app, store, components) ← protocol. A type-only import counts too: it decides who owns a type.
+  {
+    files: ['src/protocol/**'],
+    rules: { 'no-restricted-imports': ['error', layers('protocol', [...ABOVE_PROTOCOL])] },
+  },
+  {
+    files: ['src/training/**'],
+    rules: { 'no-restricted-imports': ['error', layers('training', ['worker', ...PAGE, 'cli'])] },
+  },
+  {
+    files: ['src/worker/**'],
+    rules: { 'no-restricted-imports': ['error', layers('worker', [...PAGE, 'cli'])] },
+  },
+  {
+    files: ['src/app/**', 'src/store/**', 'src/components/**'],
+    // worker/protocol is a forwarding stub for urlState.ts's `Speed` until that import moves.
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        layers('page', ['training', 'worker', 'cli'], ['!**/worker/protocol']),
+      ],
+    },
+  },
+  {
+    // The bridge carries messages and knows no store (routeEvents.ts puts events into the stores).
+    files: ['src/app/bridge.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        layers('bridge', ['training', 'worker', 'cli', 'store', 'components']),
+      ],
     },
   },
 );

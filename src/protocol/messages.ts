@@ -185,3 +185,19 @@ export type WorkerEvent =
   | { type: 'error'; id?: number; error: WorkerError };
 
 export type WorkerEventType = WorkerEvent['type'];
+
+/**
+ * Requests: commands answered by one event carrying the same `id` (or by an `error` with that id), as
+ * command type → answer type. The page's bridge derives its typed `request` from this table. (`predict`
+ * also carries an id, but the bridge coalesces predicts and matches their answers itself.)
+ */
+export const REPLIES = {
+  'save-model': 'model-saved',
+  'export-tfjs': 'tfjs-exported',
+  'load-model': 'model-loaded',
+} as const satisfies Partial<Record<Command['type'], WorkerEventType>>;
+
+export type RequestType = keyof typeof REPLIES;
+
+/** The event that answers a request of type `T`. */
+export type ReplyTo<T extends RequestType> = Extract<WorkerEvent, { type: (typeof REPLIES)[T] }>;

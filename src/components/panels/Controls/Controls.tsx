@@ -11,7 +11,7 @@ import { useId, useRef, useState, type ChangeEvent, type ReactNode } from 'react
 import { useShallow } from 'zustand/react/shallow';
 import { ACTIVATIONS, INITS, OPTIMIZERS, SCHEDULES, type TrainConfig } from '../../../engine/types';
 import { useConfigStore } from '../../../store/config';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import type { Speed } from '../../../protocol/messages';
 import { formatLr, lrFromLog } from '../../ui/format';
 import { ACTIVATION_LABELS } from '../../ui/labels';

@@ -8,7 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { DATASET_NAMES, type DatasetName } from '../../../data/dataset';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import type { RunStatus } from '../../../protocol/messages';
 import { DataStatus } from './DataStatus';
 import { formatInt, formatPercent } from '../../ui/format';

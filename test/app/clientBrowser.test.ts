@@ -35,7 +35,7 @@ afterAll(() => {
 
 describe('initWorkerClient (browser globals)', () => {
   it('creates one module worker, reads the page URL, writes it back, follows back/forward', async () => {
-    const { initWorkerClient, actions } = await import('../../src/worker/client');
+    const { initWorkerClient, actions } = await import('../../src/app/client');
     const { useConfigStore } = await import('../../src/store/config');
     const { useRunStore } = await import('../../src/store/run');
     initWorkerClient();
