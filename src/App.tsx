@@ -16,7 +16,7 @@ import { DATASET_LABELS, TopBar } from './components/panels/TopBar/TopBar';
 import { WeightImages } from './components/panels/WeightImages/WeightImages';
 import { useConfigStore } from './store/config';
 import { useRunStore } from './store/run';
-import { actions } from './worker/client';
+import { actions } from './app/client';
 
 /** True when Space belongs to the focused element (typing, choosing, pressing a button). */
 export function spaceBelongsTo(target: EventTarget | null): boolean {

@@ -12,7 +12,7 @@ import type { Activation } from '../../../engine/types';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
 import { telemetryStore } from '../../../store/telemetry';
-import type { LayerSnapshot } from '../../../worker/protocol';
+import type { LayerSnapshot } from '../../../protocol/messages';
 import { ColorLegend } from '../../ui/ColorLegend';
 import { divergingIndex, divergingLut, sequentialIndex, sequentialLut, type Lut } from '../../canvas/colors';
 import { ACTIVATION_LABELS } from '../../ui/labels';
