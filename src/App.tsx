@@ -19,7 +19,7 @@ import { Saliency } from './components/panels/Saliency/Saliency';
 import { useConfigStore } from './store/config';
 import { useInsideStore } from './store/inside';
 import { useRunStore } from './store/run';
-import { actions } from './worker/client';
+import { actions } from './app/client';
 
 /** True when Space belongs to the focused element (typing, choosing, pressing a button). */
 export function spaceBelongsTo(target: EventTarget | null): boolean {

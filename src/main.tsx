@@ -5,7 +5,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { initWorkerClient } from './worker/client';
+import { initWorkerClient } from './app/client';
 import './styles/app.css';
 
 initWorkerClient();

@@ -4,7 +4,7 @@
  * knows what to open. The drawing column stays on both, so a digit drawn on one is explained on the other.
  */
 import { useInsideStore } from '../store/inside';
-import { actions } from '../worker/client';
+import { actions } from '../app/client';
 
 export const SCREENS = [
   {

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { DatasetName } from '../data/dataset';
 import { DEFAULT_CONFIG, type TrainConfig } from '../engine/types';
 import { DATASET_SETTING, SPEED_SETTING } from '../settings/schema';
-import type { Speed } from '../worker/protocol';
+import type { Speed } from '../protocol/messages';
 
 export interface ConfigState {
   dataset: DatasetName;

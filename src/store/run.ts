@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { DatasetName } from '../data/dataset';
 import type { DataErrorData } from '../data/errors';
-import type { DataProgress, RunStatus, WorkerError } from '../worker/protocol';
+import type { DataProgress, RunStatus, WorkerError } from '../protocol/messages';
 
 /** Test/train figures at the end of one epoch. */
 export interface EpochResult {

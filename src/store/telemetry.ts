@@ -6,7 +6,7 @@
  * requestAnimationFrame. `version` increases on every change so a drawing loop can skip unchanged frames.
  */
 import { createStore } from 'zustand/vanilla';
-import type { LayerSnapshot, ProbeSnapshot } from '../worker/protocol';
+import type { LayerSnapshot, ProbeSnapshot } from '../protocol/messages';
 import { createSeries, type Series } from './series';
 
 export interface Prediction {

@@ -6,9 +6,37 @@ import type { Split } from '../data/dataset';
 import { evaluate } from '../engine/evaluate';
 import type { Network } from '../engine/network';
 import type { Clock } from './clock';
-import type { WorkerEvent } from '../worker/protocol';
+import type { WorkerEvent } from '../protocol/messages';
 
 export type EpochEndEvent = Extract<WorkerEvent, { type: 'epoch-end' }>;
+
+/** The current epoch's running train loss and accuracy (epoch-end reports their means). */
+export class EpochTally {
+  private lossSum = 0;
+  private correct = 0;
+  private samples = 0;
+
+  /** One batch: its mean loss, how many it got right, its size. */
+  add(loss: number, correct: number, batchSize: number): void {
+    this.lossSum += loss * batchSize;
+    this.correct += correct;
+    this.samples += batchSize;
+  }
+
+  /** The epoch's mean loss and accuracy (0 before any batch); the tally starts over. */
+  take(): { loss: number; accuracy: number } {
+    const n = this.samples;
+    const means = { loss: n > 0 ? this.lossSum / n : 0, accuracy: n > 0 ? this.correct / n : 0 };
+    this.reset();
+    return means;
+  }
+
+  reset(): void {
+    this.lossSum = 0;
+    this.correct = 0;
+    this.samples = 0;
+  }
+}
 
 /** A test-set evaluation in progress, chunk by chunk, at the end of an epoch. */
 export interface EvalJob {

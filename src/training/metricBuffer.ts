@@ -4,7 +4,7 @@
  * ever dropped except by `clear`, when the run they belong to is gone. Typed arrays, so an event's
  * buffers are transferred to the page instead of copied.
  */
-import type { WorkerEvent } from '../worker/protocol';
+import type { WorkerEvent } from '../protocol/messages';
 
 export type MetricsEvent = Extract<WorkerEvent, { type: 'metrics' }>;
 

@@ -1,5 +1,5 @@
 /**
- * The model-file work that never touches the run: the `save-model` and `export-tfjs` replies (they only
+ * The commands that never touch the run: the `predict`, `save-model` and `export-tfjs` replies (they only
  * read the network), and reading a file for `load-model`, fully checked before the trainer replaces
  * anything, so a bad file leaves the current model and run untouched.
  */
@@ -13,9 +13,52 @@ import {
 } from '../engine/modelFile';
 import { exportTfjs } from '../engine/tfjsExport';
 import type { TrainConfig } from '../engine/types';
-import type { WorkerEvent } from '../worker/protocol';
+import type { WorkerEvent } from '../protocol/messages';
 import type { TrainingSession } from './session';
+import { allFinite } from './snapshot';
 import { toWorkerError } from './workerError';
+
+/**
+ * The reply to `predict`: probabilities and every layer's activations for `pixels` ([inputSize], 0..1),
+ * their buffers transferred; or an error when there is no network, the input is wrong, or the network's
+ * outputs are not finite (such a prediction is never posted).
+ */
+export function predictReply(
+  id: number,
+  session: TrainingSession | null,
+  generation: number,
+  pixels: Float32Array,
+): { event: WorkerEvent; transfer?: ArrayBuffer[] } {
+  if (!session) {
+    return {
+      event: { type: 'error', id, error: { kind: 'no-model', message: 'The network is not ready yet.' } },
+    };
+  }
+  const n = session.config.inputSize;
+  if (!(pixels instanceof Float32Array) || pixels.length !== n || !allFinite(pixels)) {
+    return {
+      event: {
+        type: 'error',
+        id,
+        error: { kind: 'bad-input', message: `predict needs ${n} finite pixel values.` },
+      },
+    };
+  }
+  const { probabilities, activations } = session.network.predict(pixels);
+  if (!activations.every(allFinite)) {
+    return {
+      event: {
+        type: 'error',
+        id,
+        error: { kind: 'non-finite', message: 'The network’s weights are broken (not finite): reset it.' },
+      },
+    };
+  }
+  return {
+    event: { type: 'prediction', id, generation, probabilities, activations },
+    transfer: [probabilities.buffer as ArrayBuffer, ...activations.map((a) => a.buffer as ArrayBuffer)],
+  };
+}
 
 /** The reply to `save-model`: the model file's text, or why there is none. */
 export function saveModelReply(

@@ -255,3 +255,33 @@ export class TrainingSession {
     this.trained = false;
   }
 }
+
+/** Fields that define the network; `update-config` may change every other one. */
+const ARCH_FIELDS = ['inputSize', 'outputSize', 'activation', 'init', 'seed'] as const;
+
+/** Same layer sizes, activation, init and seed: a session of `b` can take over one of `a`. */
+export function sameArchitecture(a: TrainConfig, b: TrainConfig): boolean {
+  if (a.hidden.length !== b.hidden.length || a.hidden.some((h, i) => h !== b.hidden[i])) return false;
+  return ARCH_FIELDS.every((k) => a[k] === b[k]);
+}
+
+/**
+ * Makes `next` (a new session with other hyper-parameters, same architecture) continue `old`: weights,
+ * position (epoch, step — so the schedule and the curves continue) and the optimizer's moments when the
+ * optimizer kind is unchanged (a new kind starts with fresh moments). With another batch size, the
+ * position inside the epoch is carried over in samples (same permutation; the batch boundary rounds up).
+ * Throws (leaving `next` unchanged) when the state does not fit.
+ */
+export function takeOver(old: TrainingSession, next: TrainingSession): void {
+  const state = old.getState();
+  if (next.optimizer.kind !== old.optimizer.kind) state.optimizer = next.optimizer.getState();
+  if (next.config.batchSize !== old.config.batchSize) {
+    const samples = state.batchInEpoch * old.config.batchSize;
+    state.batchInEpoch = Math.ceil(samples / next.config.batchSize);
+    if (state.batchInEpoch >= next.batchesPerEpoch) {
+      state.batchInEpoch = 0;
+      state.epoch++;
+    }
+  }
+  next.setState(state);
+}

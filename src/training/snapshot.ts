@@ -7,7 +7,7 @@
 import type { Split } from '../data/dataset';
 import { toFloatPixels } from '../engine/evaluate';
 import { activationStats } from '../engine/stats';
-import type { LayerSnapshot, WorkerEvent } from '../worker/protocol';
+import type { LayerSnapshot, WorkerEvent } from '../protocol/messages';
 import type { TrainingSession } from './session';
 
 export type SnapshotEvent = Extract<WorkerEvent, { type: 'snapshot' }>;

@@ -4,7 +4,7 @@
  */
 import { DataError } from '../data/errors';
 import { ModelFileError } from '../engine/modelFile';
-import type { WorkerError } from '../worker/protocol';
+import type { WorkerError } from '../protocol/messages';
 
 export function toWorkerError(e: unknown, fallbackKind: string): WorkerError {
   if (e instanceof DataError) return e.toData();

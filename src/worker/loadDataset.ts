@@ -21,39 +21,14 @@ import {
   type FileRole,
   type ManifestFile,
 } from '../data/manifest';
-
-export interface DataProgress {
-  dataset: DatasetName;
-  /** One entry per data file, in manifest role order (train images, train labels, test images, test labels). */
-  files: { file: string; received: number; total: number }[];
-}
+import type { DataProgress } from '../protocol/messages';
 
 /** At most this many progress calls per second (plus the final one). */
 const PROGRESS_HZ = 20;
 
-/** The URL parameter choosing another data folder (used by the browser tests for damaged copies). */
-export const DATA_PARAM = 'data';
-
-/**
- * The `baseUrl` to pass to `loadDataset`, from the page's own URL (call it on the main thread: a
- * worker's `location` is the script's URL, not the page's).
- *
- * Without the parameter: the folder of the page, so `data/<name>/…` resolves next to index.html
- * whatever sub-path the site is served from. With `?data=<folder>` (letters, digits, `-`, `_`): that
- * sub-folder of it, e.g. `?data=broken` → `<site>/broken/data/mnist/…`. Anything else is ignored.
- * @example resolveDataBase('https://x.org/lab/?data=broken') === 'https://x.org/lab/broken/'
- */
-export function resolveDataBase(pageHref: string): string {
-  const page = new URL(pageHref);
-  const folder = page.searchParams.get(DATA_PARAM);
-  const base = new URL('./', page);
-  if (folder !== null && /^[A-Za-z0-9_-]+$/.test(folder)) return new URL(`${folder}/`, base).href;
-  return base.href;
-}
-
 /**
  * Fetches and checks one dataset.
- * @param baseUrl absolute URL of the site root (see `resolveDataBase`); files come from `${baseUrl}data/${name}/`
+ * @param baseUrl absolute URL of the site root (the page computes it: src/app/dataBase.ts); files come from `${baseUrl}data/${name}/`
  * @param onProgress called at most ~20 times a second while bytes arrive, and once at the end
  * @param signal aborts every request; the promise then rejects with `signal.reason`
  * @throws DataError for every failure, naming the file

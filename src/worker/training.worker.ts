@@ -4,7 +4,7 @@
  */
 import { Trainer } from '../training/trainer';
 import { loadDataset } from './loadDataset';
-import { PROTOCOL_VERSION, type Command, type WorkerEvent } from './protocol';
+import { PROTOCOL_VERSION, type Command, type WorkerEvent } from '../protocol/messages';
 
 /** The worker's global scope, typed for what we use (the app's lib has DOM, not WebWorker, types). */
 const scope = self as unknown as {

@@ -7,7 +7,7 @@ import { act, Profiler } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-vi.mock('../../src/worker/client', () => ({
+vi.mock('../../src/app/client', () => ({
   actions: {
     toggleTraining: vi.fn(),
     start: vi.fn(),
@@ -34,7 +34,7 @@ import { TopBar } from '../../src/components/panels/TopBar/TopBar';
 import { DEFAULT_CONFIG_STATE, useConfigStore } from '../../src/store/config';
 import { INITIAL_RUN_STATE, useRunStore } from '../../src/store/run';
 import { initialTelemetry, telemetryStore } from '../../src/store/telemetry';
-import { actions } from '../../src/worker/client';
+import { actions } from '../../src/app/client';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { DataError, type DataErrorKind } from '../../src/data/errors';
 import { parseManifest } from '../../src/data/manifest';
-import { loadDataset, resolveDataBase, type DataProgress } from '../../src/worker/loadDataset';
+import type { DataProgress } from '../../src/protocol/messages';
+import { loadDataset } from '../../src/worker/loadDataset';
 import { FIXTURES_DIR } from '../fixtures/make-fixtures';
 
 const BASE = 'http://lab.test/sub/path/';
@@ -197,18 +198,5 @@ describe('loadDataset', () => {
     const reason = new Error('user switched dataset');
     controller.abort(reason);
     await expect(loadDataset(BASE, 'mnist', () => {}, controller.signal)).rejects.toBe(reason);
-  });
-});
-
-describe('resolveDataBase', () => {
-  it('is the page folder, or a sub-folder named by ?data=', () => {
-    expect(resolveDataBase('https://x.org/lab/index.html')).toBe('https://x.org/lab/');
-    expect(resolveDataBase('https://x.org/lab/?seed=3')).toBe('https://x.org/lab/');
-    expect(resolveDataBase('http://127.0.0.1:4173/?data=broken')).toBe('http://127.0.0.1:4173/broken/');
-  });
-
-  it('ignores a ?data= value that is not a plain folder name', () => {
-    expect(resolveDataBase('https://x.org/lab/?data=../../evil')).toBe('https://x.org/lab/');
-    expect(resolveDataBase('https://x.org/lab/?data=https://evil.test/')).toBe('https://x.org/lab/');
   });
 });

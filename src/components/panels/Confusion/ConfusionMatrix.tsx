@@ -6,7 +6,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useInsideStore } from '../../../store/inside';
 import { useRunStore } from '../../../store/run';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import { sequentialIndex, sequentialLut } from '../../canvas/colors';
 import { Panel } from '../../ui/Panel';
 import { Mistakes } from './Mistakes';

@@ -5,7 +5,7 @@
 import { useEffect } from 'react';
 import { useInsideStore, type ImageAnswer } from '../../../store/inside';
 import { useRunStore } from '../../../store/run';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import { DigitThumb } from '../../ui/DigitThumb';
 import { formatPercent } from '../../ui/format';
 

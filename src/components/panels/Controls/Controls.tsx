@@ -19,7 +19,7 @@ import {
   type SpeedSetting,
 } from '../../../settings/schema';
 import { useConfigStore } from '../../../store/config';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import { formatLr, lrFromLog } from '../../ui/format';
 import { Panel } from '../../ui/Panel';
 import { Slider } from '../../ui/Slider';

@@ -17,7 +17,7 @@ import { useEffect, useRef, useState } from 'react';
 import { centreOfMass, preprocessMnist } from '../../../draw/mnistPreprocess';
 import { planRaster, strokeBounds, type Pt } from '../../../draw/strokes';
 import { useConfigStore } from '../../../store/config';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import { Panel } from '../../ui/Panel';
 import { paintPixels } from '../../canvas/pixelImage';
 import { getTheme, subscribeTheme } from '../../canvas/theme';

@@ -10,7 +10,7 @@ import type { InitKind } from '../../../engine/types';
 import { useConfigStore } from '../../../store/config';
 import { useInsideStore, type InitLabResult } from '../../../store/inside';
 import { useRunStore } from '../../../store/run';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import { formatValue } from '../../ui/format';
 import { INIT_LABELS } from '../../ui/labels';
 import { Panel } from '../../ui/Panel';

@@ -8,7 +8,7 @@ import { useCallback, useRef } from 'react';
 import { useInsideStore } from '../../../store/inside';
 import { useRunStore } from '../../../store/run';
 import { telemetryStore, type Prediction } from '../../../store/telemetry';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import { divergingLut } from '../../canvas/colors';
 import { getTheme } from '../../canvas/theme';
 import { useCanvasPainter, type PaintSize, type Subscribe } from '../../canvas/useCanvasPainter';

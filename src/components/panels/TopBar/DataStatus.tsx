@@ -10,7 +10,7 @@
 import type { CSSProperties } from 'react';
 
 import { formatCount, formatPart } from '../../../data/errors';
-import type { DataProgress } from '../../../worker/loadDataset';
+import type { DataProgress } from '../../../protocol/messages';
 
 export interface DataStatusProps {
   /** Bytes per file while loading; null before the first report. */

@@ -9,7 +9,7 @@ import { useConfigStore } from '../../../store/config';
 import { useInsideStore, type UnitRef } from '../../../store/inside';
 import { useRunStore } from '../../../store/run';
 import { telemetryStore } from '../../../store/telemetry';
-import { actions } from '../../../worker/client';
+import { actions } from '../../../app/client';
 import { divergingIndex, divergingLut } from '../../canvas/colors';
 import { getTheme } from '../../canvas/theme';
 import { useCanvasPainter, type PaintSize, type Subscribe } from '../../canvas/useCanvasPainter';

@@ -1,5 +1,7 @@
 /**
- * Every message between the page and the training worker, in one file.
+ * Every message between the page and the training worker, in one file. It imports engine and data types
+ * only: the trainer (src/training), the worker and the page (src/app, src/store, src/components) all
+ * depend on it, and it depends on none of them.
  *
  * Discriminated unions on `type` (string literals), switched over exhaustively with `assertNever`, so a
  * new event type is a compile error everywhere it is not handled. Large arrays travel as Float32Array
@@ -11,15 +13,18 @@
  */
 import type { DatasetName } from '../data/dataset';
 import type { DataErrorData } from '../data/errors';
-import type { DataProgress } from './loadDataset';
 import type { ActivationStats } from '../engine/stats';
 import type { Activation, TrainConfig } from '../engine/types';
 
 /** Bump when a message changes shape; the worker announces its version in `hello`. */
 export const PROTOCOL_VERSION = 1;
 
-/** Progress of the dataset download, per file, in bytes (the loader's own type: one definition). */
-export type { DataProgress } from './loadDataset';
+/** Progress of the dataset download, per file, in bytes (the worker's loader reports it in this shape). */
+export interface DataProgress {
+  dataset: DatasetName;
+  /** One entry per data file, in manifest role order (train images, train labels, test images, test labels). */
+  files: { file: string; received: number; total: number }[];
+}
 
 /** A data or model error the page can show as is: `message` is plain language and names the file. */
 export interface WorkerError {
@@ -181,7 +186,18 @@ export type WorkerEvent =
 
 export type WorkerEventType = WorkerEvent['type'];
 
-/** Call in the `default` of a switch over a union: a missing case becomes a compile error. */
-export function assertNever(x: never): never {
-  throw new Error(`Unhandled message: ${JSON.stringify(x)}`);
-}
+/**
+ * Requests: commands answered by one event carrying the same `id` (or by an `error` with that id), as
+ * command type → answer type. The page's bridge derives its typed `request` from this table. (`predict`
+ * also carries an id, but the bridge coalesces predicts and matches their answers itself.)
+ */
+export const REPLIES = {
+  'save-model': 'model-saved',
+  'export-tfjs': 'tfjs-exported',
+  'load-model': 'model-loaded',
+} as const satisfies Partial<Record<Command['type'], WorkerEventType>>;
+
+export type RequestType = keyof typeof REPLIES;
+
+/** The event that answers a request of type `T`. */
+export type ReplyTo<T extends RequestType> = Extract<WorkerEvent, { type: (typeof REPLIES)[T] }>;

@@ -4,7 +4,7 @@
  * popstate; a stubbed Worker), checking the wiring that the injected-env tests cannot see.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Command, WorkerEvent } from '../../src/worker/protocol';
+import type { Command, WorkerEvent } from '../../src/protocol/messages';
 
 const created: StubWorker[] = [];
 
@@ -35,7 +35,7 @@ afterAll(() => {
 
 describe('initWorkerClient (browser globals)', () => {
   it('creates one module worker, reads the page URL, writes it back, follows back/forward', async () => {
-    const { initWorkerClient, actions } = await import('../../src/worker/client');
+    const { initWorkerClient, actions } = await import('../../src/app/client');
     const { useConfigStore } = await import('../../src/store/config');
     const { useRunStore } = await import('../../src/store/run');
     initWorkerClient();

@@ -8,8 +8,8 @@ import { DEFAULT_CONFIG } from '../../src/engine/types';
 import { INITIAL_RUN_STATE, useRunStore } from '../../src/store/run';
 import { initialTelemetry, telemetryStore } from '../../src/store/telemetry';
 import { Trainer } from '../../src/training/trainer';
-import { createWorkerClient, type ClientEnv, type WorkerLike } from '../../src/worker/client';
-import type { Command, WorkerEvent } from '../../src/worker/protocol';
+import { createWorkerClient, type ClientEnv, type WorkerLike } from '../../src/app/client';
+import type { Command, WorkerEvent } from '../../src/protocol/messages';
 import { FakeClock, mnistSlice } from '../training/harness';
 
 /** A Worker whose two directions are queues the test flushes. */

@@ -1,0 +1,204 @@
+/**
+ * The page's end of the worker pipe. It speaks the protocol and knows no store: what happens to an event
+ * is the router's business (routeEvents.ts), what the user asked for is the actions' (actions.ts).
+ *
+ * - Request ids: `request` numbers a command and resolves with its answer (protocol REPLIES), or rejects
+ *   with the message of the `error` that carries its id.
+ * - Generations: the bridge numbers them. `startGeneration` adopts a new one at once (configure, reset:
+ *   the old network's events still in the pipe are dropped); `load-model` carries a proposed one
+ *   (`proposeGeneration`), adopted only when `model-loaded` arrives (a rejected file changes nothing).
+ *   Events of any other generation are dropped here, so a snapshot of a network that was just rebuilt is
+ *   never drawn; `onGeneration` tells the page to clear what the old network produced.
+ * - Predict coalescing: at most one predict in flight; the newest pixels are sent when it returns. The
+ *   drawn digit is classified again by every new generation and after every snapshot, so its answer
+ *   stays live as the network learns (≤ the snapshot rate). After `clearPrediction`, late answers are
+ *   ignored.
+ * - Acks (back-pressure): a snapshot is acknowledged only after the animation frame that follows
+ *   handing it on, so the worker (which keeps at most one snapshot in flight) sends them as fast as the
+ *   page draws and no faster; a hidden tab (no frames) simply receives none until it is shown again.
+ */
+import {
+  REPLIES,
+  type Command,
+  type ReplyTo,
+  type RequestType,
+  type WorkerEvent,
+} from '../protocol/messages';
+
+/** What the bridge needs from a Worker (a fake in tests). */
+export interface WorkerLike {
+  postMessage(message: Command, transfer: Transferable[]): void;
+  onmessage: ((ev: MessageEvent<WorkerEvent>) => void) | null;
+  onerror: ((ev: ErrorEvent) => void) | null;
+}
+
+export interface BridgeEnv {
+  createWorker(): WorkerLike;
+  requestAnimationFrame(fn: () => void): void;
+}
+
+export interface BridgeHooks {
+  /**
+   * Every event the page should see, in arrival order: those of the current generation and those without
+   * one. Stale events, ignored predictions and the `error` answering a pending request never arrive.
+   */
+  onEvent(ev: WorkerEvent): void;
+  /** A new generation became current: clear everything the old network produced. */
+  onGeneration(generation: number): void;
+  /** The worker itself failed (a script error) and will not answer any more. */
+  onCrash(message: string): void;
+}
+
+/** The fields of request `T` other than its type and id (the bridge adds those). */
+export type RequestFields<T extends RequestType> = Omit<Extract<Command, { type: T }>, 'type' | 'id'>;
+
+export interface Bridge {
+  /** The generation whose events are accepted. */
+  readonly generation: number;
+  send(cmd: Command, transfer?: Transferable[]): void;
+  /** Adopts a new generation now, then sends the command `make` builds for it (configure, reset). */
+  startGeneration(make: (generation: number) => Command): void;
+  /** A fresh generation number for a command that may fail (load-model); adopted when it succeeds. */
+  proposeGeneration(): number;
+  request<T extends RequestType>(type: T, fields: RequestFields<T>): Promise<ReplyTo<T>>;
+  /** Classify `pixels` (kept, and re-sent for every new generation and snapshot). Latest wins. */
+  predict(pixels: Float32Array): void;
+  /** Forget the drawn pixels; answers to predicts already sent are ignored. */
+  clearPrediction(): void;
+  /** Takes one event from the worker (the worker's onmessage; tests call it directly). */
+  receive(ev: WorkerEvent): void;
+}
+
+interface Pending {
+  expect: WorkerEvent['type'];
+  resolve: (ev: WorkerEvent) => void;
+  reject: (error: Error) => void;
+}
+
+export function createBridge(env: BridgeEnv, hooks: BridgeHooks): Bridge {
+  let generation = 0;
+  /** Last generation number handed out (proposals for load-model included). */
+  let lastIssued = 0;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+
+  let predictInFlight: number | null = null;
+  let predictQueued = false;
+  let lastPixels: Float32Array | null = null;
+  /** Answers to predicts with an id ≤ this are ignored (the canvas was cleared since). */
+  let ignorePredictionsUpTo = 0;
+
+  const worker = env.createWorker();
+  const send = (cmd: Command, transfer: Transferable[] = []) => worker.postMessage(cmd, transfer);
+
+  function adopt(gen: number): void {
+    generation = gen;
+    lastIssued = Math.max(lastIssued, gen);
+    hooks.onGeneration(gen);
+    // The drawn digit (if any) is classified again by the new network.
+    if (lastPixels) requestPredict();
+  }
+
+  function proposeGeneration(): number {
+    lastIssued++;
+    return lastIssued;
+  }
+
+  function requestPredict(): void {
+    if (!lastPixels) return;
+    if (predictInFlight !== null) {
+      predictQueued = true;
+      return;
+    }
+    const id = nextId++;
+    predictInFlight = id;
+    predictQueued = false;
+    // A copy: the buffer is transferred, and lastPixels is kept for re-predicting.
+    const pixels = lastPixels.slice();
+    send({ type: 'predict', id, pixels }, [pixels.buffer]);
+  }
+
+  function predictDone(id: number): void {
+    if (predictInFlight !== id) return;
+    predictInFlight = null;
+    if (predictQueued) requestPredict();
+  }
+
+  function takePending(ev: WorkerEvent): Pending | undefined {
+    if (!('id' in ev) || ev.id === undefined) return undefined;
+    const p = pending.get(ev.id);
+    pending.delete(ev.id);
+    return p;
+  }
+
+  function receive(ev: WorkerEvent): void {
+    if (ev.type === 'prediction') {
+      const current = ev.generation === generation && ev.id > ignorePredictionsUpTo && lastPixels !== null;
+      if (current) hooks.onEvent(ev);
+      predictDone(ev.id);
+      return;
+    }
+    if (ev.type === 'error' && ev.id !== undefined && ev.id === predictInFlight) {
+      predictDone(ev.id);
+      return;
+    }
+    if (ev.type === 'model-loaded') adopt(ev.generation);
+    else if ('generation' in ev && ev.generation !== generation) return;
+    const request = takePending(ev);
+    if (request && ev.type === 'error') {
+      request.reject(new Error(ev.error.message));
+      return;
+    }
+    hooks.onEvent(ev);
+    if (request) {
+      if (ev.type === request.expect) request.resolve(ev);
+      else request.reject(new Error(`unexpected answer ${ev.type}`));
+    }
+    if (ev.type === 'snapshot') {
+      const { seq } = ev;
+      // Ack after the next frame, i.e. after the views (whose rAF callbacks were requested while the
+      // snapshot was stored) have drawn it: the worker then never gets ahead of the page's drawing.
+      env.requestAnimationFrame(() => send({ type: 'ack-snapshot', seq }));
+      // Keep the drawn digit's prediction live as the network learns (≤ the snapshot rate).
+      if (lastPixels && predictInFlight === null) requestPredict();
+    }
+  }
+
+  worker.onmessage = (e) => receive(e.data);
+  worker.onerror = (e) => hooks.onCrash(e.message || 'unknown error');
+
+  return {
+    get generation() {
+      return generation;
+    },
+    send,
+    startGeneration(make) {
+      const gen = proposeGeneration();
+      adopt(gen);
+      send(make(gen));
+    },
+    proposeGeneration,
+    request(type, fields) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, {
+          expect: REPLIES[type],
+          resolve: (ev) => resolve(ev as ReplyTo<typeof type>),
+          reject,
+        });
+        send({ ...fields, type, id } as Command);
+      });
+    },
+    predict(pixels) {
+      lastPixels = pixels.slice();
+      requestPredict();
+    },
+    clearPrediction() {
+      lastPixels = null;
+      predictQueued = false;
+      // A predict still in flight stays counted (at most one at a time); its answer is ignored.
+      ignorePredictionsUpTo = nextId - 1;
+    },
+    receive,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The main-thread side of the training worker, put together: the bridge (bridge.ts) carries messages,
+ * the router (routeEvents.ts) puts events into the stores, the URL sync (urlSync.ts) mirrors the config
+ * store in the address bar, and the actions (actions.ts) are what the components call.
+ *
+ * At start it reads the URL into the config store, loads the chosen dataset and configures the network
+ * (generation 1). `initWorkerClient` does this once for the page, with the browser's globals.
+ */
+import { resolveDataBase } from './dataBase';
+import { applyConfig, configure, createActions, loadData, type Actions, type AppContext } from './actions';
+import { createBridge, type BridgeEnv } from './bridge';
+import { clearForGeneration, routeEvent, setRun } from './routeEvents';
+import { createUrlSync, type UrlEnv } from './urlSync';
+import type { WorkerEvent } from '../protocol/messages';
+import { useConfigStore } from '../store/config';
+
+export type { WorkerLike } from './bridge';
+export type { Actions } from './actions';
+
+/** What the client needs from the page (injected in tests). */
+export interface ClientEnv extends BridgeEnv, UrlEnv {
+  setTimeout(fn: () => void, ms: number): void;
+}
+
+export interface WorkerClient {
+  actions: Actions;
+  /** Takes one worker event as if the worker had sent it (tests). */
+  handleEvent(ev: WorkerEvent): void;
+  /** The generation whose events are accepted. */
+  readonly generation: number;
+}
+
+/** Starts a client: the worker, the URL sync, then the first dataset load and configure. */
+function startClient(env: ClientEnv): AppContext {
+  const bridge = createBridge(env, {
+    onEvent: (ev) => routeEvent(ev, { writeUrl: (key) => url.write(key), setTimeout: env.setTimeout }),
+    onGeneration: clearForGeneration,
+    onCrash: (message) =>
+      setRun({
+        error: { kind: 'worker', message: `The training worker stopped: ${message}. Reload the page.` },
+      }),
+  });
+  const url = createUrlSync(env, (next) => applyConfig(ctx, useConfigStore.getState(), next));
+  const ctx: AppContext = {
+    bridge,
+    url,
+    dataBase: () => resolveDataBase(env.location.href),
+    setTimeout: env.setTimeout,
+  };
+
+  const { initial } = url;
+  useConfigStore.setState({ dataset: initial.dataset, config: initial.config, speed: initial.speed });
+  if (initial.speed !== 'full') bridge.send({ type: 'set-speed', speed: initial.speed });
+  loadData(ctx, initial.dataset);
+  configure(ctx, initial.config);
+  return ctx;
+}
+
+/** Creates a client bound to `env` (tests; the page uses `initWorkerClient` and `actions`). */
+export function createWorkerClient(env: ClientEnv): WorkerClient {
+  const ctx = startClient(env);
+  return {
+    actions: createActions(() => ctx),
+    handleEvent: ctx.bridge.receive,
+    get generation() {
+      return ctx.bridge.generation;
+    },
+  };
+}
+
+// ───────────────────────────── the page's singleton ─────────────────────────────
+
+let page: AppContext | null = null;
+
+function browserEnv(): ClientEnv {
+  return {
+    createWorker: () =>
+      new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
+        type: 'module',
+      }) as unknown as ReturnType<ClientEnv['createWorker']>,
+    location: window.location,
+    history: window.history,
+    addPopStateListener: (fn) => window.addEventListener('popstate', fn),
+    requestAnimationFrame: (fn) => window.requestAnimationFrame(() => fn()),
+    setTimeout: (fn, ms) => window.setTimeout(fn, ms),
+    now: () => performance.now(),
+  };
+}
+
+/**
+ * Idempotent. Creates the worker, reads the URL into the config store, loads the chosen dataset,
+ * configures the network, and routes every event into the stores (dropping events of old generations).
+ * The data folder is `data/` next to the page, or `<dir>/data/` with `?data=<dir>` (see resolveDataBase).
+ */
+export function initWorkerClient(): void {
+  if (!page) page = startClient(browserEnv());
+}
+
+/** The UI's commands (calling one before initWorkerClient initialises the client). */
+export const actions: Actions = createActions(() => {
+  initWorkerClient();
+  return page!;
+});

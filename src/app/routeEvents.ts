@@ -1,0 +1,162 @@
+/**
+ * Where each worker event lands: slow facts in `useRunStore`, fast data in `telemetryStore`, a loaded
+ * model's config in `useConfigStore`. The bridge has already dropped stale generations and settled
+ * requests; this file only turns events into store updates, one exhaustive switch.
+ */
+import { assertNever } from '../protocol/assertNever';
+import { PROTOCOL_VERSION, type WorkerEvent } from '../protocol/messages';
+import { useConfigStore } from '../store/config';
+import { INITIAL_RUN_STATE, useRunStore, type RunState } from '../store/run';
+import { appendSeries } from '../store/series';
+import { initialTelemetry, telemetryStore, type TelemetryState } from '../store/telemetry';
+
+/** How long a notice ("network reset") stays. */
+const NOTICE_MS = 4000;
+
+/** What routing needs besides the stores. */
+export interface RouteContext {
+  /** Writes the config store into the URL (`changedKey` groups slider drags into one history entry). */
+  writeUrl(changedKey: string): void;
+  setTimeout(fn: () => void, ms: number): void;
+}
+
+export const setRun = (patch: Partial<RunState>): void => useRunStore.setState(patch);
+
+/** Updates the fast store; `version` always moves, so drawing loops see the change. */
+export const bumpTelemetry = (patch: Partial<TelemetryState> = {}): void =>
+  telemetryStore.setState((s) => ({ ...patch, version: s.version + 1 }));
+
+/** Run-store fields that outlive a generation: the data, the notice, and figures the next status resends. */
+const KEPT_ACROSS_GENERATIONS = ['data', 'notice', 'batchesPerEpoch', 'learningRate'] as const;
+
+/**
+ * A new generation: clears everything the old network produced. Both stores start again from their
+ * initial state (so a new field is cleared without being listed here), keeping only what is not the
+ * network's (KEPT_ACROSS_GENERATIONS) and the telemetry `version`, which keeps counting up.
+ */
+export function clearForGeneration(generation: number): void {
+  const run = useRunStore.getState();
+  const kept = Object.fromEntries(KEPT_ACROSS_GENERATIONS.map((k) => [k, run[k]])) as Pick<
+    RunState,
+    (typeof KEPT_ACROSS_GENERATIONS)[number]
+  >;
+  setRun({ ...INITIAL_RUN_STATE, ...kept, generation });
+  telemetryStore.setState((s) => ({ ...initialTelemetry(), version: s.version + 1 }));
+}
+
+/** Shows a short notice for NOTICE_MS (through null, so the same notice twice is still a change). */
+export function showNotice(text: string, ctx: Pick<RouteContext, 'setTimeout'>): void {
+  setRun({ notice: null });
+  setRun({ notice: text });
+  ctx.setTimeout(() => {
+    if (useRunStore.getState().notice === text) setRun({ notice: null });
+  }, NOTICE_MS);
+}
+
+export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
+  switch (ev.type) {
+    case 'hello':
+      if (ev.version !== PROTOCOL_VERSION) {
+        setRun({
+          error: {
+            kind: 'protocol',
+            message: `The page (protocol ${PROTOCOL_VERSION}) and the training worker (protocol ${ev.version}) are from different versions — reload the page.`,
+          },
+        });
+      }
+      return;
+    case 'data-progress': {
+      const data = useRunStore.getState().data;
+      if (ev.progress.dataset !== useConfigStore.getState().dataset) return;
+      setRun({ data: { ...data, progress: ev.progress } });
+      return;
+    }
+    case 'data-ready': {
+      if (ev.dataset !== useConfigStore.getState().dataset) return;
+      setRun({
+        data: {
+          dataset: ev.dataset,
+          progress: null,
+          counts: { train: ev.trainCount, test: ev.testCount },
+          classNames: ev.classNames,
+          error: null,
+          loadMs: ev.loadMs,
+        },
+      });
+      return;
+    }
+    case 'data-error': {
+      const data = useRunStore.getState().data;
+      setRun({ data: { ...data, progress: null, error: ev.error } });
+      return;
+    }
+    case 'status':
+      setRun({
+        status: ev.status,
+        epoch: ev.epoch,
+        step: ev.step,
+        batchesPerEpoch: ev.batchesPerEpoch,
+        samplesPerSecond: ev.samplesPerSecond,
+        learningRate: ev.learningRate,
+        ...(ev.status === 'training' ? { diverged: null } : {}),
+      });
+      return;
+    case 'metrics': {
+      const { loss, accuracy } = telemetryStore.getState();
+      const xs = new Float64Array(ev.loss.length);
+      for (let i = 0; i < xs.length; i++) xs[i] = ev.firstStep + i;
+      appendSeries(loss, xs, ev.loss);
+      appendSeries(accuracy, xs, ev.accuracy);
+      bumpTelemetry();
+      return;
+    }
+    case 'snapshot': {
+      const { seq, step, epoch, layers, probe } = ev;
+      // The generation's first snapshot is its starting point: keep layer 0's weights to diff against.
+      const baseline =
+        telemetryStore.getState().baseline ??
+        (layers[0] ? { seq, step, weights: layers[0].weights.slice() } : null);
+      bumpTelemetry({ snapshot: { seq, step, epoch, layers, probe }, baseline });
+      return;
+    }
+    case 'epoch-end': {
+      const { epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy } = ev;
+      setRun({
+        epochs: [
+          ...useRunStore.getState().epochs,
+          { epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy },
+        ],
+        confusion: ev.confusion,
+      });
+      return;
+    }
+    case 'prediction':
+      bumpTelemetry({
+        prediction: { id: ev.id, probabilities: ev.probabilities, activations: ev.activations },
+      });
+      return;
+    case 'diverged':
+      setRun({ diverged: { step: ev.step, lastFiniteLoss: ev.lastFiniteLoss, message: ev.message } });
+      return;
+    case 'model-saved':
+    case 'tfjs-exported':
+      // Answers: the bridge hands them to whoever asked.
+      return;
+    case 'model-loaded': {
+      // The bridge has adopted the model's generation (the stores are cleared).
+      const cur = useConfigStore.getState();
+      const config = { ...ev.config, hidden: [...ev.config.hidden] };
+      useConfigStore.setState({ config });
+      showNotice('model loaded', ctx);
+      // The model's config (architecture and hyper-parameters) becomes the URL's.
+      if (JSON.stringify(cur.config) !== JSON.stringify(config)) ctx.writeUrl('model');
+      return;
+    }
+    case 'error':
+      // Not the answer to a pending request (the bridge rejected those): show it.
+      setRun({ error: ev.error });
+      return;
+    default:
+      assertNever(ev);
+  }
+}

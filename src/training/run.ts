@@ -1,0 +1,399 @@
+/**
+ * One network's run, from its first batch: the session, the status (moved only through runStatus.ts),
+ * the loop of time slices, the epoch-end evaluations, and the stream it sends — metrics, status,
+ * snapshots — paced by pacing.ts. The trainer (trainer.ts) owns the data, the config and the generation,
+ * decides when a fresh run begins, and answers the commands; this file decides what happens when.
+ */
+import type { Dataset } from '../data/dataset';
+import type { TrainConfig } from '../engine/types';
+import type { RunStatus, Speed, WorkerEvent } from '../protocol/messages';
+import type { Clock } from './clock';
+import { EpochTally, epochEndEvent, newEvalJob, runEvalChunks, type EvalJob } from './evaluation';
+import { MetricBuffer } from './metricBuffer';
+import { SlicePacing, SnapshotPacing, Throughput, type SliceOptions } from './pacing';
+import { nextStatus, type RunEvent } from './runStatus';
+import type { TrainingSession } from './session';
+import { buildSnapshot, type Probe } from './snapshot';
+import { toWorkerError } from './workerError';
+
+/** Sends one event to the page; `transfer` lists buffers to move rather than copy. */
+export type PostFn = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
+
+/** What a run reads from its trainer, which owns these and changes them. */
+export interface RunHost {
+  /** The generation every event carries. */
+  generation(): number;
+  /** The epoch limit, and the learning rate shown before a session exists. */
+  config(): TrainConfig | null;
+  /** The test split (epoch-end evaluations) and its probe images (snapshots). */
+  dataset(): Dataset | null;
+  probe(): Probe | null;
+}
+
+export interface RunOptions extends SliceOptions {
+  /** Minimum time between `metrics` events while training (ms). */
+  metricsIntervalMs: number;
+  /** Minimum time between periodic `status` events while training (ms). */
+  statusIntervalMs: number;
+  /** Heavy snapshots per second, at most. */
+  snapshotsPerSecond: number;
+  /** Images per evaluation chunk; chunks run until the slice's time is spent. */
+  evalChunk: number;
+  /** Test images evaluated at each epoch end (default: the whole test split). */
+  evalLimit: number | undefined;
+}
+
+export class Run {
+  private currentSession: TrainingSession | null = null;
+  private currentStatus: RunStatus = 'idle';
+  private cancelTick: (() => void) | null = null;
+  private evalJob: EvalJob | null = null;
+  private readonly tally = new EpochTally();
+  private lastFiniteLoss = NaN;
+  private testAccuracy: number | undefined;
+
+  private readonly metrics = new MetricBuffer();
+  private lastMetricsAt = -Infinity;
+  private readonly slices: SlicePacing;
+  private readonly snapshots: SnapshotPacing;
+  private readonly throughput = new Throughput();
+
+  constructor(
+    private readonly host: RunHost,
+    private readonly post: PostFn,
+    private readonly clock: Clock,
+    private readonly opts: RunOptions,
+  ) {
+    this.slices = new SlicePacing(opts, clock);
+    this.snapshots = new SnapshotPacing(opts.snapshotsPerSecond, clock);
+  }
+
+  get session(): TrainingSession | null {
+    return this.currentSession;
+  }
+  get status(): RunStatus {
+    return this.currentStatus;
+  }
+  /** Test accuracy of the last epoch-end evaluation (saved with the model), if there was one. */
+  get lastTestAccuracy(): number | undefined {
+    return this.testAccuracy;
+  }
+  /** Sequence number of the un-acknowledged snapshot, or null. */
+  get snapshotInFlight(): number | null {
+    return this.snapshots.inFlight;
+  }
+  /** Steps trained in this run. */
+  get step(): number {
+    return this.currentSession ? this.currentSession.step : 0;
+  }
+  get epoch(): number {
+    return this.currentSession ? this.currentSession.epoch : 0;
+  }
+
+  // ───────────────────────────── fresh runs ─────────────────────────────
+
+  /** Stops all work and forgets the session (old generation: unsent metrics are dropped, not flushed). */
+  drop(): void {
+    this.stopLoop();
+    this.currentSession = null;
+    this.evalJob = null;
+    this.metrics.clear();
+    this.snapshots.forget();
+  }
+
+  /**
+   * The one path to a fresh run (the trainer has set the generation). Stops all work, forgets everything
+   * the previous run produced, takes `session` (null while the data or the config is missing, or when it
+   * could not be built) with status idle. `announce` posts what the page must see before that status
+   * (model-loaded, a config error); then come the status and the new network's first snapshot.
+   */
+  begin(session: TrainingSession | null, announce?: () => void): void {
+    this.drop();
+    this.currentSession = session;
+    this.tally.reset();
+    this.lastFiniteLoss = NaN;
+    this.testAccuracy = undefined;
+    this.throughput.reset();
+    this.moveQuietly('new-run');
+    announce?.();
+    this.postStatus();
+    if (!session) return;
+    this.snapshots.dirty = true;
+    this.maybeSnapshot();
+  }
+
+  /**
+   * update-config: `session` (which took over the current one) continues this run — same generation,
+   * the curves continue. A finished run whose epoch limit was lifted waits again ('paused').
+   */
+  continueWith(session: TrainingSession): void {
+    this.flushMetrics();
+    this.currentSession = session;
+    if (!this.epochLimitReached()) this.moveQuietly('epochs-added');
+    this.postStatus();
+  }
+
+  /**
+   * Something failed (a command, or a slice): stop the loop and any evaluation, post the `error` (with
+   * the command's id when it has one), and a training run pauses. The worker keeps serving.
+   */
+  fail(e: unknown, id?: number): void {
+    this.stopLoop();
+    this.evalJob = null;
+    const error = toWorkerError(e, 'internal');
+    this.post(id === undefined ? { type: 'error', error } : { type: 'error', id, error });
+    this.transition('pause');
+  }
+
+  setSpeed(speed: Speed): void {
+    this.slices.setSpeed(speed);
+    if (this.currentStatus === 'training') this.reschedule();
+  }
+
+  setSnapshotRate(perSecond: number): void {
+    this.snapshots.setRate(perSecond);
+  }
+
+  /** The page drew snapshot `seq`: the next may go. */
+  ack(seq: number): void {
+    if (this.snapshots.ack(seq)) this.maybeSnapshot();
+  }
+
+  /** A predict arrived: short slices for a while. */
+  interacted(): void {
+    this.slices.interacted();
+  }
+
+  // ───────────────────────────── run control ─────────────────────────────
+
+  /** Train (or, with every epoch trained and evaluated, say 'done' again). Needs a session. */
+  start(): void {
+    this.transition(this.epochLimitReached() && !this.evalJob ? 'start-at-limit' : 'start');
+  }
+
+  /** The user pauses (a no-op unless training). */
+  pause(): void {
+    this.transition('pause');
+  }
+
+  /** Train exactly one batch, then wait (nothing without a session, or while an evaluation runs). */
+  stepOnce(): void {
+    if (!this.currentSession) return;
+    if (this.epochLimitReached() || this.evalJob) {
+      // Nothing to train (done), or the epoch's evaluation is still running: it ends by itself.
+      this.transition('pause');
+      return;
+    }
+    this.stopLoop();
+    this.moveQuietly('step');
+    this.trainOne();
+    this.flushMetrics();
+    if (this.currentStatus === 'paused') this.postStatus();
+    this.maybeSnapshot();
+    this.reschedule();
+  }
+
+  private epochLimitReached(): boolean {
+    const epochs = this.host.config()?.epochs ?? 0;
+    return epochs > 0 && this.epoch >= epochs;
+  }
+
+  /**
+   * Moves the status by `event` (runStatus.ts) and says so: metrics first, so the page has every point
+   * up to the change, then the status; training restarts the rate count and the loop. Returns false,
+   * doing nothing, when the event does not apply in the current status.
+   */
+  private transition(event: RunEvent): boolean {
+    const next = nextStatus(this.currentStatus, event);
+    if (next === null) return false;
+    this.flushMetrics();
+    const changed = next !== this.currentStatus;
+    this.currentStatus = next;
+    if (next === 'training') this.slices.restart();
+    else this.throughput.stopped();
+    this.postStatus();
+    if (changed || next === 'training') this.reschedule();
+    return true;
+  }
+
+  /** Moves the status by `event` without a word: the caller posts the status after more work. */
+  private moveQuietly(event: RunEvent): void {
+    this.currentStatus = nextStatus(this.currentStatus, event) ?? this.currentStatus;
+  }
+
+  private postStatus(): void {
+    const samplesPerSecond = this.throughput.posted(this.clock.now(), this.currentStatus === 'training');
+    const s = this.currentSession;
+    this.post({
+      type: 'status',
+      generation: this.host.generation(),
+      status: this.currentStatus,
+      epoch: this.epoch,
+      step: this.step,
+      batchesPerEpoch: s ? s.batchesPerEpoch : 0,
+      samplesPerSecond,
+      learningRate: s ? s.learningRate : (this.host.config()?.learningRate ?? 0),
+    });
+  }
+
+  // ───────────────────────────── the loop ─────────────────────────────
+
+  private stopLoop(): void {
+    this.cancelTick?.();
+    this.cancelTick = null;
+  }
+
+  /** Schedules the next tick if there is work: an evaluation in progress, or training. */
+  private reschedule(): void {
+    this.stopLoop();
+    let delay: number;
+    if (this.evalJob) delay = 0;
+    else if (this.currentStatus !== 'training') return;
+    else delay = this.slices.delay();
+    this.cancelTick = this.clock.schedule(() => {
+      this.cancelTick = null;
+      try {
+        this.tick();
+      } catch (e) {
+        this.fail(e);
+      }
+    }, delay);
+  }
+
+  private tick(): void {
+    const t0 = this.clock.now();
+    let deadline = this.slices.sliceEnd(t0);
+    // End the slice when the next snapshot falls due (the page has acked the last one), so snapshots go
+    // out on time instead of up to a slice late.
+    if (this.snapshots.inFlight === null) deadline = Math.min(deadline, this.snapshots.nextDueAt());
+    if (this.evalJob) {
+      this.evalChunks(deadline);
+    } else if (this.currentStatus === 'training') {
+      const budget = this.slices.budget(t0);
+      let n = 0;
+      while (n < budget && this.currentStatus === 'training' && !this.evalJob) {
+        this.trainOne();
+        n++;
+        this.slices.trained();
+        if (this.clock.now() >= deadline) break;
+      }
+      // An evaluation that starts now gets the rest of this slice.
+      if (this.evalJob && this.clock.now() < deadline) this.evalChunks(deadline);
+    }
+    this.afterSlice();
+    this.reschedule();
+  }
+
+  private afterSlice(): void {
+    const now = this.clock.now();
+    if (now - this.lastMetricsAt >= this.opts.metricsIntervalMs) this.flushMetrics();
+    if (this.currentStatus === 'training' && now - this.throughput.lastAt >= this.opts.statusIntervalMs)
+      this.postStatus();
+    this.maybeSnapshot();
+  }
+
+  /** One batch: metrics, divergence guard, epoch end. */
+  private trainOne(): void {
+    const r = this.currentSession!.trainBatch();
+    if (!Number.isFinite(r.loss)) {
+      this.diverge(r.step);
+      return;
+    }
+    this.pushMetric(r.step, r.loss, r.correct / r.batchSize, r.epoch);
+    this.lastFiniteLoss = r.loss;
+    this.tally.add(r.loss, r.correct, r.batchSize);
+    this.throughput.trained(r.batchSize);
+    this.snapshots.dirty = true;
+    if (r.epochEnded) this.beginEval(r.step);
+  }
+
+  private diverge(step: number, message?: string): void {
+    const last = this.lastFiniteLoss;
+    const lastText = Number.isFinite(last) ? ` (last finite loss ${last.toPrecision(3)})` : '';
+    this.flushMetrics();
+    this.post({
+      type: 'diverged',
+      generation: this.host.generation(),
+      step,
+      lastFiniteLoss: Number.isFinite(last) ? last : 0,
+      message: message ?? `The loss exploded at step ${step}${lastText} — try a smaller learning rate`,
+    });
+    this.transition('diverge');
+  }
+
+  // ───────────────────────────── metrics ─────────────────────────────
+
+  private pushMetric(step: number, loss: number, accuracy: number, epoch: number): void {
+    // Points in one event are consecutive steps; a gap (a skipped diverged batch) starts a new event.
+    if (!this.metrics.continues(step)) this.flushMetrics();
+    this.metrics.push(step, loss, accuracy, epoch);
+  }
+
+  private flushMetrics(): void {
+    this.lastMetricsAt = this.clock.now();
+    const batch = this.metrics.take(this.host.generation());
+    if (batch) this.post(batch.event, batch.transfer);
+  }
+
+  // ───────────────────────────── epoch-end evaluation ─────────────────────────────
+
+  private beginEval(step: number): void {
+    const test = this.host.dataset()!.test;
+    const train = this.tally.take();
+    const limit = Math.min(test.count, this.opts.evalLimit ?? test.count);
+    const classes = this.currentSession!.config.outputSize;
+    this.evalJob = newEvalJob(this.epoch, step, train.loss, train.accuracy, limit, classes);
+  }
+
+  /** Evaluates chunks of the test split until `deadline` (at least one chunk), then finishes the epoch. */
+  private evalChunks(deadline: number): void {
+    const job = this.evalJob!;
+    const test = this.host.dataset()!.test;
+    if (runEvalChunks(job, this.currentSession!.network, test, this.opts.evalChunk, this.clock, deadline)) {
+      this.finishEval(job);
+    }
+  }
+
+  private finishEval(job: EvalJob): void {
+    this.evalJob = null;
+    this.flushMetrics();
+    const { event, transfer } = epochEndEvent(job, this.host.generation());
+    this.testAccuracy = event.testAccuracy;
+    this.post(event, transfer);
+    if (!(this.epochLimitReached() && this.transition('last-epoch-evaluated'))) this.postStatus();
+  }
+
+  // ───────────────────────────── snapshots ─────────────────────────────
+
+  /** Sends a snapshot if one is due (pacing.ts: something changed, none in flight, the rate allows). */
+  private maybeSnapshot(): void {
+    if (!this.currentSession) return;
+    if (this.snapshots.due(() => this.maybeSnapshot())) this.sendSnapshot();
+  }
+
+  private sendSnapshot(): void {
+    const probe = this.host.probe()!;
+    const built = buildSnapshot(this.currentSession!, probe, this.host.generation(), this.snapshots.nextSeq);
+    if (!built) {
+      this.networkBroken();
+      return;
+    }
+    this.snapshots.sent();
+    this.post(built.event, built.transfer);
+  }
+
+  /**
+   * Weights or activations that are not finite numbers: they are never drawn, and training stops like a
+   * divergence (the next batch's loss would be NaN anyway).
+   */
+  private networkBroken(): void {
+    this.snapshots.dirty = false;
+    if (nextStatus(this.currentStatus, 'diverge') === null) return;
+    this.stopLoop();
+    const step = this.step;
+    this.diverge(
+      step,
+      `The network blew up at step ${step}: its outputs are no longer finite numbers — try a smaller learning rate`,
+    );
+  }
+}
