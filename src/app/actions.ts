@@ -11,6 +11,7 @@ import { useConfigStore, type ConfigState } from '../store/config';
 import { INITIAL_RUN_STATE, useRunStore } from '../store/run';
 import { architectureChanged, readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
 import type { Bridge } from './bridge';
+import { createInsideActions } from './insideActions';
 import { bumpTelemetry, setRun, showNotice } from './routeEvents';
 import type { UrlSync } from './urlSync';
 
@@ -129,6 +130,7 @@ export function createActions(app: () => AppContext) {
       const answer = await app().bridge.request('export-tfjs', {});
       return { modelJson: answer.modelJson, weightsBin: answer.weightsBin };
     },
+    ...createInsideActions(app),
   };
   return actions;
 }

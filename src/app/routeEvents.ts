@@ -7,6 +7,7 @@ import { assertNever } from '../protocol/assertNever';
 import { PROTOCOL_VERSION, type WorkerEvent } from '../protocol/messages';
 import { useConfigStore } from '../store/config';
 import { INITIAL_RUN_STATE, useRunStore, type RunState } from '../store/run';
+import { appendFlow, INITIAL_INSIDE_STATE, resetFlow, useInsideStore } from '../store/inside';
 import { appendSeries } from '../store/series';
 import { initialTelemetry, telemetryStore, type TelemetryState } from '../store/telemetry';
 
@@ -42,6 +43,11 @@ export function clearForGeneration(generation: number): void {
   >;
   setRun({ ...INITIAL_RUN_STATE, ...kept, generation });
   telemetryStore.setState((s) => ({ ...initialTelemetry(), version: s.version + 1 }));
+  // The inside views: the new network's history starts empty; answers about the old one go. What the
+  // user selected and which screen is open stay (the views check a selection against the new shape).
+  resetFlow();
+  const { initLab, mistakes, unitImages } = INITIAL_INSIDE_STATE;
+  useInsideStore.setState({ initLab, mistakes, unitImages });
 }
 
 /** Shows a short notice for NOTICE_MS (through null, so the same notice twice is still a change). */
@@ -117,6 +123,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
         telemetryStore.getState().baseline ??
         (layers[0] ? { seq, step, weights: layers[0].weights.slice() } : null);
       bumpTelemetry({ snapshot: { seq, step, epoch, layers, probe }, baseline });
+      appendFlow(step, layers, layers[0]?.activation ?? '');
       return;
     }
     case 'epoch-end': {
@@ -132,7 +139,12 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     }
     case 'prediction':
       bumpTelemetry({
-        prediction: { id: ev.id, probabilities: ev.probabilities, activations: ev.activations },
+        prediction: {
+          id: ev.id,
+          probabilities: ev.probabilities,
+          activations: ev.activations,
+          explanation: ev.explanation ?? null,
+        },
       });
       return;
     case 'diverged':
@@ -140,6 +152,8 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
       return;
     case 'model-saved':
     case 'tfjs-exported':
+    case 'init-lab-result':
+    case 'images':
       // Answers: the bridge hands them to whoever asked.
       return;
     case 'model-loaded': {

@@ -13,7 +13,10 @@
  */
 import type { DatasetName } from '../data/dataset';
 import type { DataErrorData } from '../data/errors';
+import type { InitSpread } from '../engine/initLab';
+import type { LayerHealth } from '../engine/layerHealth';
 import type { ActivationStats } from '../engine/stats';
+import type { UnitContribution } from '../engine/trace';
 import type { Activation, TrainConfig } from '../engine/types';
 
 /** Bump when a message changes shape; the worker announces its version in `hello`. */
@@ -77,7 +80,43 @@ export type Command =
    * Replace the model with a saved one; a bad file is rejected and the current model stays untouched.
    * `generation` is the one the loaded model will carry (the page adopts it on `model-loaded`).
    */
-  | { type: 'load-model'; id: number; generation: number; text: string };
+  | { type: 'load-model'; id: number; generation: number; text: string }
+  /**
+   * The inside views are open (or closed): while on, snapshots carry each layer's activation health on
+   * the stats probe (a forward of 64 training images, at most a few times a second). Closed, they cost
+   * nothing.
+   */
+  | { type: 'set-inspect'; on: boolean }
+  /** The init lab for the current architecture: fresh networks, one per init, no training. */
+  | { type: 'init-lab'; id: number }
+  /** The test images that excite unit `unit` of weight layer `layer` (0 = first hidden layer) most. */
+  | { type: 'unit-images'; id: number; layer: number; unit: number }
+  /**
+   * Test images of the last evaluation: those of true class `trueClass` read as `predicted`, or (neither
+   * given) the most confident mistakes.
+   */
+  | { type: 'mistakes'; id: number; trueClass?: number; predicted?: number };
+
+/** A test image with the network's answer (its pixels are in the answer's `pixels` buffer). */
+export interface ImageItem {
+  /** Index in the test split. */
+  index: number;
+  label: number;
+  predicted: number;
+  /** Probability of each class. */
+  probabilities: Float32Array;
+  /** The asked unit's output (unit images only). */
+  activation?: number;
+}
+
+/** Why the network read a drawing the way it did (see engine/trace.ts). */
+export interface PredictionExplanation {
+  predicted: number;
+  /** ∂(logit of the predicted class)/∂pixel, [inputSize]. */
+  saliency: Float32Array;
+  /** The hidden units that pushed the prediction most. */
+  topUnits: UnitContribution[];
+}
 
 // ───────────────────────────── worker → page ─────────────────────────────
 
@@ -96,6 +135,11 @@ export interface LayerSnapshot {
   updateRatio: number;
   /** Of this layer's outputs over the probe batch (dead ReLUs, saturation). */
   activationStats: ActivationStats;
+  /**
+   * While the inside views are open (set-inspect): the layer's outputs on the 64-image stats probe —
+   * hidden layers a = f(z), the output layer its logits. Absent otherwise, or between health updates.
+   */
+  health?: LayerHealth;
 }
 
 /** The fixed probe example the diagram shows when the user is not drawing. */
@@ -175,12 +219,17 @@ export type WorkerEvent =
       probabilities: Float32Array;
       /** [input, hidden…, probabilities] for the predicted image. */
       activations: Float32Array[];
+      /** The saliency map and the units that pushed the answer (absent when the network has no answer). */
+      explanation?: PredictionExplanation;
     }
   /** The loss became NaN or Infinity: training stopped before the bad update was applied. */
   | { type: 'diverged'; generation: number; step: number; lastFiniteLoss: number; message: string }
   | { type: 'model-saved'; id: number; text: string }
   | { type: 'tfjs-exported'; id: number; modelJson: string; weightsBin: ArrayBuffer }
   | { type: 'model-loaded'; id: number; generation: number; config: TrainConfig }
+  | { type: 'init-lab-result'; id: number; generation: number; results: InitSpread[] }
+  /** Test images with the network's answers; `pixels` holds them in item order, [items · inputSize] bytes. */
+  | { type: 'images'; id: number; generation: number; items: ImageItem[]; pixels: Uint8Array }
   /** A failed command (e.g. a rejected model file). Nothing was changed. */
   | { type: 'error'; id?: number; error: WorkerError };
 
@@ -195,6 +244,9 @@ export const REPLIES = {
   'save-model': 'model-saved',
   'export-tfjs': 'tfjs-exported',
   'load-model': 'model-loaded',
+  'init-lab': 'init-lab-result',
+  'unit-images': 'images',
+  mistakes: 'images',
 } as const satisfies Partial<Record<Command['type'], WorkerEventType>>;
 
 export type RequestType = keyof typeof REPLIES;

@@ -6,7 +6,7 @@
  * requestAnimationFrame. `version` increases on every change so a drawing loop can skip unchanged frames.
  */
 import { createStore } from 'zustand/vanilla';
-import type { LayerSnapshot, ProbeSnapshot } from '../protocol/messages';
+import type { LayerSnapshot, PredictionExplanation, ProbeSnapshot } from '../protocol/messages';
 import { createSeries, type Series } from './series';
 
 export interface Prediction {
@@ -15,6 +15,8 @@ export interface Prediction {
   probabilities: Float32Array;
   /** [input, hidden…, probabilities] for the drawn digit. */
   activations: Float32Array[];
+  /** Saliency map and the units that pushed the answer (the "why did it say 7?" view), or null. */
+  explanation: PredictionExplanation | null;
 }
 
 export interface TelemetryState {

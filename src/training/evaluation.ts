@@ -3,7 +3,8 @@
  * (10k images take a few hundred ms: in one go, predicts and pauses would wait that long).
  */
 import type { Split } from '../data/dataset';
-import { evaluate } from '../engine/evaluate';
+import { evaluate, type PerSample } from '../engine/evaluate';
+import { newPerSample } from './inspection';
 import type { Network } from '../engine/network';
 import type { Clock } from './clock';
 import type { WorkerEvent } from '../protocol/messages';
@@ -50,6 +51,8 @@ export interface EvalJob {
   lossSum: number;
   correct: number;
   confusion: Uint32Array;
+  /** Every test image's answer (the mistakes gallery), filled chunk by chunk. */
+  answers: PerSample;
 }
 
 /** A job over the first `limit` test images; the train figures are the finished epoch's averages. */
@@ -71,6 +74,7 @@ export function newEvalJob(
     lossSum: 0,
     correct: 0,
     confusion: new Uint32Array(classes * classes),
+    answers: newPerSample(limit, classes),
   };
 }
 
@@ -98,7 +102,13 @@ export function runEvalChunks(
       rows: test.rows,
       cols: test.cols,
     };
-    const r = evaluate(net, chunk, n);
+    const a = job.answers;
+    const k = Math.round(Math.sqrt(job.confusion.length)); // classes
+    const r = evaluate(net, chunk, n, undefined, {
+      predicted: a.predicted.subarray(job.next),
+      confidence: a.confidence.subarray(job.next),
+      probabilities: a.probabilities?.subarray(job.next * k),
+    });
     job.lossSum += r.loss * r.count;
     job.correct += Math.round(r.accuracy * r.count);
     for (let i = 0; i < job.confusion.length; i++) job.confusion[i]! += r.confusion[i]!;

@@ -10,6 +10,8 @@ import { toFloatPixels } from '../engine/evaluate.ts';
 import { initReport, type InitSpread } from '../engine/initLab.ts';
 import { selectSamples, type CellQuery } from '../engine/mistakes.ts';
 import type { ModelConfig } from '../engine/types.ts';
+import { assertNever } from '../protocol/assertNever.ts';
+import type { Command, ImageItem, WorkerEvent } from '../protocol/messages.ts';
 import { topActivatingImages } from '../engine/unitImages.ts';
 import type { StatsProbe } from './inspection.ts';
 import type { TrainingSession } from './session.ts';
@@ -18,17 +20,6 @@ import type { TrainingSession } from './session.ts';
 export const UNIT_SEARCH_IMAGES = 2000;
 /** Images a unit view or a mistakes gallery shows at most. */
 export const MAX_GALLERY = 24;
-
-/** A test image with the network's answer, as it travels (pixels in the answer's shared buffer). */
-export interface ImageItem {
-  index: number;
-  label: number;
-  predicted: number;
-  /** Probability of each class (a copy). */
-  probabilities: Float32Array;
-  /** The selected unit's output (unit images only). */
-  activation?: number;
-}
 
 export interface ImageAnswer {
   items: ImageItem[];
@@ -118,4 +109,57 @@ export function mistakesAnswer(
 ): ImageAnswer {
   const indices = selectSamples(test.labels, answers, count, query, Math.min(k, MAX_GALLERY));
   return answerFor(session, test, indices, undefined, answers.probabilities);
+}
+
+type InspectCommand = Extract<Command, { type: 'init-lab' | 'unit-images' | 'mistakes' }>;
+
+/**
+ * The answer to an inside view's question — or an `error` with the command's id saying, in plain words,
+ * why there is none yet (no network, no evaluation yet, a unit that does not exist).
+ */
+export function inspectReply(
+  cmd: InspectCommand,
+  session: TrainingSession | null,
+  generation: number,
+  test: Split | null,
+  statsProbe: StatsProbe | null,
+  answers: { perSample: PerSample; count: number } | null,
+): { event: WorkerEvent; transfer?: ArrayBuffer[] } {
+  const fail = (kind: string, message: string) => ({
+    event: { type: 'error', id: cmd.id, error: { kind, message } } as WorkerEvent,
+  });
+  if (!session || !test || !statsProbe) return fail('no-model', 'The network is not ready yet.');
+  const images = (a: ImageAnswer) => ({
+    event: { type: 'images', id: cmd.id, generation, items: a.items, pixels: a.pixels } as WorkerEvent,
+    transfer: [a.pixels.buffer as ArrayBuffer],
+  });
+  switch (cmd.type) {
+    case 'init-lab':
+      return {
+        event: {
+          type: 'init-lab-result',
+          id: cmd.id,
+          generation,
+          results: initLabAnswer(session.config, statsProbe),
+        },
+      };
+    case 'unit-images':
+      try {
+        return images(unitImagesAnswer(session, test, cmd.layer, cmd.unit));
+      } catch (e) {
+        if (e instanceof RangeError)
+          return fail('bad-unit', `There is no unit ${cmd.unit} in layer ${cmd.layer + 1}.`);
+        throw e;
+      }
+    case 'mistakes':
+      if (!answers) return fail('no-evaluation', 'Train one epoch: the test images are sorted at its end.');
+      return images(
+        mistakesAnswer(session, test, answers.perSample, answers.count, {
+          trueClass: cmd.trueClass,
+          predicted: cmd.predicted,
+        }),
+      );
+    default:
+      return assertNever(cmd);
+  }
 }

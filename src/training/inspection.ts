@@ -7,7 +7,7 @@
  *   ratio, activation mean/std, dead and saturated fractions.
  */
 import type { Split } from '../data/dataset.ts';
-import { toFloatPixels } from '../engine/evaluate.ts';
+import { toFloatPixels, type PerSample } from '../engine/evaluate.ts';
 import { layerHealth, type LayerHealth } from '../engine/layerHealth.ts';
 import type { Network } from '../engine/network.ts';
 import { Rng } from '../engine/rng.ts';
@@ -98,4 +98,46 @@ export function statsLines(stats: readonly LayerStats[], health: readonly LayerH
     deadFraction: health[l]?.deadFraction ?? 0,
     saturatedFraction: health[l]?.saturatedFraction ?? 0,
   }));
+}
+
+/** Activation health goes into at most this many snapshots per second (a 64-image forward each). */
+export const HEALTH_PER_SECOND = 4;
+
+/**
+ * What the run keeps for the inside views: whether they are open (snapshots then carry activation
+ * health, at most HEALTH_PER_SECOND times a second) and every test image's answer at the last epoch-end
+ * evaluation (the mistakes gallery draws from the same evaluation as the confusion matrix).
+ */
+export class Inspection {
+  on = false;
+  private lastHealthAt = -Infinity;
+  /** The last evaluation's answers and how many test images it covered, or null before one. */
+  answers: { perSample: PerSample; count: number } | null = null;
+
+  /** True when this snapshot (at time `now`, ms) should carry activation health. */
+  healthDue(now: number): boolean {
+    if (!this.on || now - this.lastHealthAt < 1000 / HEALTH_PER_SECOND) return false;
+    this.lastHealthAt = now;
+    return true;
+  }
+
+  /** A fresh run: nothing of the last one's evaluation remains; the next snapshot carries health. */
+  forget(): void {
+    this.answers = null;
+    this.lastHealthAt = -Infinity;
+  }
+
+  setOn(on: boolean): void {
+    this.on = on;
+    if (on) this.lastHealthAt = -Infinity;
+  }
+}
+
+/** Storage for every answer of an evaluation over `count` images of `classes` classes. */
+export function newPerSample(count: number, classes: number): PerSample {
+  return {
+    predicted: new Uint16Array(count),
+    confidence: new Float32Array(count),
+    probabilities: new Float32Array(count * classes),
+  };
 }

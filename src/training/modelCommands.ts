@@ -12,6 +12,7 @@ import {
   type TrainingInfo,
 } from '../engine/modelFile';
 import { exportTfjs } from '../engine/tfjsExport';
+import { explainPrediction } from '../engine/trace';
 import type { TrainConfig } from '../engine/types';
 import type { WorkerEvent } from '../protocol/messages';
 import type { TrainingSession } from './session';
@@ -54,9 +55,23 @@ export function predictReply(
       },
     };
   }
+  // Why it said what it said: ∂logit/∂pixel and the units that pushed (one trace, ~1 ms for the default net).
+  const e = explainPrediction(session.network.layers, pixels);
+  const transfer = [probabilities.buffer as ArrayBuffer, ...activations.map((a) => a.buffer as ArrayBuffer)];
+  const explanation = allFinite(e.saliency)
+    ? { predicted: e.predicted, saliency: e.saliency, topUnits: e.topUnits }
+    : undefined;
+  if (explanation) transfer.push(explanation.saliency.buffer as ArrayBuffer);
   return {
-    event: { type: 'prediction', id, generation, probabilities, activations },
-    transfer: [probabilities.buffer as ArrayBuffer, ...activations.map((a) => a.buffer as ArrayBuffer)],
+    event: {
+      type: 'prediction',
+      id,
+      generation,
+      probabilities,
+      activations,
+      ...(explanation ? { explanation } : {}),
+    },
+    transfer,
   };
 }
 

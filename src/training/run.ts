@@ -13,6 +13,7 @@ import { MetricBuffer } from './metricBuffer';
 import { SlicePacing, SnapshotPacing, Throughput, type SliceOptions } from './pacing';
 import { nextStatus, type RunEvent } from './runStatus';
 import type { TrainingSession } from './session';
+import { Inspection, type StatsProbe } from './inspection';
 import { buildSnapshot, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
 
@@ -28,6 +29,8 @@ export interface RunHost {
   /** The test split (epoch-end evaluations) and its probe images (snapshots). */
   dataset(): Dataset | null;
   probe(): Probe | null;
+  /** The inside views' 64 training images (activation health). */
+  statsProbe(): StatsProbe | null;
 }
 
 export interface RunOptions extends SliceOptions {
@@ -51,6 +54,8 @@ export class Run {
   private readonly tally = new EpochTally();
   private lastFiniteLoss = NaN;
   private testAccuracy: number | undefined;
+  /** The inside views: open or not, and the last evaluation's answers (inspection.ts). */
+  readonly inspection = new Inspection();
 
   private readonly metrics = new MetricBuffer();
   private lastMetricsAt = -Infinity;
@@ -113,6 +118,7 @@ export class Run {
     this.tally.reset();
     this.lastFiniteLoss = NaN;
     this.testAccuracy = undefined;
+    this.inspection.forget();
     this.throughput.reset();
     this.moveQuietly('new-run');
     announce?.();
@@ -148,6 +154,13 @@ export class Run {
   setSpeed(speed: Speed): void {
     this.slices.setSpeed(speed);
     if (this.currentStatus === 'training') this.reschedule();
+  }
+
+  /** The inside views opened (a snapshot with activation health follows at once) or closed. */
+  setInspect(on: boolean): void {
+    this.inspection.setOn(on);
+    this.snapshots.dirty = on || this.snapshots.dirty;
+    this.maybeSnapshot();
   }
 
   setSnapshotRate(perSecond: number): void {
@@ -359,6 +372,7 @@ export class Run {
     this.flushMetrics();
     const { event, transfer } = epochEndEvent(job, this.host.generation());
     this.testAccuracy = event.testAccuracy;
+    this.inspection.answers = { perSample: job.answers, count: job.limit };
     this.post(event, transfer);
     if (!(this.epochLimitReached() && this.transition('last-epoch-evaluated'))) this.postStatus();
   }
@@ -373,7 +387,9 @@ export class Run {
 
   private sendSnapshot(): void {
     const probe = this.host.probe()!;
-    const built = buildSnapshot(this.currentSession!, probe, this.host.generation(), this.snapshots.nextSeq);
+    const stats = this.inspection.healthDue(this.clock.now()) ? this.host.statsProbe() : null;
+    const seq = this.snapshots.nextSeq;
+    const built = buildSnapshot(this.currentSession!, probe, this.host.generation(), seq, stats);
     if (!built) {
       this.networkBroken();
       return;

@@ -8,6 +8,7 @@ import type { Split } from '../data/dataset';
 import { toFloatPixels } from '../engine/evaluate';
 import { activationStats } from '../engine/stats';
 import type { LayerSnapshot, WorkerEvent } from '../protocol/messages';
+import { probeHealth, type StatsProbe } from './inspection';
 import type { TrainingSession } from './session';
 
 export type SnapshotEvent = Extract<WorkerEvent, { type: 'snapshot' }>;
@@ -37,6 +38,7 @@ export function buildSnapshot(
   probe: Probe,
   generation: number,
   seq: number,
+  statsProbe?: StatsProbe | null,
 ): { event: SnapshotEvent; transfer: ArrayBuffer[] } | null {
   const net = session.network;
   const params = net.getParams();
@@ -70,6 +72,16 @@ export function buildSnapshot(
   for (const a of activations) transfer.push(a.buffer as ArrayBuffer);
   const pixels = activations[0]!.slice();
   transfer.push(pixels.buffer as ArrayBuffer);
+  if (statsProbe) {
+    // The inside views' activation health (after the copies above: this forward reuses the buffers).
+    const health = probeHealth(net, statsProbe);
+    if (health.every((h) => Number.isFinite(h.mean) && Number.isFinite(h.std))) {
+      layers.forEach((layer, l) => {
+        layer.health = health[l];
+        transfer.push(health[l]!.histogram.counts.buffer as ArrayBuffer);
+      });
+    }
+  }
   return {
     event: {
       type: 'snapshot',

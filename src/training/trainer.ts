@@ -31,6 +31,8 @@ import { assertNever } from '../protocol/assertNever';
 import type { Command, RunStatus } from '../protocol/messages';
 import { realClock, type Clock } from './clock';
 import { startDataLoad, type LoadDataFn } from './dataLoading';
+import { inspectReply } from './inspectCommands';
+import { buildStatsProbe, type StatsProbe } from './inspection';
 import { exportTfjsReply, predictReply, readModelFile, saveModelReply } from './modelCommands';
 import { DEFAULT_SNAPSHOTS_PER_SECOND } from './pacing';
 import { Run, type PostFn, type RunHost } from './run';
@@ -89,6 +91,8 @@ export class Trainer {
   private dataset: Dataset | null = null;
   /** Probe images of the dataset's test split, shown in every snapshot. */
   private probe: Probe | null = null;
+  /** 64 training images for the inside views' statistics (fixed, seeded). */
+  private statsProbe: StatsProbe | null = null;
   private config: TrainConfig | null = null;
   private generation = 0;
   private loadAbort: AbortController | null = null;
@@ -105,6 +109,7 @@ export class Trainer {
       config: () => this.config,
       dataset: () => this.dataset,
       probe: () => this.probe,
+      statsProbe: () => this.statsProbe,
     };
     this.run = new Run(host, this.post, this.clock, {
       sliceMs: options.sliceMs ?? DEFAULTS.sliceMs,
@@ -225,6 +230,25 @@ export class Trainer {
       case 'load-model':
         this.loadModel(cmd.id, cmd.generation, cmd.text);
         return;
+      case 'set-inspect':
+        this.run.setInspect(cmd.on);
+        return;
+      case 'init-lab':
+      case 'unit-images':
+      case 'mistakes': {
+        const ds = this.dataset;
+        const answers = this.run.inspection.answers;
+        const reply = inspectReply(
+          cmd,
+          this.run.session,
+          this.generation,
+          ds?.test ?? null,
+          this.statsProbe,
+          answers,
+        );
+        this.post(reply.event, reply.transfer);
+        return;
+      }
       default:
         assertNever(cmd);
     }
@@ -235,6 +259,7 @@ export class Trainer {
   private useDataset(dataset: Dataset | null): void {
     this.dataset = dataset;
     this.probe = dataset ? buildProbe(dataset.test) : null;
+    this.statsProbe = dataset ? buildStatsProbe(dataset.train) : null;
   }
 
   private startLoad(name: DatasetName, baseUrl: string): void {

@@ -108,7 +108,9 @@ describe('PredictionBars', () => {
     expect(byTestId('prediction').textContent).toBe('');
 
     act(() =>
-      telemetryStore.setState({ prediction: { id: 1, probabilities: probabilities(7), activations: [] } }),
+      telemetryStore.setState({
+        prediction: { id: 1, probabilities: probabilities(7), activations: [], explanation: null },
+      }),
     );
     expect(byTestId('prediction').textContent).toBe('7');
     expect(container.querySelector('.bar-row.top .name')?.textContent).toBe('7');
@@ -136,7 +138,9 @@ describe('PredictionBars', () => {
     });
     expect(commits).toBe(afterMount);
     act(() =>
-      telemetryStore.setState({ prediction: { id: 2, probabilities: probabilities(3), activations: [] } }),
+      telemetryStore.setState({
+        prediction: { id: 2, probabilities: probabilities(3), activations: [], explanation: null },
+      }),
     );
     expect(commits).toBe(afterMount + 1);
   });

@@ -1,0 +1,106 @@
+/**
+ * The inside views' actions: which screen is open (the worker computes their statistics only while it
+ * is), the shared selection, and the on-demand questions (init lab, a unit's images, a cell's images).
+ * An answer is stored only if its question is still the latest of its kind, so a slow answer never
+ * overwrites a newer one.
+ */
+import type { ImageItem, ReplyTo } from '../protocol/messages';
+import {
+  useInsideStore,
+  type CellRef,
+  type ImageAnswer,
+  type InsideState,
+  type UnitRef,
+} from '../store/inside';
+import type { AppContext } from './actions';
+
+/** ImageItems plus their shared pixel buffer → one self-contained answer per image. */
+export function toImageAnswers(ev: ReplyTo<'mistakes'>): ImageAnswer[] {
+  const n = ev.items.length;
+  const px = n > 0 ? ev.pixels.length / n : 0;
+  return ev.items.map((it: ImageItem, k) => ({
+    ...it,
+    pixels: ev.pixels.subarray(k * px, (k + 1) * px),
+  }));
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export function createInsideActions(app: () => AppContext) {
+  const set = (patch: Partial<InsideState>) => useInsideStore.setState(patch);
+  return {
+    /** Opens a screen; the worker adds activation health to its snapshots only while 'inside' is open. */
+    setScreen(screen: InsideState['screen']): void {
+      if (useInsideStore.getState().screen === screen) return;
+      set({ screen });
+      app().bridge.send({ type: 'set-inspect', on: screen === 'inside' });
+    },
+    /** The unit every view shows (null: none). */
+    selectUnit(unit: UnitRef | null): void {
+      set({ selectedUnit: unit });
+    },
+    /** The confusion cell whose images the gallery shows (null: the most confident mistakes). */
+    selectCell(cell: CellRef | null): void {
+      set({ selectedCell: cell });
+    },
+    /** The init lab for the architecture `key` names (asked again when it changes). */
+    requestInitLab(key: string): void {
+      const query = { key };
+      set({ initLab: { query, pending: true, items: [], error: null } });
+      app()
+        .bridge.request('init-lab', {})
+        .then(
+          (ev) => {
+            if (useInsideStore.getState().initLab?.query !== query) return;
+            set({ initLab: { query, pending: false, items: ev.results, error: null } });
+          },
+          (e) => {
+            if (useInsideStore.getState().initLab?.query !== query) return;
+            set({ initLab: { query, pending: false, items: [], error: errorText(e) } });
+          },
+        );
+    },
+    requestUnitImages(unit: UnitRef): void {
+      const query = { ...unit };
+      const old = useInsideStore.getState().unitImages;
+      // Keep showing the last images of the same unit while the new ones come (no flicker per epoch).
+      const keep = old && old.query.layer === unit.layer && old.query.unit === unit.unit ? old.items : [];
+      set({ unitImages: { query, pending: true, items: keep, error: null } });
+      app()
+        .bridge.request('unit-images', { layer: unit.layer, unit: unit.unit })
+        .then(
+          (ev) => {
+            if (useInsideStore.getState().unitImages?.query !== query) return;
+            set({ unitImages: { query, pending: false, items: toImageAnswers(ev), error: null } });
+          },
+          (e) => {
+            if (useInsideStore.getState().unitImages?.query !== query) return;
+            set({ unitImages: { query, pending: false, items: [], error: errorText(e) } });
+          },
+        );
+    },
+    requestMistakes(cell: CellRef | null): void {
+      const query = cell ? { ...cell } : null;
+      const token = {};
+      latestMistakes = token;
+      const old = useInsideStore.getState().mistakes;
+      set({ mistakes: { query, pending: true, items: old?.items ?? [], error: null } });
+      const fields = cell ? { trueClass: cell.trueClass, predicted: cell.predicted } : {};
+      app()
+        .bridge.request('mistakes', fields)
+        .then(
+          (ev) => {
+            if (latestMistakes !== token) return;
+            set({ mistakes: { query, pending: false, items: toImageAnswers(ev), error: null } });
+          },
+          (e) => {
+            if (latestMistakes !== token) return;
+            set({ mistakes: { query, pending: false, items: [], error: errorText(e) } });
+          },
+        );
+    },
+  };
+}
+
+/** The newest mistakes question (its query may be null, so identity is kept apart). */
+let latestMistakes: object | null = null;
