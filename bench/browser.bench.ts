@@ -42,6 +42,12 @@ interface Options {
   memoryEverySeconds: number;
   /** Draw on the canvas (predicts) while training; --no-draw measures training alone. */
   draw: boolean;
+  /**
+   * The screens to measure, one window each in this order, in the same run (`--views watch,inside`
+   * compares the Inside views open against closed; `--rounds 2` alternates them twice).
+   */
+  views: ('watch' | 'inside')[];
+  rounds: number;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -53,6 +59,8 @@ function parseArgs(argv: string[]): Options {
     build: true,
     memoryEverySeconds: 60,
     draw: true,
+    views: ['watch'],
+    rounds: 1,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -68,9 +76,16 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--json') o.json = true;
     else if (a === '--no-build') o.build = false;
     else if (a === '--no-draw') o.draw = false;
+    else if (a === '--views') {
+      const v = argv[++i] ?? '';
+      o.views = v.split(',').map((x) => {
+        if (x !== 'watch' && x !== 'inside') throw new Error(`--views takes watch and/or inside, got "${x}"`);
+        return x;
+      });
+    } else if (a === '--rounds') o.rounds = Math.max(1, Math.round(next()));
     else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw]',
+        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw] [--views watch,inside] [--rounds 1]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
@@ -383,6 +398,62 @@ export async function drawOnce(page: Page, k: number): Promise<void> {
   await page.mouse.up();
 }
 
+/** One screen's figures over one measuring window. */
+interface PhaseResult {
+  view: 'watch' | 'inside';
+  seconds: number;
+  samplesPerSecond: number;
+  framesPerSecond: number;
+  longTasks: number;
+  longestTaskMs: number;
+  predictMedianMs: number;
+}
+
+/** Opens `view`, lets it settle, then measures training and the page for `o.minutes` while drawing. */
+async function measurePhase(page: Page, view: 'watch' | 'inside', o: Options): Promise<PhaseResult> {
+  await page.getByTestId(`open-${view}`).click();
+  await page.waitForTimeout(2000);
+  await page.evaluate(() => (window as unknown as { __bench: { reset(): void } }).__bench.reset());
+  const end = Date.now() + o.minutes * 60_000;
+  let k = 0;
+  while (Date.now() < end) {
+    if (o.draw) await drawOnce(page, k++);
+    await page.waitForTimeout(250);
+  }
+  const s = await pageSummary(page);
+  const rtts = [...s.rttsWhileTraining].sort((a, b) => a - b);
+  return {
+    view,
+    seconds: s.seconds,
+    samplesPerSecond: s.seconds > 0 ? (s.stepsInWindow * 64) / s.seconds : 0,
+    framesPerSecond: s.frames / s.seconds,
+    longTasks: s.longtasks.length,
+    longestTaskMs: s.longtasks.reduce((m, l) => Math.max(m, l.duration), 0),
+    predictMedianMs: quantile(rtts, 0.5),
+  };
+}
+
+/** Per screen: the mean throughput and frame rate, the worst long task, over its windows. */
+function summarisePhases(phases: PhaseResult[]) {
+  const views = [...new Set(phases.map((p) => p.view))];
+  const by = views.map((view) => {
+    const ps = phases.filter((p) => p.view === view);
+    const mean = (f: (p: PhaseResult) => number) => ps.reduce((a, p) => a + f(p), 0) / ps.length;
+    return {
+      view,
+      windows: ps.length,
+      samplesPerSecond: mean((p) => p.samplesPerSecond),
+      framesPerSecond: Math.min(...ps.map((p) => p.framesPerSecond)),
+      longTasks: ps.reduce((a, p) => a + p.longTasks, 0),
+      longestTaskMs: Math.max(...ps.map((p) => p.longestTaskMs)),
+      predictMedianMs: mean((p) => p.predictMedianMs),
+    };
+  });
+  const watch = by.find((b) => b.view === 'watch');
+  const inside = by.find((b) => b.view === 'inside');
+  return { by, insideOverWatch: watch && inside ? inside.samplesPerSecond / watch.samplesPerSecond : null };
+}
+
 async function waitForServer(url: string, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
@@ -456,6 +527,21 @@ async function main(): Promise<void> {
     const pageCdp = await context.newCDPSession(page);
 
     await page.waitForTimeout(o.warmupSeconds * 1000);
+    // Screens compared in the same run (views closed vs the Inside views open), before the main window.
+    const phases: PhaseResult[] = [];
+    if (o.views.length > 1 || o.views[0] !== 'watch') {
+      for (let r = 0; r < o.rounds; r++) {
+        for (const v of o.views) {
+          const ph = await measurePhase(page, v, o);
+          log(
+            `  ${v}: ${fmt(ph.samplesPerSecond, 0)} samples/s · ${fmt(ph.framesPerSecond, 1)} fps · ` +
+              `${ph.longTasks} long tasks (longest ${fmt(ph.longestTaskMs)} ms) · predict median ${fmt(ph.predictMedianMs)} ms`,
+          );
+          phases.push(ph);
+        }
+      }
+    }
+    const phaseSummary = phases.length ? summarisePhases(phases) : null;
     const memory: MemorySample[] = [await sampleMemory(worker, pageCdp, 0)];
     await pageCdp.send('Performance.enable');
     const metrics0 = await mainThreadMetrics(pageCdp);
@@ -512,6 +598,7 @@ async function main(): Promise<void> {
       memory,
       finalStatus: statusText,
       pageErrors,
+      views: phaseSummary,
     };
 
     if (o.json) {
@@ -573,6 +660,21 @@ async function main(): Promise<void> {
         console.log(
           memory.map((m) => `${fmt(m.atSeconds / 60, 1)} min ${fmt(m.workerHeapMB, 2)}`).join(' · '),
         );
+      }
+      if (phaseSummary) {
+        console.log('\nscreens compared in this run (mean samples/s, lowest fps, worst long task):');
+        for (const b of phaseSummary.by) {
+          console.log(
+            `  ${b.view.padEnd(7)} ${fmt(b.samplesPerSecond, 0)} samples/s · ${fmt(b.framesPerSecond, 1)} fps · ` +
+              `${b.longTasks} long tasks (longest ${fmt(b.longestTaskMs)} ms) · predict median ${fmt(b.predictMedianMs)} ms ` +
+              `(${b.windows} window${b.windows === 1 ? '' : 's'})`,
+          );
+        }
+        if (phaseSummary.insideOverWatch !== null) {
+          console.log(
+            `  throughput with the Inside views open: ${fmt(100 * phaseSummary.insideOverWatch)} % of closed`,
+          );
+        }
       }
       if (pageErrors.length) console.log(`\npage errors: ${pageErrors.join(' | ')}`);
     }

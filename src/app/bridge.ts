@@ -143,7 +143,12 @@ export function createBridge(env: BridgeEnv, hooks: BridgeHooks): Bridge {
       return;
     }
     if (ev.type === 'model-loaded') adopt(ev.generation);
-    else if ('generation' in ev && ev.generation !== generation) return;
+    else if ('generation' in ev && ev.generation !== generation) {
+      // About a network that is gone: a request it answers still settles (its asker must not wait for
+      // ever), as a rejection; nothing reaches the stores.
+      takePending(ev)?.reject(new Error('the network changed before the answer came'));
+      return;
+    }
     const request = takePending(ev);
     if (request && ev.type === 'error') {
       request.reject(new Error(ev.error.message));

@@ -46,7 +46,9 @@ export function createInsideActions(app: () => AppContext) {
     /** The init lab for the architecture `key` names (asked again when it changes). */
     requestInitLab(key: string): void {
       const query = { key };
-      set({ initLab: { query, pending: true, items: [], error: null } });
+      set({
+        initLab: { query, pending: true, items: useInsideStore.getState().initLab?.items ?? [], error: null },
+      });
       app()
         .bridge.request('init-lab', {})
         .then(

@@ -44,10 +44,11 @@ export function clearForGeneration(generation: number): void {
   setRun({ ...INITIAL_RUN_STATE, ...kept, generation });
   telemetryStore.setState((s) => ({ ...initialTelemetry(), version: s.version + 1 }));
   // The inside views: the new network's history starts empty; answers about the old one go. What the
-  // user selected and which screen is open stay (the views check a selection against the new shape).
+  // user selected and which screen is open stay (the views check a selection against the new shape), and
+  // so does the init lab, whose figures depend on the shape alone (it is keyed by it).
   resetFlow();
-  const { initLab, mistakes, unitImages } = INITIAL_INSIDE_STATE;
-  useInsideStore.setState({ initLab, mistakes, unitImages });
+  const { mistakes, unitImages } = INITIAL_INSIDE_STATE;
+  useInsideStore.setState({ mistakes, unitImages });
 }
 
 /** Shows a short notice for NOTICE_MS (through null, so the same notice twice is still a change). */

@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { layoutDiagram } from '../../src/components/panels/LayerDiagram/diagramLayout';
+import { one, stroke, zero } from './drawing';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test', 'e2e', 'artifacts');
@@ -74,33 +75,6 @@ async function measureFrames(
       }),
     ms,
   );
-}
-
-/** Draws one stroke through points given in 0..1 units of the drawing canvas. */
-async function stroke(page: Page, pts: [number, number][]): Promise<void> {
-  const box = await page.getByTestId('draw-canvas').boundingBox();
-  if (!box) throw new Error('draw-canvas is not visible');
-  const at = ([x, y]: [number, number]): [number, number] => [box.x + x * box.width, box.y + y * box.height];
-  await page.mouse.move(...at(pts[0]));
-  await page.mouse.down();
-  for (const p of pts.slice(1)) await page.mouse.move(...at(p));
-  await page.mouse.up();
-}
-
-/** A handwritten-looking 1: a slightly slanted bar, `s` = its size relative to a full-size digit. */
-function one(cx: number, cy: number, s: number): [number, number][] {
-  return Array.from({ length: 14 }, (_, i): [number, number] => [
-    cx + s * (0.05 - (0.1 * i) / 13),
-    cy + s * (-0.32 + (0.64 * i) / 13),
-  ]);
-}
-
-/** A 0: an upright ellipse drawn from the top, counter-clockwise like most people do, slightly overlapping. */
-function zero(cx: number, cy: number, s: number): [number, number][] {
-  return Array.from({ length: 40 }, (_, i): [number, number] => {
-    const t = (i / 36) * 2 * Math.PI;
-    return [cx - s * 0.21 * Math.sin(t), cy - s * 0.3 * Math.cos(t)];
-  });
 }
 
 async function clearCanvas(page: Page): Promise<void> {

@@ -44,3 +44,16 @@ export function formatValue(v: number, digits = 3): string {
   if (a >= 1e4 || a < 1e-3) return v.toExponential(digits - 1);
   return v.toPrecision(digits);
 }
+
+/**
+ * A magnitude for a table cell, short and exact enough: 0.034, 0.52, 52, 6,340, 4.1e5 (never "6.3e+3",
+ * which toPrecision gives for numbers with more integer digits than the precision).
+ */
+export function formatMagnitude(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(1).replace('e+', 'e');
+  if (a >= 100) return Math.round(v).toLocaleString('en-US');
+  return String(Number(v.toPrecision(2)));
+}

@@ -21,9 +21,20 @@ import { Panel } from '../../ui/Panel';
 
 const SOURCES: Subscribe[] = [(cb) => flowStore.subscribe(cb), (cb) => useInsideStore.subscribe(cb)];
 
-/** "mean 0.21 · std 0.35 · dead 3 % · saturated 0 %" */
-export function healthLine(h: HealthData): string {
-  return `mean ${formatValue(h.mean, 2)} · std ${formatValue(h.std, 2)} · dead ${formatPercent(h.deadFraction, 0)} · saturated ${formatPercent(h.saturatedFraction, 0)}`;
+/** ["mean 0.21 · std 0.35", "dead 3% · saturated 0%"] */
+export function healthLines(h: HealthData): [string, string] {
+  return [
+    `mean ${formatValue(h.mean, 2)} · std ${formatValue(h.std, 2)}`,
+    `dead ${formatPercent(h.deadFraction, 0)} · saturated ${formatPercent(h.saturatedFraction, 0)}`,
+  ];
+}
+
+/** `text`, cut with an ellipsis to fit `width` px. */
+function fitText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let t = text;
+  while (t.length > 1 && ctx.measureText(`${t}…`).width > width) t = t.slice(0, -1);
+  return `${t}…`;
 }
 
 function paintHealth(
@@ -56,50 +67,61 @@ function paintHealth(
     ctx.fillText('Waiting for the first snapshot…', W / 2, H / 2);
     return;
   }
+  // One row per hidden layer: its name and figures on the left, its histogram on the right.
   const rowH = H / rows;
+  const textW = Math.min(200, Math.max(120, W * 0.46));
+  const bx0 = textW + 8;
+  const bx1 = W - 4;
+  const showRange = rowH >= 40;
   let hoverText: string | null = null;
   for (let l = 0; l < rows; l++) {
     const h = health[l];
     if (!h) continue;
     const top = l * rowH;
-    const textY = top + 12;
+    const mid = top + rowH / 2;
+    const isSel = selected?.layer === l;
     ctx.textBaseline = 'middle';
     ctx.textAlign = 'left';
-    ctx.fillStyle = selected?.layer === l ? theme.accent : theme.fg;
-    ctx.fillText(
-      `Layer ${l + 1} · ${hidden[l]} ${ACTIVATION_LABELS[activation as keyof typeof ACTIVATION_LABELS] ?? activation}`,
-      4,
-      textY,
-    );
+    ctx.fillStyle = isSel ? theme.accent : theme.fg;
+    const name = ACTIVATION_LABELS[activation as keyof typeof ACTIVATION_LABELS] ?? activation;
+    // Three lines where the row has room, else the name and the figures on one line each.
+    const [spread, share] = healthLines(h);
+    const lines = rowH >= 52 ? [spread, share] : [`${spread} · ${share}`];
+    const y0 = mid - (lines.length * 13) / 2;
+    ctx.fillText(fitText(ctx, `Layer ${l + 1} · ${hidden[l]} ${name}`, textW), 4, y0);
     ctx.fillStyle = theme.muted;
-    ctx.textAlign = 'right';
-    ctx.fillText(healthLine(h), W - 4, textY + 14);
-    // Histogram: bars over the layer's range; the tallest bin fills the height.
-    const bx0 = 4;
-    const bx1 = W - 4;
-    const by0 = top + rowH - 14;
-    const by1 = top + 40;
+    lines.forEach((t, i) => ctx.fillText(fitText(ctx, t, textW), 4, y0 + 13 * (i + 1)));
+    if (h.deadFraction > 0.5 || h.saturatedFraction > 0.5) {
+      ctx.fillStyle = theme.testLoss;
+      ctx.fillText('⚠', textW - 8, y0);
+    }
+    // Histogram: bars over the layer's range; the tallest bin fills the row.
+    const by0 = top + rowH - (showRange ? 14 : 4);
+    const by1 = top + 4;
     const counts = h.histogram.counts;
     let max = 0;
     for (const c of counts) max = Math.max(max, c);
     const bw = (bx1 - bx0) / counts.length;
-    ctx.fillStyle = selected?.layer === l ? theme.accent : theme.loss;
+    ctx.fillStyle = isSel ? theme.accent : theme.loss;
     for (let b = 0; b < counts.length; b++) {
       const hh = max > 0 ? ((by0 - by1) * counts[b]!) / max : 0;
-      ctx.fillRect(bx0 + b * bw + 0.5, by0 - hh, Math.max(1, bw - 1), hh);
+      if (counts[b]! > 0)
+        ctx.fillRect(bx0 + b * bw + 0.5, by0 - Math.max(1, hh), Math.max(1, bw - 1), Math.max(1, hh));
     }
     ctx.strokeStyle = theme.grid;
     ctx.beginPath();
     ctx.moveTo(bx0, Math.round(by0) + 0.5);
     ctx.lineTo(bx1, Math.round(by0) + 0.5);
     ctx.stroke();
-    ctx.fillStyle = theme.muted;
-    ctx.textBaseline = 'top';
-    ctx.textAlign = 'left';
-    ctx.fillText(formatValue(h.histogram.lo, 2), bx0, by0 + 2);
-    ctx.textAlign = 'right';
-    ctx.fillText(formatValue(h.histogram.hi, 2), bx1, by0 + 2);
-    if (hover && hover.y >= by1 && hover.y <= by0 && hover.x >= bx0 && hover.x < bx1) {
+    if (showRange) {
+      ctx.fillStyle = theme.muted;
+      ctx.textBaseline = 'top';
+      ctx.textAlign = 'left';
+      ctx.fillText(formatValue(h.histogram.lo, 2), bx0, by0 + 2);
+      ctx.textAlign = 'right';
+      ctx.fillText(formatValue(h.histogram.hi, 2), bx1, by0 + 2);
+    }
+    if (hover && hover.y >= top && hover.y < top + rowH && hover.x >= bx0 && hover.x < bx1) {
       const b = Math.min(counts.length - 1, Math.floor((hover.x - bx0) / bw));
       const w = (h.histogram.hi - h.histogram.lo) / counts.length;
       const from = h.histogram.lo + b * w;

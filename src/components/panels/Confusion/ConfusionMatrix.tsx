@@ -79,10 +79,12 @@ export function ConfusionMatrix() {
                         aria-pressed={isSel}
                         aria-label={cellText(count, rowTotals[t]!, tn, pn)}
                         title={cellText(count, rowTotals[t]!, tn, pn)}
-                        style={{
-                          background: lut.css[sequentialIndex(f)],
-                          color: light ? '#fff' : '#111',
-                        }}
+                        // An empty cell stays blank: the eye finds the few real confusions at once.
+                        style={
+                          count === 0
+                            ? undefined
+                            : { background: lut.css[sequentialIndex(f)], color: light ? '#fff' : '#111' }
+                        }
                         onClick={() => actions.selectCell(isSel ? null : { trueClass: t, predicted: p })}
                       >
                         {f >= 0.005 ? Math.round(f * 100) : ''}

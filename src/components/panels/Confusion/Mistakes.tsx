@@ -51,9 +51,9 @@ export function Mistakes({ names }: { names: string[] }) {
     ? `${names[selected.trueClass]} read as ${names[selected.predicted]}`
     : 'Most confident mistakes';
   return (
-    <div className="mistakes-box">
+    <div className="mistakes-box" data-testid="mistakes" data-count={mistakes?.items.length ?? 0}>
       <h3 className="mistakes-title">{heading}</h3>
-      <ul className="mistakes" data-testid="mistakes" data-count={mistakes?.items.length ?? 0}>
+      <ul className="mistakes">
         {mistakes?.items.map((m) => (
           <Item key={m.index} item={m} names={names} />
         ))}

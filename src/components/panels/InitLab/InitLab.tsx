@@ -11,14 +11,14 @@ import { useConfigStore } from '../../../store/config';
 import { useInsideStore, type InitLabResult } from '../../../store/inside';
 import { useRunStore } from '../../../store/run';
 import { actions } from '../../../app/client';
-import { formatValue } from '../../ui/format';
+import { formatMagnitude, formatValue } from '../../ui/format';
 import { INIT_LABELS } from '../../ui/labels';
 import { Panel } from '../../ui/Panel';
 
-/** "×390" for growth, "÷8" for shrinking, so both read as factors. */
+/** "×390" for growth, "÷8.1" for shrinking, so both read as factors. */
 export function formatGrowth(g: number): string {
   if (!(g > 0) || !Number.isFinite(g)) return '–';
-  return g >= 1 ? `×${formatValue(g, 2)}` : `÷${formatValue(1 / g, 2)}`;
+  return g >= 1 ? `×${formatMagnitude(g)}` : `÷${formatMagnitude(1 / g)}`;
 }
 
 /** A cell's tone: a layer whose mean |a| is far from 1 (blown up or faded) is flagged. */
@@ -37,11 +37,15 @@ export function InitLab() {
     })),
   );
   const ready = useRunStore((s) => s.data.counts !== null && s.data.error === null);
+  // Asked again for every new network (a rebuild answers about the new shape and init).
+  const generation = useRunStore((s) => s.generation);
   const lab = useInsideStore((s) => s.initLab);
+  const key = `${arch.key}|${generation}`;
   useEffect(() => {
-    if (ready) actions.requestInitLab(arch.key);
-  }, [arch.key, ready]);
-  const results: InitLabResult[] = lab && lab.query.key === arch.key ? lab.items : [];
+    if (ready) actions.requestInitLab(key);
+  }, [key, ready]);
+  // While a rebuilt network's lab is computed, the last figures stay (no flicker) unless the shape changed.
+  const results: InitLabResult[] = lab && lab.query.key.startsWith(`${arch.key}|`) ? lab.items : [];
   const rows = Array.from({ length: arch.layers }, (_, l) => l);
   return (
     <Panel
@@ -58,7 +62,9 @@ export function InitLab() {
           <table className="init-table">
             <thead>
               <tr>
-                <th scope="col">mean |a|</th>
+                <th scope="col" className="init-corner">
+                  <span className="visually-hidden">layer</span>
+                </th>
                 {results.map((r) => (
                   <th key={r.init} scope="col" className={r.init === arch.init ? 'current' : ''}>
                     <button
@@ -92,7 +98,7 @@ export function InitLab() {
                         className={`${r.init === arch.init ? 'current' : ''} tone-${spreadTone(cell.meanAbs)}`}
                         title={`mean |a| ${formatValue(cell.meanAbs, 4)}, std ${formatValue(cell.std, 4)}, ${formatGrowth(cell.growth)} from the layer below`}
                       >
-                        <span className="init-value">{formatValue(cell.meanAbs, 2)}</span>
+                        <span className="init-value">{formatMagnitude(cell.meanAbs)}</span>
                         <span className="init-growth">{formatGrowth(cell.growth)}</span>
                       </td>
                     );
@@ -101,6 +107,9 @@ export function InitLab() {
               ))}
             </tbody>
           </table>
+        ) : null}
+        {results.length > 0 ? (
+          <p className="init-caption">mean |a| per layer · × or ÷: change from the layer below</p>
         ) : null}
       </div>
     </Panel>

@@ -137,6 +137,9 @@ export function UnitView() {
               </figure>
             ) : null}
             <figure className="unit-top">
+              <figcaption>
+                {shown ? 'the 9 test images that excite it most' : 'looking through the test set…'}
+              </figcaption>
               <ol className="unit-images">
                 {shown
                   ? images.items.map((m) => (
@@ -153,9 +156,6 @@ export function UnitView() {
                     ))
                   : null}
               </ol>
-              <figcaption>
-                {shown ? 'the 9 test images that excite it most' : 'looking through the test set…'}
-              </figcaption>
             </figure>
           </div>
         ) : null}
