@@ -10,6 +10,7 @@ import { DataStatus } from './components/panels/TopBar/DataStatus';
 import { DrawCanvas } from './components/panels/Draw/DrawCanvas';
 import { LayerDiagram } from './components/panels/LayerDiagram/LayerDiagram';
 import { LossChart } from './components/panels/LossChart/LossChart';
+import { ErrorBoundary } from './components/ui/ErrorBoundary';
 import { Notices } from './components/ui/Notices';
 import { PredictionBars } from './components/panels/Draw/PredictionBars';
 import { DATASET_LABELS, TopBar } from './components/panels/TopBar/TopBar';
@@ -78,20 +79,35 @@ export function App() {
   useSpaceToggle();
   return (
     <div className="app">
-      <TopBar />
+      <ErrorBoundary name="The top bar" frameClassName="topbar-error">
+        <TopBar />
+      </ErrorBoundary>
       <main className="main">
-        <Controls />
+        {/* Each panel also guards its own body (Panel); these catch a panel's own code failing. */}
+        <ErrorBoundary name="Network" frameClassName="controls-panel">
+          <Controls />
+        </ErrorBoundary>
         <div className="center" style={{ position: 'relative' }}>
-          <LayerDiagram />
+          <ErrorBoundary name="Layer diagram" frameClassName="">
+            <LayerDiagram />
+          </ErrorBoundary>
           <div className="center-bottom">
-            <LossChart />
-            <WeightImages />
+            <ErrorBoundary name="Loss & accuracy" frameClassName="">
+              <LossChart />
+            </ErrorBoundary>
+            <ErrorBoundary name="First-layer weights" frameClassName="">
+              <WeightImages />
+            </ErrorBoundary>
           </div>
           <DataOverlay />
         </div>
         <div className="right">
-          <DrawCanvas />
-          <PredictionBars />
+          <ErrorBoundary name="Draw" frameClassName="">
+            <DrawCanvas />
+          </ErrorBoundary>
+          <ErrorBoundary name="Prediction" frameClassName="">
+            <PredictionBars />
+          </ErrorBoundary>
         </div>
       </main>
       <Notices />
