@@ -14,7 +14,8 @@
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { layoutDiagram } from '../../src/components/panels/LayerDiagram/diagramLayout';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
