@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
+import { one, zero } from './strokes';
 import { layoutDiagram } from '../../src/components/panels/LayerDiagram/diagramLayout';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -86,22 +87,6 @@ async function stroke(page: Page, pts: [number, number][]): Promise<void> {
   await page.mouse.down();
   for (const p of pts.slice(1)) await page.mouse.move(...at(p));
   await page.mouse.up();
-}
-
-/** A handwritten-looking 1: a slightly slanted bar, `s` = its size relative to a full-size digit. */
-function one(cx: number, cy: number, s: number): [number, number][] {
-  return Array.from({ length: 14 }, (_, i): [number, number] => [
-    cx + s * (0.05 - (0.1 * i) / 13),
-    cy + s * (-0.32 + (0.64 * i) / 13),
-  ]);
-}
-
-/** A 0: an upright ellipse drawn from the top, counter-clockwise like most people do, slightly overlapping. */
-function zero(cx: number, cy: number, s: number): [number, number][] {
-  return Array.from({ length: 40 }, (_, i): [number, number] => {
-    const t = (i / 36) * 2 * Math.PI;
-    return [cx - s * 0.21 * Math.sin(t), cy - s * 0.3 * Math.cos(t)];
-  });
 }
 
 async function clearCanvas(page: Page): Promise<void> {
