@@ -259,7 +259,7 @@ export async function pageSummary(page: Page): Promise<PageSummary> {
 }
 
 /** CDP to the worker through the browser session (Playwright gives no CDP session for workers). */
-class WorkerCdp {
+export class WorkerCdp {
   private nextId = 1;
   private readonly waiting = new Map<
     number,
@@ -305,13 +305,13 @@ class WorkerCdp {
   }
 }
 
-interface HeapUsage {
+export interface HeapUsage {
   usedSize: number;
   totalSize: number;
   backingStorageSize?: number;
 }
 
-interface MemorySample {
+export interface MemorySample {
   atSeconds: number;
   workerHeapMB: number;
   workerArrayBuffersMB: number | null;
@@ -320,7 +320,11 @@ interface MemorySample {
 
 const MB = 1024 * 1024;
 
-async function sampleMemory(worker: WorkerCdp, page: CDPSession, atSeconds: number): Promise<MemorySample> {
+export async function sampleMemory(
+  worker: WorkerCdp,
+  page: CDPSession,
+  atSeconds: number,
+): Promise<MemorySample> {
   await worker.send('HeapProfiler.collectGarbage');
   const w = await worker.send<HeapUsage>('Runtime.getHeapUsage');
   await page.send('HeapProfiler.collectGarbage');
@@ -454,7 +458,7 @@ function summarisePhases(phases: PhaseResult[]) {
   return { by, insideOverWatch: watch && inside ? inside.samplesPerSecond / watch.samplesPerSecond : null };
 }
 
-async function waitForServer(url: string, ms: number): Promise<void> {
+export async function waitForServer(url: string, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     try {

@@ -10,6 +10,7 @@ import { DataStatus } from './components/panels/TopBar/DataStatus';
 import { DrawCanvas } from './components/panels/Draw/DrawCanvas';
 import { LayerDiagram } from './components/panels/LayerDiagram/LayerDiagram';
 import { LossChart } from './components/panels/LossChart/LossChart';
+import { ErrorBoundary } from './components/ui/ErrorBoundary';
 import { Notices } from './components/ui/Notices';
 import { PredictionBars } from './components/panels/Draw/PredictionBars';
 import { DATASET_LABELS, TopBar } from './components/panels/TopBar/TopBar';
@@ -77,16 +78,27 @@ function DataOverlay() {
   );
 }
 
-/** The first screen's left and middle columns: the controls and the network. */
+/**
+ * The first screen's left and middle columns: the controls and the network. Each panel also guards its
+ * own body (Panel); these boundaries catch a panel's own code failing.
+ */
 function WatchColumns() {
   return (
     <>
-      <Controls />
+      <ErrorBoundary name="Network" frameClassName="controls-panel">
+        <Controls />
+      </ErrorBoundary>
       <div className="center" style={{ position: 'relative' }}>
-        <LayerDiagram />
+        <ErrorBoundary name="Layer diagram" frameClassName="">
+          <LayerDiagram />
+        </ErrorBoundary>
         <div className="center-bottom">
-          <LossChart />
-          <WeightImages />
+          <ErrorBoundary name="Loss & accuracy" frameClassName="">
+            <LossChart />
+          </ErrorBoundary>
+          <ErrorBoundary name="First-layer weights" frameClassName="">
+            <WeightImages />
+          </ErrorBoundary>
         </div>
         <DataOverlay />
       </div>
@@ -100,12 +112,24 @@ export function App() {
   // The drawing column keeps its place (second child) on both screens, so the drawing survives a switch.
   return (
     <div className="app">
-      <TopBar />
+      <ErrorBoundary name="The top bar" frameClassName="topbar-error">
+        <TopBar />
+      </ErrorBoundary>
       <main className="main" data-screen={screen}>
         {screen === 'watch' ? <WatchColumns /> : <InsideScreen />}
         <div className="right">
-          <DrawCanvas />
-          {screen === 'watch' ? <PredictionBars /> : <Saliency />}
+          <ErrorBoundary name="Draw" frameClassName="">
+            <DrawCanvas />
+          </ErrorBoundary>
+          {screen === 'watch' ? (
+            <ErrorBoundary name="Prediction" frameClassName="">
+              <PredictionBars />
+            </ErrorBoundary>
+          ) : (
+            <ErrorBoundary name="Why did it say that?" frameClassName="">
+              <Saliency />
+            </ErrorBoundary>
+          )}
         </div>
       </main>
       <Notices />

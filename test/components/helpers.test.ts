@@ -9,7 +9,6 @@ import {
 import { formatInt, formatLr, formatPercent, lrFromLog } from '../../src/components/ui/format';
 import {
   accuracyDomain,
-  logTicks,
   nearestIndex,
   smoothSeries,
 } from '../../src/components/panels/LossChart/lossChartLayout';
@@ -181,12 +180,6 @@ describe('chart helpers', () => {
     expect(accuracyDomain([0.874, 0.95])).toEqual([0.85, 1]);
     expect(accuracyDomain([0.1])).toEqual([0.05, 1]);
     expect(accuracyDomain([0.999])[0]).toBe(0.9);
-  });
-
-  it('gives 1-2-5 log ticks inside the domain', () => {
-    expect(logTicks(0.03, 2.5)).toEqual([0.05, 0.1, 0.2, 0.5, 1, 2]);
-    expect(logTicks(1e-4, 10)).toEqual([1e-4, 1e-3, 0.01, 0.1, 1, 10]);
-    expect(logTicks(0, 1)).toEqual([]);
   });
 });
 

@@ -8,7 +8,7 @@
 
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const DIST_MNIST = path.join(ROOT, 'dist', 'data', 'mnist');

@@ -6,9 +6,10 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { layoutDiagram } from '../../src/components/panels/LayerDiagram/diagramLayout';
-import { one, stroke } from './drawing';
+import { one, stroke } from './strokes';
 
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
 const LOAD_TIMEOUT = 45_000;

@@ -11,7 +11,7 @@
  * Generous bounds only (a shared 2-core machine): predict round trip < 500 ms, no main-thread task
  * > 250 ms. The targets (median < 30 ms, no task > 50 ms) are measured by the benchmark, not asserted.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { drawOnce, instrumentScript, pageSummary } from '../../bench/browser.bench';
 
 const LOAD_TIMEOUT = 45_000;

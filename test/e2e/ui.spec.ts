@@ -14,9 +14,10 @@
 import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { one, stroke, zero } from './strokes';
 import { layoutDiagram } from '../../src/components/panels/LayerDiagram/diagramLayout';
-import { one, stroke, zero } from './drawing';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const ARTIFACTS = path.join(ROOT, 'test', 'e2e', 'artifacts');

@@ -8,6 +8,9 @@
  *   `minIntervalMs` (default 66 ms → ≤ 15 updates/s while training), `invalidate(true)` (hover, resize,
  *   theme) paints on the next animation frame.
  * - `sources` are subscribe functions (e.g. `telemetryStore.subscribe`): any change invalidates.
+ * - A paint that throws stops the painting and re-throws in the component's next render, so the panel's
+ *   error boundary shows it (an error in a requestAnimationFrame callback would otherwise only reach the
+ *   console, once per frame, over a blank canvas).
  */
 import { useEffect, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
 import { subscribeTheme } from './theme';
@@ -57,6 +60,8 @@ export function useCanvasPainter(
   const impl = useRef<(urgent?: boolean) => void>(() => {});
   // A stable handle whose calls go to the live implementation (set once the canvas is mounted).
   const [painter] = useState<Painter>(() => ({ invalidate: (urgent) => impl.current(urgent) }));
+  const [failure, setFailure] = useState<{ error: unknown } | null>(null);
+  if (failure) throw failure.error;
 
   useEffect(() => {
     paintRef.current = paint;
@@ -88,7 +93,12 @@ export function useCanvasPainter(
       }
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, size.width, size.height);
-      paintRef.current(ctx, { width: size.width, height: size.height, dpr });
+      try {
+        paintRef.current(ctx, { width: size.width, height: size.height, dpr });
+      } catch (error) {
+        disposed = true;
+        setFailure({ error });
+      }
     };
 
     const invalidate = (urgent = false) => {

@@ -1,7 +1,10 @@
 /**
  * A titled box with a one-line "what is this?" (ⓘ, on hover and keyboard focus) and optional header actions.
+ * The body sits in an error boundary: a failing view says so in its own box (with "Try again") while the
+ * title, and every other panel, stay.
  */
 import type { ReactNode } from 'react';
+import { ErrorBoundary } from './ErrorBoundary';
 
 export interface PanelProps {
   title: string;
@@ -25,7 +28,9 @@ export function Panel({ title, info, actions, className, bodyClassName, children
         </span>
         {actions ? <div className="panel-actions">{actions}</div> : null}
       </header>
-      <div className={`panel-body ${bodyClassName ?? ''}`}>{children}</div>
+      <div className={`panel-body ${bodyClassName ?? ''}`}>
+        <ErrorBoundary name={title}>{children}</ErrorBoundary>
+      </div>
     </section>
   );
 }

@@ -11,7 +11,8 @@ import { scaleLinear, scaleLog } from 'd3-scale';
 import { useRunStore, type EpochResult } from '../../../store/run';
 import { telemetryStore } from '../../../store/telemetry';
 import { formatInt, formatPercent, formatValue } from '../../ui/format';
-import { accuracyDomain, logTicks, nearestIndex, smoothSeries } from './lossChartLayout';
+import { accuracyDomain, nearestIndex, smoothSeries } from './lossChartLayout';
+import { axisTicks, labelMargin, type Measure } from '../../canvas/axisTicks';
 import { Panel } from '../../ui/Panel';
 import { getTheme } from '../../canvas/theme';
 import {
@@ -23,7 +24,10 @@ import {
 } from '../../canvas/useCanvasPainter';
 
 const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb), (cb) => useRunStore.subscribe(cb)];
-const M = { left: 44, right: 42, top: 24, bottom: 22 };
+/** Fixed margins; the left and right ones grow with their labels (see paintLoss). */
+const M = { left: 30, right: 30, top: 24, bottom: 22 };
+/** Pixels between an axis and its labels. */
+const LABEL_PAD = 6;
 
 let smoothBuf = new Float64Array(0);
 
@@ -47,12 +51,10 @@ function paintLoss(
   }
   const W = size.width;
   const H = size.height;
-  const x0 = M.left;
-  const x1 = W - M.right;
   const y0 = H - M.bottom;
   const y1 = M.top;
-  if (x1 - x0 < 20 || y0 - y1 < 20) return;
   ctx.font = `11px ${theme.font}`;
+  const measure: Measure = (t) => ctx.measureText(t).width;
 
   if (n === 0) {
     ctx.fillStyle = theme.muted;
@@ -61,15 +63,9 @@ function paintLoss(
     ctx.fillText('Press Train: the loss curve appears here.', W / 2, H / 2);
     return;
   }
+  if (y0 - y1 < 20) return;
 
-  // ── scales ──
-  const firstX = loss.x[0];
-  const lastX = Math.max(loss.x[n - 1], epochs.length ? epochs[epochs.length - 1].step : 0, firstX + 1);
-  // 2 % of room on the right so the newest epoch's dots are not cut by the axis.
-  const x0Domain = Math.min(0, firstX);
-  const x = scaleLinear()
-    .domain([x0Domain, lastX + (lastX - x0Domain) * 0.02])
-    .range([x0, x1]);
+  // ── vertical scales and their ticks first: their labels' widths decide the side margins ──
   let maxL = 0;
   let minL = Infinity;
   for (let i = 0; i < n; i++) {
@@ -82,6 +78,7 @@ function paintLoss(
       if (e.testLoss > 0) minL = Math.min(minL, e.testLoss);
     }
   }
+  if (!Number.isFinite(maxL)) maxL = Number.MAX_VALUE / 2;
   const yLin = scaleLinear()
     .domain([0, maxL * 1.1 || 1])
     .range([y0, y1]);
@@ -92,34 +89,68 @@ function paintLoss(
   const y = (v: number) => (log ? yLog(Math.max(v, 1e-6)) : Math.min(y0, Math.max(y1 - 4, yLin(v))));
   const accs = epochs.map((e) => e.testAccuracy).filter(Number.isFinite);
   const ya = scaleLinear().domain(accuracyDomain(accs)).range([y0, y1]);
+  const [dLo, dHi] = (log ? yLog : yLin).domain();
+  const yTicks = axisTicks({ domain: [dLo, dHi], range: [y0, y1], axis: 'y', log, measure });
+  const aTicks = accs.length
+    ? axisTicks({
+        domain: ya.domain() as [number, number],
+        range: [y0, y1],
+        axis: 'y',
+        measure,
+        format: (vs) => vs.map((v) => formatPercent(v, 0)),
+      })
+    : [];
+  const x0 = labelMargin(
+    yTicks.map((t) => t.label),
+    measure,
+    LABEL_PAD + 2,
+    M.left,
+  );
+  const x1 = W - labelMargin(['100%', ...aTicks.map((t) => t.label)], measure, LABEL_PAD + 2, M.right);
+  if (x1 - x0 < 20) return;
+
+  const firstX = loss.x[0];
+  const lastX = Math.max(loss.x[n - 1], epochs.length ? epochs[epochs.length - 1].step : 0, firstX + 1);
+  // 2 % of room on the right so the newest epoch's dots are not cut by the axis.
+  const x0Domain = Math.min(0, firstX);
+  const x = scaleLinear()
+    .domain([x0Domain, lastX + (lastX - x0Domain) * 0.02])
+    .range([x0, x1]);
 
   // ── grid and axes ──
-  const yTicks = log ? logTicks(yLog.domain()[0], yLog.domain()[1]) : yLin.ticks(5);
-  const yFmt = log ? (t: number) => String(+t.toPrecision(2)) : yLin.tickFormat(5);
   ctx.strokeStyle = theme.grid;
   ctx.lineWidth = 1;
   ctx.fillStyle = theme.muted;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
   for (const t of yTicks) {
-    const py = Math.round(y(t)) + 0.5;
+    const py = Math.round(t.pos) + 0.5;
     ctx.beginPath();
     ctx.moveTo(x0, py);
     ctx.lineTo(x1, py);
     ctx.stroke();
-    ctx.fillText(yFmt(t), x0 - 6, py);
+    ctx.fillText(t.label, x0 - LABEL_PAD, py);
   }
-  const xTicks = x.ticks(Math.max(2, Math.floor((x1 - x0) / 80)));
-  const xFmt = x.tickFormat(xTicks.length, '~s');
+  // The axis title sits at the right end of the tick row (under the plot, clear of the accuracy labels);
+  // ticks whose label would reach it are dropped.
+  const title = 'step';
+  const titleLeft = x1 - measure(title);
+  const xTicks = axisTicks({
+    domain: x.domain() as [number, number],
+    range: [x0, x1],
+    axis: 'x',
+    measure,
+    bounds: [0, titleLeft - 10],
+  });
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of xTicks) ctx.fillText(xFmt(t), x(t), y0 + 5);
-  ctx.textAlign = 'right';
-  ctx.fillText('step', x1, y0 + 5 + 0);
-  if (accs.length) {
+  for (const t of xTicks) ctx.fillText(t.label, t.pos, y0 + 5);
+  ctx.textAlign = 'left';
+  ctx.fillText(title, titleLeft, y0 + 5);
+  if (aTicks.length) {
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
-    for (const t of ya.ticks(4)) ctx.fillText(formatPercent(t, 0), x1 + 6, ya(t));
+    for (const t of aTicks) ctx.fillText(t.label, x1 + LABEL_PAD, t.pos);
   }
   ctx.strokeStyle = theme.border;
   ctx.beginPath();

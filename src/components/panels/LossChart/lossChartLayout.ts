@@ -1,5 +1,6 @@
 /**
- * Pure helpers of the loss chart (no canvas), unit-tested: the smoothed curve and the axis domains.
+ * Pure helpers of the loss chart (no canvas), unit-tested: the smoothed curve and the accuracy domain.
+ * The axes' ticks, labels and margins come from the shared src/components/canvas/axisTicks.ts.
  */
 
 /**
@@ -53,20 +54,4 @@ export function accuracyDomain(values: readonly number[]): [number, number] {
   const min = Math.min(...values);
   const lo = Math.floor((min - 0.01) * 20) / 20;
   return [Math.max(0, Math.min(0.9, lo)), 1];
-}
-
-/** Log-axis ticks: the 1-2-5 values inside [lo, hi], or only powers of ten when there would be many. */
-export function logTicks(lo: number, hi: number): number[] {
-  if (!(lo > 0) || !(hi > lo)) return [];
-  const out: number[] = [];
-  const e0 = Math.floor(Math.log10(lo));
-  const e1 = Math.ceil(Math.log10(hi));
-  const mantissas = e1 - e0 > 3 ? [1] : [1, 2, 5];
-  for (let e = e0; e <= e1; e++) {
-    for (const m of mantissas) {
-      const v = +(m * 10 ** e).toPrecision(3);
-      if (v >= lo && v <= hi) out.push(v);
-    }
-  }
-  return out;
 }

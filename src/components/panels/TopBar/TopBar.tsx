@@ -12,6 +12,7 @@ import { actions } from '../../../app/client';
 import type { RunStatus } from '../../../protocol/messages';
 import { ScreenTabs } from '../../ScreenTabs';
 import { DataStatus } from './DataStatus';
+import { Announcer } from '../../ui/Announcer';
 import { DATASET_SETTING } from '../../../settings/schema';
 import { formatInt, formatPercent } from '../../ui/format';
 
@@ -36,9 +37,10 @@ export function TopBar() {
 
   return (
     <header className="topbar">
-      <div className="brand" aria-label="Backprop Lab">
+      {/* The page's one h1 (styled as before); its name reads "Backprop Lab", not "Backprop dot Lab". */}
+      <h1 className="brand" aria-label="Backprop Lab">
         Backprop<span className="dot">·</span>Lab
-      </div>
+      </h1>
       <button
         type="button"
         className="btn primary"
@@ -69,6 +71,7 @@ export function TopBar() {
       >
         Reset
       </button>
+      {/* Changes many times a second while training: not live. Changes are announced by the Announcer. */}
       <div className="status" data-testid="status" role="status" aria-live="off">
         <b>{DATASET_LABELS[dataset]}</b>
         {/* While training the Pause button says so; otherwise the state is worth a word. */}
@@ -85,6 +88,7 @@ export function TopBar() {
         <span className="sep"> · </span>
         <span className="num">{training ? formatInt(run.samplesPerSecond) : '0'}</span> samples/s
       </div>
+      <Announcer />
       <div className="accuracy-box" title="Accuracy on the 10,000 test images, after the last finished epoch">
         <span className="label">test accuracy</span>
         <span className="test-accuracy" data-testid="test-accuracy">

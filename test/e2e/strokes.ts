@@ -1,7 +1,10 @@
-/** Drawing on the app's canvas with the mouse, in 0..1 units of the canvas: shared by the browser tests. */
+/**
+ * Digit-shaped strokes for the drawing tests, in 0..1 units of the drawing canvas (shared by the mouse
+ * tests in ui.spec.ts and inside.spec.ts and the touch test in touch.spec.ts), and drawing one with the mouse.
+ */
 import type { Page } from '@playwright/test';
 
-/** Draws one stroke through points given in 0..1 units of the drawing canvas. */
+/** Draws one stroke through points given in 0..1 units of the drawing canvas, with the mouse. */
 export async function stroke(page: Page, pts: [number, number][]): Promise<void> {
   const box = await page.getByTestId('draw-canvas').boundingBox();
   if (!box) throw new Error('draw-canvas is not visible');
