@@ -155,6 +155,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'tfjs-exported':
     case 'init-lab-result':
     case 'images':
+    case 'step-explanation':
       // Answers: the bridge hands them to whoever asked.
       return;
     case 'model-loaded': {

@@ -16,6 +16,7 @@ import type { DataErrorData } from '../data/errors';
 import type { InitSpread } from '../engine/initLab';
 import type { LayerHealth } from '../engine/layerHealth';
 import type { ActivationStats } from '../engine/stats';
+import type { StepExplanation } from '../engine/stepExplain';
 import type { UnitContribution } from '../engine/trace';
 import type { Activation, TrainConfig } from '../engine/types';
 
@@ -95,7 +96,21 @@ export type Command =
    * Test images of the last evaluation: those of true class `trueClass` read as `predicted`, or (neither
    * given) the most confident mistakes.
    */
-  | { type: 'mistakes'; id: number; trueClass?: number; predicted?: number };
+  | { type: 'mistakes'; id: number; trueClass?: number; predicted?: number }
+  /**
+   * One step of backprop for neuron `unit` of weight layer `layer`: over the next training batch (what
+   * Step applies), or for one test image / the drawing (what it alone would contribute; never trained on).
+   */
+  | {
+      type: 'explain-step';
+      id: number;
+      layer: number;
+      unit: number;
+      source:
+        | { kind: 'batch' }
+        | { kind: 'test'; index: number }
+        | { kind: 'drawing'; pixels: Float32Array; label: number };
+    };
 
 /** A test image with the network's answer (its pixels are in the answer's `pixels` buffer). */
 export interface ImageItem {
@@ -230,6 +245,15 @@ export type WorkerEvent =
   | { type: 'init-lab-result'; id: number; generation: number; results: InitSpread[] }
   /** Test images with the network's answers; `pixels` holds them in item order, [items · inputSize] bytes. */
   | { type: 'images'; id: number; generation: number; items: ImageItem[]; pixels: Uint8Array }
+  | {
+      type: 'step-explanation';
+      id: number;
+      generation: number;
+      /** Steps trained so far: the explained update is step `step + 1`'s. */
+      step: number;
+      source: 'batch' | 'test' | 'drawing';
+      explanation: StepExplanation;
+    }
   /** A failed command (e.g. a rejected model file). Nothing was changed. */
   | { type: 'error'; id?: number; error: WorkerError };
 
@@ -247,6 +271,7 @@ export const REPLIES = {
   'init-lab': 'init-lab-result',
   'unit-images': 'images',
   mistakes: 'images',
+  'explain-step': 'step-explanation',
 } as const satisfies Partial<Record<Command['type'], WorkerEventType>>;
 
 export type RequestType = keyof typeof REPLIES;

@@ -153,19 +153,10 @@ export class TrainingSession {
    */
   trainBatch(): BatchResult {
     const epoch = this._epoch;
-    if (this.shuffledEpoch !== epoch) this.shuffleFor(epoch);
-    const { batchSize, inputSize, outputSize } = this.config;
-    const start = this._batchInEpoch * batchSize;
-    const n = Math.min(batchSize, this.trainCount - start);
-    const images = this.data.train.images;
-    const labels = this.data.train.labels;
+    const { outputSize } = this.config;
     const x = this.x;
     const y = this.y;
-    for (let i = 0; i < n; i++) {
-      const s = this.order[start + i]!;
-      toFloatPixels(images, s * inputSize, inputSize, x, i * inputSize);
-      y[i] = labels[s]!;
-    }
+    const n = this.gatherNextBatch(x, y);
     const lr = this.learningRate;
     const p = this.network.forward(x, n);
     let correct = 0;
@@ -181,6 +172,26 @@ export class TrainingSession {
       this._epoch++;
     }
     return { loss, correct, batchSize: n, epoch, step: this._step, epochEnded, learningRate: lr };
+  }
+
+  /**
+   * The next batch trainBatch will train on, gathered into `x` [n, inputSize] and `y` [n] (sized for a
+   * whole batch); returns n. Does not advance: trainBatch gathers the same samples.
+   */
+  gatherNextBatch(x: Float32Array, y: Uint8Array): number {
+    const epoch = this._epoch;
+    if (this.shuffledEpoch !== epoch) this.shuffleFor(epoch);
+    const { batchSize, inputSize } = this.config;
+    const start = this._batchInEpoch * batchSize;
+    const n = Math.min(batchSize, this.trainCount - start);
+    const images = this.data.train.images;
+    const labels = this.data.train.labels;
+    for (let i = 0; i < n; i++) {
+      const s = this.order[start + i]!;
+      toFloatPixels(images, s * inputSize, inputSize, x, i * inputSize);
+      y[i] = labels[s]!;
+    }
+    return n;
   }
 
   /** Per layer, from the last trainBatch (zeros before any): O(parameters), no extra forward/backward. */

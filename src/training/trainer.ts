@@ -32,6 +32,7 @@ import type { Command, RunStatus } from '../protocol/messages';
 import { realClock, type Clock } from './clock';
 import { startDataLoad, type LoadDataFn } from './dataLoading';
 import { inspectReply } from './inspectCommands';
+import { explainStepReply } from './stepCommands';
 import { buildStatsProbe, type StatsProbe } from './inspection';
 import { exportTfjsReply, predictReply, readModelFile, saveModelReply } from './modelCommands';
 import { DEFAULT_SNAPSHOTS_PER_SECOND } from './pacing';
@@ -230,6 +231,16 @@ export class Trainer {
       case 'load-model':
         this.loadModel(cmd.id, cmd.generation, cmd.text);
         return;
+      case 'explain-step': {
+        const { event, transfer } = explainStepReply(
+          cmd,
+          this.run.session,
+          this.generation,
+          this.dataset?.test ?? null,
+        );
+        this.post(event, transfer);
+        return;
+      }
       case 'set-inspect':
         this.run.setInspect(cmd.on);
         return;

@@ -1,0 +1,89 @@
+/**
+ * The answer to `explain-step`: one step of backprop for one neuron, for the next training batch (what
+ * Step will apply), a test image or the user's drawing (what that one example alone would contribute —
+ * test images are never trained on). See engine/stepExplain.ts.
+ */
+import type { Split } from '../data/dataset.ts';
+import { toFloatPixels } from '../engine/evaluate.ts';
+import { explainStep } from '../engine/stepExplain.ts';
+import type { Command, WorkerEvent } from '../protocol/messages.ts';
+import type { TrainingSession } from './session.ts';
+
+type ExplainCommand = Extract<Command, { type: 'explain-step' }>;
+
+export function explainStepReply(
+  cmd: ExplainCommand,
+  session: TrainingSession | null,
+  generation: number,
+  test: Split | null,
+): { event: WorkerEvent; transfer?: ArrayBuffer[] } {
+  const fail = (kind: string, message: string) => ({
+    event: { type: 'error', id: cmd.id, error: { kind, message } } as WorkerEvent,
+  });
+  if (!session || !test) return fail('no-model', 'The network is not ready yet.');
+  const net = session.network;
+  const n = session.config.inputSize;
+  const layer = net.layers[cmd.layer];
+  if (!layer || !(cmd.unit >= 0 && cmd.unit < layer.outSize)) {
+    return fail('bad-unit', `There is no unit ${cmd.unit} in layer ${cmd.layer + 1}.`);
+  }
+  let x: Float32Array;
+  let label: number;
+  let batch: { gradRow: Float32Array; gradBias: number; size: number } | null = null;
+  const src = cmd.source;
+  if (src.kind === 'batch') {
+    // The engine's own forward and backward over the very batch the next Step trains on.
+    const bx = new Float32Array(session.config.batchSize * n);
+    const by = new Uint8Array(session.config.batchSize);
+    const size = session.gatherNextBatch(bx, by);
+    net.forward(bx, size);
+    net.backward(by.subarray(0, size), session.config.l2);
+    batch = {
+      gradRow: layer.gradWeights.slice(cmd.unit * layer.inSize, (cmd.unit + 1) * layer.inSize),
+      gradBias: layer.gradBiases[cmd.unit]!,
+      size,
+    };
+    x = bx.slice(0, n);
+    label = by[0]!;
+  } else if (src.kind === 'test') {
+    if (!(Number.isInteger(src.index) && src.index >= 0 && src.index < test.count)) {
+      return fail('bad-example', `There is no test image ${src.index}.`);
+    }
+    x = new Float32Array(n);
+    toFloatPixels(test.images, src.index * n, n, x);
+    label = test.labels[src.index]!;
+  } else {
+    if (!(src.pixels instanceof Float32Array) || src.pixels.length !== n) {
+      return fail('bad-input', `The drawing needs ${n} pixel values.`);
+    }
+    x = src.pixels;
+    label = src.label;
+  }
+  const params = net.parameters;
+  const weightsParam = params.findIndex((p) => p.layer === cmd.layer && p.kind === 'weights');
+  const biasParam = params.findIndex((p) => p.layer === cmd.layer && p.kind === 'biases');
+  const explanation = explainStep({
+    layers: net.layers,
+    layer: cmd.layer,
+    unit: cmd.unit,
+    x,
+    label,
+    batch,
+    config: session.config,
+    learningRate: session.learningRate,
+    state: session.optimizer.getState(),
+    weightsParam,
+    biasParam,
+    parameterCount: params.length,
+  });
+  return {
+    event: {
+      type: 'step-explanation',
+      id: cmd.id,
+      generation,
+      step: session.step,
+      source: src.kind,
+      explanation,
+    },
+  };
+}
