@@ -16,6 +16,7 @@ import { PredictionBars } from './components/panels/Draw/PredictionBars';
 import { DATASET_LABELS, TopBar } from './components/panels/TopBar/TopBar';
 import { WeightImages } from './components/panels/WeightImages/WeightImages';
 import { InsideScreen } from './components/InsideScreen';
+import { StepExplained } from './components/panels/StepExplained/StepExplained';
 import { Saliency } from './components/panels/Saliency/Saliency';
 import { useConfigStore } from './store/config';
 import { useInsideStore } from './store/inside';
@@ -106,6 +107,20 @@ function WatchColumns() {
   );
 }
 
+/** The one-step screen: the layer diagram (to pick a neuron) beside the step's numbers. */
+function StepColumns() {
+  return (
+    <div className="step-screen">
+      <ErrorBoundary name="Layer diagram" frameClassName="">
+        <LayerDiagram />
+      </ErrorBoundary>
+      <ErrorBoundary name="One step" frameClassName="">
+        <StepExplained />
+      </ErrorBoundary>
+    </div>
+  );
+}
+
 export function App() {
   useSpaceToggle();
   const screen = useInsideStore((s) => s.screen);
@@ -116,7 +131,7 @@ export function App() {
         <TopBar />
       </ErrorBoundary>
       <main className="main" data-screen={screen}>
-        {screen === 'watch' ? <WatchColumns /> : <InsideScreen />}
+        {screen === 'watch' ? <WatchColumns /> : screen === 'inside' ? <InsideScreen /> : <StepColumns />}
         <div className="right">
           <ErrorBoundary name="Draw" frameClassName="">
             <DrawCanvas />

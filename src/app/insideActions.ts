@@ -4,9 +4,11 @@
  * An answer is stored only if its question is still the latest of its kind, so a slow answer never
  * overwrites a newer one.
  */
-import type { ImageItem, ReplyTo } from '../protocol/messages';
+import type { Command, ImageItem, ReplyTo } from '../protocol/messages';
+import { telemetryStore } from '../store/telemetry';
 import {
   useInsideStore,
+  type StepSource,
   type CellRef,
   type ImageAnswer,
   type InsideState,
@@ -78,6 +80,51 @@ export function createInsideActions(app: () => AppContext) {
           (e) => {
             if (useInsideStore.getState().unitImages?.query !== query) return;
             set({ unitImages: { query, pending: false, items: [], error: errorText(e) } });
+          },
+        );
+    },
+    /** Where the one-step view takes its example from. */
+    setStepSource(source: StepSource): void {
+      set({ stepSource: source });
+    },
+    /** One step explained for `unit` from `source` (the drawing: the pixels the network last read). */
+    requestStepExplanation(unit: UnitRef, source: StepSource): void {
+      const query = { ...unit, source };
+      set({
+        stepExplanation: {
+          query,
+          pending: true,
+          items: useInsideStore.getState().stepExplanation?.items ?? [],
+          error: null,
+        },
+      });
+      let src: Extract<Command, { type: 'explain-step' }>['source'];
+      const pixels = telemetryStore.getState().prediction?.activations[0];
+      if (source.kind === 'drawing') {
+        if (!pixels) {
+          set({
+            stepExplanation: {
+              query,
+              pending: false,
+              items: [],
+              error: 'Draw a digit first (on the right).',
+            },
+          });
+          return;
+        }
+        src = { kind: 'drawing', pixels: pixels.slice(), label: source.label };
+      } else src = source;
+      app()
+        .bridge.request('explain-step', { layer: unit.layer, unit: unit.unit, source: src })
+        .then(
+          (ev) => {
+            if (useInsideStore.getState().stepExplanation?.query !== query) return;
+            const answer = { step: ev.step, source: ev.source, explanation: ev.explanation };
+            set({ stepExplanation: { query, pending: false, items: [answer], error: null } });
+          },
+          (e) => {
+            if (useInsideStore.getState().stepExplanation?.query !== query) return;
+            set({ stepExplanation: { query, pending: false, items: [], error: errorText(e) } });
           },
         );
     },

@@ -1,6 +1,6 @@
 /**
- * The two screens: "Watch" (the first screen: controls, the network, the curves) and "Inside" (why the
- * network learns or fails). Each tab says which views it shows in `data-opens`, so a test — or a lesson —
+ * The screens: "Watch" (the first screen: controls, the network, the curves), "Inside" (why the
+ * network learns or fails) and "One step" (backprop for one neuron, every number). Each tab says which views it shows in `data-opens`, so a test — or a lesson —
  * knows what to open. The drawing column stays on both, so a digit drawn on one is explained on the other.
  */
 import { useInsideStore } from '../store/inside';
@@ -19,6 +19,12 @@ export const SCREENS = [
     title: 'Why it learns or fails: gradient flow, activation health, init lab, confusion, units, saliency',
     opens:
       'gradient-flow activation-health init-lab confusion-matrix mistakes unit-view saliency draw-canvas',
+  },
+  {
+    id: 'step',
+    label: 'One step',
+    title: 'One step of backprop for one neuron, with every number',
+    opens: 'step-explained layer-diagram draw-canvas',
   },
 ] as const;
 

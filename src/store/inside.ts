@@ -9,6 +9,7 @@
  */
 import { create } from 'zustand';
 import { createStore } from 'zustand/vanilla';
+import type { StepExplanation } from '../engine/stepExplain';
 
 /** A unit: `layer` is the weight layer it is the output of (0 = first hidden layer; the last = output). */
 export interface UnitRef {
@@ -57,9 +58,21 @@ export interface Pending<Q, T> {
   error: string | null;
 }
 
+/** Where one step's numbers come from: the next training batch, a test image, or the drawing. */
+export type StepSource =
+  { kind: 'batch' } | { kind: 'test'; index: number } | { kind: 'drawing'; label: number };
+
+/** The one-step explanation as it arrived (the engine's StepExplanation). */
+export interface StepAnswer {
+  /** Steps trained when it was computed: the explained update is step `step + 1`'s (batch source). */
+  step: number;
+  source: StepSource['kind'];
+  explanation: StepExplanation;
+}
+
 export interface InsideState {
-  /** Which screen is on: the first screen ('watch') or the inside views ('inside'). */
-  screen: 'watch' | 'inside';
+  /** Which screen is on: the first screen ('watch'), the inside views ('inside') or one step ('step'). */
+  screen: 'watch' | 'inside' | 'step';
   selectedUnit: UnitRef | null;
   selectedCell: CellRef | null;
   /** Init lab results for the current architecture and activation, one per init. */
@@ -68,6 +81,10 @@ export interface InsideState {
   mistakes: Pending<CellRef | null, ImageAnswer> | null;
   /** The test images that excite the selected unit most. */
   unitImages: Pending<UnitRef, ImageAnswer> | null;
+  /** Where the one-step view takes its example from. */
+  stepSource: StepSource;
+  /** One step explained for the selected unit (items: at most one answer). */
+  stepExplanation: Pending<UnitRef & { source: StepSource }, StepAnswer> | null;
 }
 
 export const INITIAL_INSIDE_STATE: InsideState = {
@@ -77,6 +94,8 @@ export const INITIAL_INSIDE_STATE: InsideState = {
   initLab: null,
   mistakes: null,
   unitImages: null,
+  stepSource: { kind: 'batch' },
+  stepExplanation: null,
 };
 
 export const useInsideStore = create<InsideState>()(() => ({ ...INITIAL_INSIDE_STATE }));
