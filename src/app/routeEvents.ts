@@ -4,6 +4,7 @@
  * requests; this file only turns events into store updates, one exhaustive switch.
  */
 import { assertNever } from '../protocol/assertNever';
+import { epochEnded, newRun } from './runRecorder';
 import { PROTOCOL_VERSION, type WorkerEvent } from '../protocol/messages';
 import { useConfigStore } from '../store/config';
 import { INITIAL_RUN_STATE, useRunStore, type RunState } from '../store/run';
@@ -47,6 +48,7 @@ export function clearForGeneration(generation: number): void {
   // user selected and which screen is open stay (the views check a selection against the new shape), and
   // so does the init lab, whose figures depend on the shape alone (it is keyed by it).
   resetFlow();
+  newRun();
   const { mistakes, unitImages } = INITIAL_INSIDE_STATE;
   useInsideStore.setState({ mistakes, unitImages });
 }
@@ -136,6 +138,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
         ],
         confusion: ev.confusion,
       });
+      epochEnded();
       return;
     }
     case 'prediction':

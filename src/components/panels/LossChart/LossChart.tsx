@@ -9,7 +9,11 @@
 import { useCallback, useRef, useState } from 'react';
 import { scaleLinear, scaleLog } from 'd3-scale';
 import { useRunStore, type EpochResult } from '../../../store/run';
+import { useConfigStore } from '../../../store/config';
+import { useRunsStore } from '../../../store/runs';
 import { telemetryStore } from '../../../store/telemetry';
+import { RunsMenu } from './RunsMenu';
+import { paintRunOverlays, shownLastStep } from './runOverlay';
 import { formatInt, formatPercent, formatValue } from '../../ui/format';
 import { accuracyDomain, nearestIndex, smoothSeries } from './lossChartLayout';
 import { axisTicks, labelMargin, type Measure } from '../../canvas/axisTicks';
@@ -23,7 +27,11 @@ import {
   type Subscribe,
 } from '../../canvas/useCanvasPainter';
 
-const SOURCES: Subscribe[] = [(cb) => telemetryStore.subscribe(cb), (cb) => useRunStore.subscribe(cb)];
+const SOURCES: Subscribe[] = [
+  (cb) => telemetryStore.subscribe(cb),
+  (cb) => useRunStore.subscribe(cb),
+  (cb) => useRunsStore.subscribe(cb),
+];
 /** Fixed margins; the left and right ones grow with their labels (see paintLoss). */
 const M = { left: 30, right: 30, top: 24, bottom: 22 };
 /** Pixels between an axis and its labels. */
@@ -110,7 +118,13 @@ function paintLoss(
   if (x1 - x0 < 20) return;
 
   const firstX = loss.x[0];
-  const lastX = Math.max(loss.x[n - 1], epochs.length ? epochs[epochs.length - 1].step : 0, firstX + 1);
+  const runs = useRunsStore.getState();
+  const lastX = Math.max(
+    loss.x[n - 1],
+    epochs.length ? epochs[epochs.length - 1].step : 0,
+    firstX + 1,
+    shownLastStep(runs),
+  );
   // 2 % of room on the right so the newest epoch's dots are not cut by the axis.
   const x0Domain = Math.min(0, firstX);
   const x = scaleLinear()
@@ -217,6 +231,16 @@ function paintLoss(
     }
   }
 
+  // ── earlier runs of the session, and the literature's figures ──
+  const overlaid = paintRunOverlays(
+    ctx,
+    runs,
+    useConfigStore.getState().dataset,
+    { x, y, ya, x0, x1 },
+    theme,
+  );
+  if (host) host.dataset.runsShown = String(overlaid);
+
   // ── legend ──
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'left';
@@ -315,16 +339,19 @@ export function LossChart() {
       title="Loss & accuracy"
       info="How wrong the network is on each training batch (faint) and on average (line), with the accuracy on the 10,000 unseen test images after each epoch. Hover for values."
       actions={
-        <button
-          type="button"
-          className="toggle"
-          aria-pressed={log}
-          data-testid="loss-log-toggle"
-          title="Logarithmic loss axis: late, small improvements become visible"
-          onClick={() => setLog((v) => !v)}
-        >
-          log scale
-        </button>
+        <>
+          <RunsMenu />
+          <button
+            type="button"
+            className="toggle"
+            aria-pressed={log}
+            data-testid="loss-log-toggle"
+            title="Logarithmic loss axis: late, small improvements become visible"
+            onClick={() => setLog((v) => !v)}
+          >
+            log scale
+          </button>
+        </>
       }
     >
       <div
