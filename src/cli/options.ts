@@ -15,6 +15,7 @@ import {
   checkSetting,
   DATASET_SETTING,
   describeRange,
+  MAX_TRAIN_IMAGES,
   isTrainSetting,
   SETTINGS,
   SettingError,
@@ -29,9 +30,8 @@ export interface CliOptions {
   dataset: DatasetName;
   /** Folder holding `<dataset>/{train,t10k}-*.gz` (default public/data, what `npm run prepare-data` writes). */
   dataDir: string;
+  /** The run's settings; `--limit N` has set `trainSize` (it is `--train-size`'s synonym). */
   config: TrainConfig;
-  /** Use only the first N training samples (undefined: all). */
-  limit?: number;
   /** Evaluate on only the first N test samples (undefined: all). */
   testLimit?: number;
   /** Write our model file here after training. */
@@ -94,9 +94,12 @@ const SETTING_SPECS: readonly OptionSpec[] = SETTINGS.filter((s) => s.cli).map((
   setting: s,
 }));
 
+/** Older names of settings' flags: `--limit N` is `--train-size N`. */
+const SYNONYMS: Readonly<Record<string, string>> = { limit: 'train-size' };
+
 /** The CLI's own flags: what to read, write and print. */
 const CLI_SPECS: readonly OptionSpec[] = [
-  { flag: 'limit', kind: 'int', arg: 'N', help: 'train on the first N training samples only' },
+  { flag: 'limit', kind: 'int', arg: 'N', help: 'the same as --train-size N (its older name)' },
   { flag: 'test-limit', kind: 'int', arg: 'N', help: 'evaluate on the first N test samples only' },
   {
     flag: 'save',
@@ -269,6 +272,16 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     values.set(flag, raw);
   }
   if (values.has('help')) return { kind: 'help' };
+  /** The flag the user typed for a setting's flag (its synonym, when that was given instead). */
+  const typed = new Map<string, string>();
+  for (const [old, flag] of Object.entries(SYNONYMS)) {
+    const v = values.get(old);
+    if (v === undefined) continue;
+    if (values.has(flag)) throw new UsageError(`--${old} is another name for --${flag}: give one of them`);
+    values.delete(old);
+    values.set(flag, v);
+    typed.set(flag, old);
+  }
 
   const str = (flag: string): string | undefined => {
     const v = values.get(flag);
@@ -297,7 +310,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   };
 
   /** The typed text of a setting's flag → its value, refused (never clamped) when out of range. */
-  const settingValue = (spec: OptionSpec, row: Setting, raw: string): unknown => {
+  const settingValue = (spec_: OptionSpec, row: Setting, raw: string): unknown => {
+    // Messages name the flag as typed (--limit for the synonym).
+    const spec = { ...spec_, flag: typed.get(spec_.flag) ?? spec_.flag };
     let v: unknown;
     switch (row.kind) {
       case 'enum':
@@ -344,6 +359,25 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   for (const row of SETTINGS.filter((s) => isTrainSetting(s) && !s.cli)) config[row.name] = row.default;
   // `--lr-decay F` means "×F per epoch": the exponential schedule, unless a schedule is named explicitly.
   if (values.has('lr-decay') && !values.has('schedule')) config.schedule = 'exponential';
+  // The validation images come out of the training split: without --train-size the subset is all the
+  // rest; an explicit one that does not fit is refused (a link clamps it instead).
+  const trainSize = config.trainSize as number;
+  const validation = config.validation as number;
+  if (trainSize + validation > MAX_TRAIN_IMAGES) {
+    if (values.has('train-size')) {
+      const flag = typed.get('train-size') ?? 'train-size';
+      throw new UsageError(
+        `--${flag} ${trainSize} with --validation ${validation} needs ${trainSize + validation} training images; ` +
+          `there are ${MAX_TRAIN_IMAGES}: the validation images come out of them (--${flag} ≤ ${MAX_TRAIN_IMAGES - validation})`,
+      );
+    }
+    config.trainSize = MAX_TRAIN_IMAGES - validation;
+  }
+  if ((config.patience as number) > 0 && validation === 0) {
+    throw new UsageError(
+      '--patience needs --validation N: early stopping watches the loss on held-out validation images',
+    );
+  }
 
   return {
     kind: 'run',
@@ -351,7 +385,6 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       dataset,
       dataDir: path('data-dir') ?? 'public/data',
       config: config as unknown as TrainConfig,
-      limit: optionalPositiveInt('limit'),
       testLimit: optionalPositiveInt('test-limit'),
       save: path('save'),
       exportTfjs: path('export-tfjs'),

@@ -178,7 +178,7 @@ function train(options: CliOptions, io: CliIo): number {
   }
   let session: TrainingSession;
   try {
-    session = new TrainingSession(config, data, { trainLimit: options.limit });
+    session = new TrainingSession(config, data);
   } catch (e) {
     throw new CliFailure(`cannot train this configuration: ${(e as Error).message}`, EXIT.usage);
   }

@@ -205,6 +205,8 @@ describe('npm run train (spawned)', () => {
       activation: 'leaky-relu',
       seed: 3,
       epochs: 1,
+      // --limit is --train-size: the file says what the model learnt from.
+      trainSize: 2000,
     });
     expect(parsed.training).toEqual({
       epochs: 1,
