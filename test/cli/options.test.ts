@@ -188,7 +188,13 @@ describe('parseArgs', () => {
   it('documents every option in --help', () => {
     const text = helpText();
     for (const spec of OPTION_SPECS) expect(text).toContain(`--${spec.flag}`);
-    expect(text).toMatch(/Exit status: 0 done, 1 error .*, 2 bad options, 3 training diverged/);
+    expect(text).toMatch(/Exit status: 0 done .*, 1 error .*, 2 bad options, 3 training\s+diverged/);
+    // The stop rules and the stopped line are documented.
+    expect(text).toMatch(/--until-loss X/);
+    expect(text).toMatch(/β 0\.98 per batch, debiased/);
+    expect(text).toMatch(/\{"stopped","epoch","step","trainLoss","bestEpoch","testAccuracy"\}/);
+    expect(text).toMatch(/"loss-tolerance", "early-stopping" or "diverged"/);
+    expect(text).toMatch(/"validationLoss","validationAccuracy" with --validation/);
   });
 });
 
