@@ -271,7 +271,7 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
   trainSize: {
     kind: 'int',
     range: { min: 100, max: MAX_TRAIN_IMAGES },
-    label: 'training images',
+    label: 'train images',
     help: 'training images used (all = those not held out for validation); few make overfitting easy to see',
     rebuilds: true,
     url: 'train',
@@ -282,7 +282,7 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
   validation: {
     kind: 'int',
     range: { min: 0, max: MAX_VALIDATION },
-    label: 'validation images',
+    label: 'validation',
     help: 'training images held out for validation (a seeded choice, never the test set; train size + this ≤ 60000)',
     rebuilds: true,
     url: 'validation',

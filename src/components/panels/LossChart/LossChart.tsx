@@ -223,6 +223,8 @@ function paintLoss(
   ctx.textAlign = 'left';
   let lx = x0 + 2;
   const ly = 10;
+  // With a validation item too, shorter words keep the legend on one line of a narrow panel.
+  const trainLabel = validated.length ? 'train loss' : 'train loss (smoothed)';
   const item = (draw: () => void, text: string) => {
     draw();
     ctx.fillStyle = theme.muted;
@@ -236,9 +238,9 @@ function paintLoss(
     ctx.moveTo(lx, ly);
     ctx.lineTo(lx + 12, ly);
     ctx.stroke();
-  }, 'train loss (smoothed)');
+  }, trainLabel);
   item(() => dot(ctx, lx + 6, ly, theme.testLoss, theme.panel), 'test loss');
-  if (validated.length) item(() => dot(ctx, lx + 6, ly, theme.validation, theme.panel), 'validation loss');
+  if (validated.length) item(() => dot(ctx, lx + 6, ly, theme.validation, theme.panel), 'validation');
   item(() => dot(ctx, lx + 6, ly, theme.testAccuracy, theme.panel), 'test accuracy →');
 
   // ── hover read-out ──

@@ -80,7 +80,12 @@ export function TopBar() {
               'data error'
             ) : run.status === 'done' && run.stopped ? (
               // Why the run stopped by itself: "stopped: loss ≤ 0.15", "early stop: best epoch 7, …".
-              <span className="stop-reason" data-testid="stop-reason" data-reason={run.stopped.reason}>
+              <span
+                className="stop-reason"
+                data-testid="stop-reason"
+                data-reason={run.stopped.reason}
+                title={run.stopped.message}
+              >
                 {run.stopped.message}
               </span>
             ) : (
