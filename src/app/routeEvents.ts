@@ -108,6 +108,8 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
         samplesPerSecond: ev.samplesPerSecond,
         learningRate: ev.learningRate,
         ...(ev.status === 'training' ? { diverged: null } : {}),
+        // The stop reason stands while the run is done; training (or a step) on clears it.
+        ...(ev.status !== 'done' ? { stopped: null } : {}),
       });
       return;
     case 'metrics': {
@@ -131,10 +133,15 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     }
     case 'epoch-end': {
       const { epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy } = ev;
+      const { validationLoss, validationAccuracy } = ev;
+      const validation =
+        validationLoss !== undefined && validationAccuracy !== undefined
+          ? { validationLoss, validationAccuracy }
+          : {};
       setRun({
         epochs: [
           ...useRunStore.getState().epochs,
-          { epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy },
+          { epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy, ...validation },
         ],
         confusion: ev.confusion,
       });
@@ -151,6 +158,20 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
         },
       });
       return;
+    case 'stopped': {
+      const { reason, step, epoch, bestEpoch, message, testAccuracy } = ev;
+      setRun({
+        stopped: {
+          reason,
+          step,
+          epoch,
+          bestEpoch,
+          message,
+          ...(testAccuracy !== undefined ? { testAccuracy } : {}),
+        },
+      });
+      return;
+    }
     case 'diverged':
       setRun({ diverged: { step: ev.step, lastFiniteLoss: ev.lastFiniteLoss, message: ev.message } });
       return;

@@ -15,6 +15,7 @@ import {
   checkSetting,
   DATASET_SETTING,
   describeRange,
+  MAX_TRAIN_IMAGES,
   isTrainSetting,
   SETTINGS,
   SettingError,
@@ -29,9 +30,8 @@ export interface CliOptions {
   dataset: DatasetName;
   /** Folder holding `<dataset>/{train,t10k}-*.gz` (default public/data, what `npm run prepare-data` writes). */
   dataDir: string;
+  /** The run's settings; `--limit N` has set `trainSize` (it is `--train-size`'s synonym). */
   config: TrainConfig;
-  /** Use only the first N training samples (undefined: all). */
-  limit?: number;
   /** Evaluate on only the first N test samples (undefined: all). */
   testLimit?: number;
   /** Write our model file here after training. */
@@ -94,9 +94,12 @@ const SETTING_SPECS: readonly OptionSpec[] = SETTINGS.filter((s) => s.cli).map((
   setting: s,
 }));
 
+/** Older names of settings' flags: `--limit N` is `--train-size N`. */
+const SYNONYMS: Readonly<Record<string, string>> = { limit: 'train-size' };
+
 /** The CLI's own flags: what to read, write and print. */
 const CLI_SPECS: readonly OptionSpec[] = [
-  { flag: 'limit', kind: 'int', arg: 'N', help: 'train on the first N training samples only' },
+  { flag: 'limit', kind: 'int', arg: 'N', help: 'the same as --train-size N (its older name)' },
   { flag: 'test-limit', kind: 'int', arg: 'N', help: 'evaluate on the first N test samples only' },
   {
     flag: 'save',
@@ -116,7 +119,7 @@ const CLI_SPECS: readonly OptionSpec[] = [
     arg: 'DIR',
     help: 'where the prepared datasets are (default public/data)',
   },
-  { flag: 'json', kind: 'flag', help: 'print only JSON lines, one per epoch, on stdout' },
+  { flag: 'json', kind: 'flag', help: 'print only JSON lines on stdout: one per epoch, then why it stopped' },
   {
     flag: 'stats-every',
     kind: 'int',
@@ -160,16 +163,31 @@ export function helpText(): string {
     'Options (defaults in brackets: the app defaults, except epochs):',
     ...rows,
     '',
+    'Which images: --validation N holds N training images out (a choice seeded by --seed, never the test',
+    '  set); the training subset is the first --train-size of the others (all of them by default).',
+    '',
+    'When to stop: after --epochs N; or once the smoothed training loss is ≤ --until-loss X (checked after',
+    '  every batch; smoothed = exponential moving average of the batch losses, β 0.98 per batch, debiased:',
+    "  a window of ~50 batches, the loss chart's line); or, with --patience K (needs --validation), when the",
+    "  validation loss has not improved for K epochs — the best epoch's weights are then restored, and",
+    '  --save / --export-tfjs write those.',
+    '',
     'With --json, stdout holds one JSON object per epoch:',
     '  {"epoch","trainLoss","trainAccuracy","testLoss","testAccuracy","samplesPerSecond"}',
-    '  (epoch from 1; accuracies 0–1; trainLoss the mean over the epoch; samples/s of training only).',
+    '  (epoch from 1; accuracies 0–1; trainLoss the mean over the epoch; samples/s of training only),',
+    '  plus "validationLoss","validationAccuracy" with --validation; and last, why and where it stopped:',
+    '  {"stopped","epoch","step","trainLoss","bestEpoch","testAccuracy"}: stopped is "epochs",',
+    '  "loss-tolerance", "early-stopping" or "diverged"; epoch/step the last trained (a loss stop may end',
+    '  an epoch early); trainLoss the smoothed loss; bestEpoch the epoch of the weights kept (the restored',
+    '  best after early stopping, else the last); testAccuracy theirs (null when diverged).',
     '  --stats-every N adds {"step","layers":[{"layer","gradNorm","updateRatio","activationMean",',
     '  "activationStd","deadFraction","saturatedFraction"}…]} after every N-th step: layer 1 is the first',
     '  weight layer, the last the output layer (its activation figures are on the logits), on a fixed',
     '  probe of 64 training images; gradNorm is the gradient the optimizer applies (L2 included).',
     '  --init-report prints {"init","layers":[{"layer","meanAbs","std"}…]} per init, without training.',
     '',
-    'Exit status: 0 done, 1 error (e.g. data missing), 2 bad options, 3 training diverged.',
+    'Exit status: 0 done (whatever stopped it), 1 error (e.g. data missing), 2 bad options, 3 training',
+    '  diverged (the message on stderr; with --json, the {"stopped":"diverged",…} line on stdout).',
     '',
     'Examples:',
     '  npm run train -- --epochs 1',
@@ -177,6 +195,8 @@ export function helpText(): string {
     '  npm run -s train -- --dataset fashion-mnist --epochs 10 --json',
     '  npm run -s train -- --hidden 64,64,64,64,64 --activation sigmoid --init xavier --optimizer sgd --lr 0.1 --json --stats-every 50',
     '  npm run -s train -- --init-report --init uniform',
+    '  npm run -s train -- --train-size 1000 --validation 1000 --patience 2 --epochs 100 --json',
+    '  npm run -s train -- --until-loss 0.15 --epochs 30',
   ].join('\n');
 }
 
@@ -269,6 +289,16 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     values.set(flag, raw);
   }
   if (values.has('help')) return { kind: 'help' };
+  /** The flag the user typed for a setting's flag (its synonym, when that was given instead). */
+  const typed = new Map<string, string>();
+  for (const [old, flag] of Object.entries(SYNONYMS)) {
+    const v = values.get(old);
+    if (v === undefined) continue;
+    if (values.has(flag)) throw new UsageError(`--${old} is another name for --${flag}: give one of them`);
+    values.delete(old);
+    values.set(flag, v);
+    typed.set(flag, old);
+  }
 
   const str = (flag: string): string | undefined => {
     const v = values.get(flag);
@@ -297,7 +327,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   };
 
   /** The typed text of a setting's flag → its value, refused (never clamped) when out of range. */
-  const settingValue = (spec: OptionSpec, row: Setting, raw: string): unknown => {
+  const settingValue = (spec_: OptionSpec, row: Setting, raw: string): unknown => {
+    // Messages name the flag as typed (--limit for the synonym).
+    const spec = { ...spec_, flag: typed.get(spec_.flag) ?? spec_.flag };
     let v: unknown;
     switch (row.kind) {
       case 'enum':
@@ -344,6 +376,25 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   for (const row of SETTINGS.filter((s) => isTrainSetting(s) && !s.cli)) config[row.name] = row.default;
   // `--lr-decay F` means "×F per epoch": the exponential schedule, unless a schedule is named explicitly.
   if (values.has('lr-decay') && !values.has('schedule')) config.schedule = 'exponential';
+  // The validation images come out of the training split: without --train-size the subset is all the
+  // rest; an explicit one that does not fit is refused (a link clamps it instead).
+  const trainSize = config.trainSize as number;
+  const validation = config.validation as number;
+  if (trainSize + validation > MAX_TRAIN_IMAGES) {
+    if (values.has('train-size')) {
+      const flag = typed.get('train-size') ?? 'train-size';
+      throw new UsageError(
+        `--${flag} ${trainSize} with --validation ${validation} needs ${trainSize + validation} training images; ` +
+          `there are ${MAX_TRAIN_IMAGES}: the validation images come out of them (--${flag} ≤ ${MAX_TRAIN_IMAGES - validation})`,
+      );
+    }
+    config.trainSize = MAX_TRAIN_IMAGES - validation;
+  }
+  if ((config.patience as number) > 0 && validation === 0) {
+    throw new UsageError(
+      '--patience needs --validation N: early stopping watches the loss on held-out validation images',
+    );
+  }
 
   return {
     kind: 'run',
@@ -351,7 +402,6 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       dataset,
       dataDir: path('data-dir') ?? 'public/data',
       config: config as unknown as TrainConfig,
-      limit: optionalPositiveInt('limit'),
       testLimit: optionalPositiveInt('test-limit'),
       save: path('save'),
       exportTfjs: path('export-tfjs'),

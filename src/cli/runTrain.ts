@@ -15,6 +15,8 @@ import type { TrainConfig } from '../engine/types.ts';
 import { initReport } from '../engine/initLab.ts';
 import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '../training/inspection.ts';
 import { TrainingSession } from '../training/session.ts';
+import { lastStepEpoch, stopMessage, StopRules } from '../training/stopping.ts';
+import type { StopReason } from '../protocol/messages.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
 
@@ -33,6 +35,23 @@ export interface EpochLine {
   testAccuracy: number;
   /** Training samples per second over the epoch's batches only (evaluation and output excluded). */
   samplesPerSecond: number;
+  /** On the held-out validation images (only when --validation is given). */
+  validationLoss?: number;
+  validationAccuracy?: number;
+}
+
+/** The last line of `--json` output: why and where the run stopped, and the figures of the weights kept. */
+export interface StoppedLine {
+  stopped: StopReason;
+  /** The epoch (from 1) of the last step trained (a partial one when the loss tolerance stopped it mid-epoch). */
+  epoch: number;
+  step: number;
+  /** The smoothed training loss at the stop (what --until-loss watches); null if there was no finite loss. */
+  trainLoss: number | null;
+  /** The epoch whose weights were kept: restored after early stopping, else the last. */
+  bestEpoch: number;
+  /** The test accuracy of the weights kept (null when training diverged). */
+  testAccuracy: number | null;
 }
 
 export interface CliIo {
@@ -103,7 +122,13 @@ function statsRow(step: number, layers: readonly LayerStatsLine[]): string {
 
 const TABLE_HEADER = 'epoch  learning rate  train loss  train acc  test loss  test acc   samples/s     time';
 
+const VALIDATION_HEADER = `  ${'val loss'.padStart(11)}  ${'val acc'.padStart(9)}`;
+
 function tableRow(line: EpochLine, lr: number, seconds: number): string {
+  const validation =
+    line.validationLoss !== undefined
+      ? [line.validationLoss.toFixed(4).padStart(11), pct(line.validationAccuracy ?? 0).padStart(9)]
+      : [];
   return [
     String(line.epoch).padStart(5),
     lr.toExponential(2).padStart(13),
@@ -113,12 +138,19 @@ function tableRow(line: EpochLine, lr: number, seconds: number): string {
     pct(line.testAccuracy).padStart(8),
     fmtInt(line.samplesPerSecond).padStart(11),
     `${seconds.toFixed(1)} s`.padStart(8),
+    ...validation,
   ].join('  ');
 }
 
-function writeOutputs(options: CliOptions, session: TrainingSession, testAccuracy: number, io: CliIo): void {
+/** Writes --save and --export-tfjs; `epochs`: the epochs behind the weights kept (the best after early stopping). */
+function writeOutputs(
+  options: CliOptions,
+  session: TrainingSession,
+  testAccuracy: number,
+  io: CliIo,
+  epochs: number,
+): void {
   const { save, exportTfjs: tfjsDir } = options;
-  const epochs = session.epoch;
   if (save !== undefined) {
     const path = resolve(save);
     let text: string;
@@ -178,7 +210,7 @@ function train(options: CliOptions, io: CliIo): number {
   }
   let session: TrainingSession;
   try {
-    session = new TrainingSession(config, data, { trainLimit: options.limit });
+    session = new TrainingSession(config, data);
   } catch (e) {
     throw new CliFailure(`cannot train this configuration: ${(e as Error).message}`, EXIT.usage);
   }
@@ -190,16 +222,38 @@ function train(options: CliOptions, io: CliIo): number {
     say(`Backprop Lab · ${options.dataset} · ${describeConfig(session.config)}\n`);
     say(
       `Training on ${fmtInt(session.trainCount)} samples (${fmtInt(session.batchesPerEpoch)} batches per epoch), ` +
+        (session.validationSplit ? `validating on ${fmtInt(session.validationSplit.count)} held out, ` : '') +
         `testing on ${fmtInt(testCount)}, for ${config.epochs} epoch${config.epochs === 1 ? '' : 's'}.\n\n`,
     );
-    say(`${TABLE_HEADER}\n`);
+    say(`${TABLE_HEADER}${session.validationSplit ? VALIDATION_HEADER : ''}\n`);
   }
 
   const statsProbe = options.statsEvery ? buildStatsProbe(data.train) : null;
+  const stops = new StopRules(config);
+  const hasValidation = session.validationSplit !== null;
   let lastFiniteLoss = NaN;
   let lastFiniteStep = 0;
   let totalTrainMs = 0;
-  let testAccuracy = 0;
+  /** The last epoch's test figures (of the weights at that epoch's end). */
+  let lastTest: { loss: number; accuracy: number } | null = null;
+  let stopped: Exclude<StopReason, 'diverged'> = 'epochs';
+
+  /** The --json line that ends a diverged run, then the failure (message on stderr, exit status 3). */
+  const diverged = (message: string): CliFailure => {
+    if (json) {
+      const line: StoppedLine = {
+        stopped: 'diverged',
+        epoch: lastStepEpoch(session),
+        step: session.step,
+        trainLoss: Number.isFinite(stops.smoothed.value) ? stops.smoothed.value : null,
+        bestEpoch: session.epoch,
+        testAccuracy: null,
+      };
+      io.stdout(`${JSON.stringify(line)}\n`);
+    }
+    return new CliFailure(message, EXIT.diverged);
+  };
+
   for (let e = 1; e <= config.epochs; e++) {
     const lr = session.learningRate;
     let lossSum = 0;
@@ -209,7 +263,8 @@ function train(options: CliOptions, io: CliIo): number {
     let lastDraw = -Infinity;
     const total = session.batchesPerEpoch;
     let t0 = io.now();
-    for (let b = 0; b < total; b++) {
+    let lossReached = false;
+    for (let b = 0; b < total && !lossReached; b++) {
       const r = session.trainBatch();
       if (!Number.isFinite(r.loss)) {
         if (showBar) io.stderr('\n');
@@ -217,15 +272,16 @@ function train(options: CliOptions, io: CliIo): number {
           lastFiniteStep > 0
             ? `The last finite loss was ${lastFiniteLoss.toPrecision(5)} (step ${fmtInt(lastFiniteStep)}).`
             : 'There was no finite loss before it.';
-        throw new CliFailure(
+        throw diverged(
           `Training diverged at step ${fmtInt(r.step)} (epoch ${e}, batch ${b + 1} of ${fmtInt(total)}): ` +
             `the loss became ${r.loss}. ${before} Try a smaller learning rate (--lr ${config.learningRate} now) ` +
             `or another initialisation (--init).`,
-          EXIT.diverged,
         );
       }
       lastFiniteLoss = r.loss;
       lastFiniteStep = r.step;
+      // --until-loss: checked after every batch, on the smoothed loss (stopping.ts).
+      lossReached = stops.afterBatch(r.loss);
       if (statsProbe && options.statsEvery && r.step % options.statsEvery === 0) {
         const layers = statsLines(session.layerStats(), probeHealth(session.network, statsProbe));
         if (json) io.stdout(`${JSON.stringify({ step: r.step, layers })}\n`);
@@ -252,16 +308,19 @@ function train(options: CliOptions, io: CliIo): number {
     trainMs += io.now() - t0;
     if (showBar) io.stderr(`\r${' '.repeat(80)}\r`);
     totalTrainMs += trainMs;
+    if (lossReached) stopped = 'loss-tolerance';
+    // Stopped mid-epoch: no epoch line (the epoch is not finished); the stopped line follows.
+    if (session.batchInEpoch !== 0) break;
 
+    const validation = hasValidation ? session.evaluate('validation') : null;
     const test = session.evaluate('test', options.testLimit);
     if (!Number.isFinite(test.loss)) {
-      throw new CliFailure(
+      throw diverged(
         `Training diverged in epoch ${e}: the test loss is ${test.loss} (the last finite training loss was ` +
           `${lastFiniteLoss.toPrecision(5)} at step ${fmtInt(lastFiniteStep)}). Try a smaller learning rate.`,
-        EXIT.diverged,
       );
     }
-    testAccuracy = test.accuracy;
+    lastTest = { loss: test.loss, accuracy: test.accuracy };
     const line: EpochLine = {
       epoch: e,
       trainLoss: lossSum / samples,
@@ -269,18 +328,57 @@ function train(options: CliOptions, io: CliIo): number {
       testLoss: test.loss,
       testAccuracy: test.accuracy,
       samplesPerSecond: trainMs > 0 ? (1000 * samples) / trainMs : 0,
+      ...(validation ? { validationLoss: validation.loss, validationAccuracy: validation.accuracy } : {}),
     };
     if (json) io.stdout(`${JSON.stringify(line)}\n`);
     else io.stdout(`${tableRow(line, lr, trainMs / 1000)}\n`);
+    if (stopped !== 'epochs') break;
+    // --patience: the validation loss has not improved for K epochs.
+    if (validation && stops.afterValidation(e, validation, () => session.network.getParams(), lastTest)) {
+      stopped = 'early-stopping';
+      break;
+    }
   }
 
-  if (!json) {
+  // The weights kept: the best epoch's after early stopping (what --save writes), else the last ones.
+  const epoch = lastStepEpoch(session);
+  let bestEpoch = epoch;
+  let kept = lastTest;
+  const best = stops.best;
+  if (stopped === 'early-stopping' && best) {
+    session.network.setParams(best.params);
+    bestEpoch = best.epoch;
+    kept = best.test ?? null;
+  }
+  // Stopped mid-epoch: the test figures of the weights as they are now.
+  if (session.batchInEpoch !== 0 || !kept) {
+    const test = session.evaluate('test', options.testLimit);
+    kept = { loss: test.loss, accuracy: test.accuracy };
+  }
+  const testAccuracy = kept.accuracy;
+  const smoothed = stops.smoothed.value;
+  if (json) {
+    const line: StoppedLine = {
+      stopped,
+      epoch,
+      step: session.step,
+      trainLoss: Number.isFinite(smoothed) ? smoothed : null,
+      bestEpoch,
+      testAccuracy,
+    };
+    io.stdout(`${JSON.stringify(line)}\n`);
+  } else {
+    const why =
+      stopped === 'epochs'
+        ? `after ${epoch} epoch${epoch === 1 ? '' : 's'}`
+        : `(${stopMessage(stopped, { untilLoss: config.untilLoss, epoch, bestEpoch })}, in epoch ${epoch})`;
     say(
-      `\nTest accuracy ${pct(testAccuracy)} after ${config.epochs} epoch${config.epochs === 1 ? '' : 's'} ` +
-        `(${fmtInt(session.step)} steps, ${(totalTrainMs / 1000).toFixed(1)} s of training).\n`,
+      `\nTest accuracy ${pct(testAccuracy)} ${why} ` +
+        `(${fmtInt(session.step)} steps, ${(totalTrainMs / 1000).toFixed(1)} s of training; ` +
+        `smoothed training loss ${Number.isFinite(smoothed) ? smoothed.toFixed(4) : '—'}).\n`,
     );
   }
-  writeOutputs(options, session, testAccuracy, io);
+  writeOutputs(options, session, testAccuracy, io, stopped === 'early-stopping' ? bestEpoch : session.epoch);
   return EXIT.ok;
 }
 

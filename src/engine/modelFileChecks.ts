@@ -6,6 +6,7 @@
  */
 import { ModelFileError, isObject, type JsonObject, type TrainingInfo } from './modelFormat.ts';
 import {
+  fitTrainSize,
   SettingError,
   TRAIN_SETTINGS,
   checkInteger,
@@ -61,7 +62,8 @@ export function validateTrainConfig(value: unknown, path = 'config'): TrainConfi
     }
     out[s.name] = settingAt(p, () => checkSetting(s, normaliseSetting(s, raw)));
   }
-  return out as unknown as TrainConfig;
+  // "All" training images with some held out means all the rest: the one form every surface holds.
+  return fitTrainSize(out as unknown as TrainConfig);
 }
 
 /** Layer sizes of a config, input first: [inputSize, ...hidden, outputSize]. */

@@ -55,6 +55,12 @@ export const MAX_EPOCHS = 10_000;
 /** The largest learning rate (large enough to demonstrate divergence). */
 export const MAX_LEARNING_RATE = 1e6;
 const MAX_SEED = 0xffff_ffff;
+/** Training images of the datasets (MNIST, Fashion-MNIST): the most a run can train and validate on. */
+export const MAX_TRAIN_IMAGES = 60_000;
+/** The most training images held out for validation (half the split). */
+export const MAX_VALIDATION = 30_000;
+/** The largest loss tolerance (ln 10 ≈ 2.3 is the loss of a network that guesses). */
+export const MAX_UNTIL_LOSS = 10;
 
 /**
  * Every field of TrainConfig has exactly one row (a missing one is a compile error). The app's defaults are
@@ -261,6 +267,51 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
     modelFile: 'default',
     control: {},
   },
+  // The images a run learns from: another subset is another run, so both rebuild.
+  trainSize: {
+    kind: 'int',
+    range: { min: 100, max: MAX_TRAIN_IMAGES },
+    label: 'train images',
+    help: 'training images used (all = those not held out for validation); few make overfitting easy to see',
+    rebuilds: true,
+    url: 'train',
+    cli: { flag: 'train-size', arg: 'N' },
+    modelFile: 'default',
+    control: { presets: [100, 300, 1000, 3000, 10_000, MAX_TRAIN_IMAGES] },
+  },
+  validation: {
+    kind: 'int',
+    range: { min: 0, max: MAX_VALIDATION },
+    label: 'validation',
+    help: 'training images held out for validation (a seeded choice, never the test set; train size + this ≤ 60000)',
+    rebuilds: true,
+    url: 'validation',
+    cli: { flag: 'validation', arg: 'N' },
+    modelFile: 'default',
+    control: { presets: [0, 1000, 5000, 10_000] },
+  },
+  untilLoss: {
+    kind: 'number',
+    range: { min: 0, max: MAX_UNTIL_LOSS },
+    label: 'stop at loss',
+    help: 'stop once the smoothed training loss (moving average, β 0.98 per batch, debiased) is ≤ X; 0 = off',
+    rebuilds: false,
+    url: 'untilLoss',
+    cli: { flag: 'until-loss', arg: 'X' },
+    modelFile: 'default',
+    control: { presets: [0, 0.5, 0.3, 0.15, 0.05, 0.01] },
+  },
+  patience: {
+    kind: 'int',
+    range: { min: 0, max: MAX_EPOCHS },
+    label: 'patience',
+    help: 'early stopping: stop when the validation loss has not improved for K epochs, and restore the best weights; 0 = off',
+    rebuilds: false,
+    url: 'patience',
+    cli: { flag: 'patience', arg: 'K' },
+    modelFile: 'default',
+    control: { presets: [0, 1, 2, 3, 5, 10] },
+  },
 };
 
 /** The rows of every TrainConfig field, in URL and --help order. */
@@ -271,6 +322,17 @@ export const TRAIN_SETTINGS: readonly Setting[] = (Object.keys(ROWS) as (keyof T
 /** The row of one TrainConfig field. */
 export function trainSetting(name: keyof TrainConfig): Setting {
   return TRAIN_SETTINGS.find((s) => s.name === name)!;
+}
+
+/**
+ * The one rule between two rows: the validation images come out of the training split, so
+ * trainSize + validation ≤ {@link MAX_TRAIN_IMAGES}. The lenient surfaces (links, files, the controls) fit the
+ * training subset into what is left — `trainSize` 60,000 ("all") with 5,000 held out means 55,000 — so every
+ * surface holds the one canonical form; the CLI refuses an explicit `--train-size` that does not fit.
+ */
+export function fitTrainSize<C extends Pick<TrainConfig, 'trainSize' | 'validation'>>(config: C): C {
+  const room = MAX_TRAIN_IMAGES - config.validation;
+  return config.trainSize > room ? { ...config, trainSize: room } : config;
 }
 
 /** The fields whose change builds a new network (shape, activation, init, seed). */

@@ -57,8 +57,37 @@ export interface OptimConfig {
   stepEvery: number;
 }
 
-/** A whole run: shape + optimizer + the loop. */
-export interface TrainConfig extends ModelConfig, OptimConfig {
+/**
+ * Which images a run learns from (src/training/session.ts): the validation images are drawn from the
+ * training split by a permutation seeded by `seed` (never the test set); the training subset is the first
+ * `trainSize` of the remaining images, in file order (so with no validation it is the first `trainSize`).
+ */
+export interface DataConfig {
+  /** Training images used (100 … 60,000; 60,000 = all that are not validation images). */
+  trainSize: number;
+  /** Training images held out for validation (0 = none); trainSize + validation ≤ 60,000. */
+  validation: number;
+}
+
+/**
+ * When a run stops, besides its epoch limit (src/training/stopping.ts). Both are checked as training goes,
+ * in the app and in the CLI alike.
+ */
+export interface StopConfig {
+  /**
+   * Stop once the smoothed training loss is ≤ this (0 = off). Smoothed: an exponential moving average of
+   * the per-batch losses, β = 0.98 per batch and debiased (a window of ~50 batches) — the loss chart's line.
+   */
+  untilLoss: number;
+  /**
+   * Early stopping: stop once the validation loss has not improved for this many evaluations (one per
+   * epoch end), and restore the weights of the best one (0 = off; needs a validation split).
+   */
+  patience: number;
+}
+
+/** A whole run: shape + optimizer + data + the loop and when it stops. */
+export interface TrainConfig extends ModelConfig, OptimConfig, DataConfig, StopConfig {
   batchSize: number;
   /** Epochs to run; 0 = until stopped. */
   epochs: number;
@@ -107,4 +136,8 @@ export const DEFAULT_CONFIG: TrainConfig = {
   stepEvery: 1,
   batchSize: 64,
   epochs: 0,
+  trainSize: 60_000,
+  validation: 0,
+  untilLoss: 0,
+  patience: 0,
 };

@@ -21,7 +21,7 @@ import type { UnitContribution } from '../engine/trace';
 import type { Activation, TrainConfig } from '../engine/types';
 
 /** Bump when a message changes shape; the worker announces its version in `hello`. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Progress of the dataset download, per file, in bytes (the worker's loader reports it in this shape). */
 export interface DataProgress {
@@ -44,6 +44,15 @@ export interface WorkerError {
 export type Speed = 'full' | number;
 
 export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'diverged';
+
+/**
+ * Why a run stopped by itself (src/training/stopping.ts): its epoch limit; the smoothed training loss
+ * reached `untilLoss`; early stopping (the validation loss did not improve for `patience` epochs — the
+ * best weights are restored); or the loss stopped being a finite number. The CLI's last `--json` line
+ * says the same.
+ */
+export type StopReason = 'epochs' | 'loss-tolerance' | 'early-stopping' | 'diverged';
+export const STOP_REASONS: readonly StopReason[] = ['epochs', 'loss-tolerance', 'early-stopping', 'diverged'];
 
 // ───────────────────────────── page → worker ─────────────────────────────
 
@@ -224,8 +233,32 @@ export type WorkerEvent =
       trainAccuracy: number;
       testLoss: number;
       testAccuracy: number;
+      /** On the held-out validation images (present when the config holds some out). */
+      validationLoss?: number;
+      validationAccuracy?: number;
       /** [classes²], row = true label, column = predicted. */
       confusion: Uint32Array;
+    }
+  /**
+   * The run stopped by itself ('epochs', 'loss-tolerance', 'early-stopping'; a divergence is `diverged`),
+   * after its last epoch-end when it stopped at one. Status `done` follows.
+   */
+  | {
+      type: 'stopped';
+      generation: number;
+      reason: Exclude<StopReason, 'diverged'>;
+      /** Where: the last step trained, and the epoch it belonged to (from 1). */
+      step: number;
+      epoch: number;
+      /** The epoch whose weights the network now holds (restored after early stopping, else the last). */
+      bestEpoch: number;
+      /** The smoothed training loss when it stopped (what `untilLoss` watches). */
+      trainLoss: number;
+      /** Test figures of the weights kept (after early stopping: the best epoch's), if evaluated. */
+      testLoss?: number;
+      testAccuracy?: number;
+      /** For people: "stopped: loss ≤ 0.15", "early stop: best epoch 7, weights restored". */
+      message: string;
     }
   | {
       type: 'prediction';

@@ -5,7 +5,7 @@
 import { create } from 'zustand';
 import type { DatasetName } from '../data/dataset';
 import type { DataErrorData } from '../data/errors';
-import type { DataProgress, RunStatus, WorkerError } from '../protocol/messages';
+import type { DataProgress, RunStatus, StopReason, WorkerError } from '../protocol/messages';
 
 /** Test/train figures at the end of one epoch. */
 export interface EpochResult {
@@ -15,6 +15,21 @@ export interface EpochResult {
   trainAccuracy: number;
   testLoss: number;
   testAccuracy: number;
+  /** On the held-out validation images, when the run holds some out. */
+  validationLoss?: number;
+  validationAccuracy?: number;
+}
+
+/** Why and where the run stopped by itself (the `stopped` event), shown in the top bar and on the curves. */
+export interface StopInfo {
+  reason: StopReason;
+  step: number;
+  epoch: number;
+  bestEpoch: number;
+  /** "stopped: loss ≤ 0.15", "early stop: best epoch 7, weights restored". */
+  message: string;
+  /** Test accuracy of the weights kept (the restored ones after early stopping), when known. */
+  testAccuracy?: number;
 }
 
 export interface RunState {
@@ -40,6 +55,8 @@ export interface RunState {
     loadMs: number | null;
   };
   diverged: { step: number; lastFiniteLoss: number; message: string } | null;
+  /** The last stop by itself, until the run trains on (null while training). */
+  stopped: StopInfo | null;
   /** A short, transient message for the user ("network reset"), or null. */
   notice: string | null;
   /** Last failed command (e.g. a rejected model file). */
@@ -58,6 +75,7 @@ export const INITIAL_RUN_STATE: RunState = {
   confusion: null,
   data: { dataset: null, progress: null, counts: null, classNames: [], error: null, loadMs: null },
   diverged: null,
+  stopped: null,
   notice: null,
   error: null,
 };

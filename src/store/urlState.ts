@@ -13,6 +13,7 @@ import type { TrainConfig } from '../engine/types';
 import {
   ARCHITECTURE_FIELDS,
   clampSetting,
+  fitTrainSize,
   isTrainSetting,
   MAX_EPOCHS as SCHEMA_MAX_EPOCHS,
   MAX_LEARNING_RATE as SCHEMA_MAX_LEARNING_RATE,
@@ -127,6 +128,8 @@ export function readUrlState(search: string, defaults: ConfigState = DEFAULT_CON
     const v = p.parse(text);
     if (v !== undefined) p.set(state, v);
   }
+  // Too many training images for the validation split: the training subset takes what is left.
+  state.config = fitTrainSize(state.config);
   return state;
 }
 
@@ -152,7 +155,7 @@ export function sanitizeConfig(c: TrainConfig): TrainConfig {
     const v = clampSetting(s, c[s.name as keyof TrainConfig]);
     out[s.name] = v !== undefined ? v : Array.isArray(s.default) ? [...s.default] : s.default;
   }
-  return out as unknown as TrainConfig;
+  return fitTrainSize(out as unknown as TrainConfig);
 }
 
 /** The fields that define the network itself: changing one rebuilds it (a new generation). */

@@ -1,6 +1,7 @@
 /**
- * The end-of-epoch test evaluation, cut into chunks so the trainer can run it inside its time slices
- * (10k images take a few hundred ms: in one go, predicts and pauses would wait that long).
+ * The end-of-epoch evaluation — the held-out validation images first (when the config holds some out), then
+ * the test split — cut into chunks so the trainer can run it inside its time slices (10k images take a few
+ * hundred ms: in one go, predicts and pauses would wait that long).
  */
 import type { Split } from '../data/dataset';
 import { evaluate, type PerSample } from '../engine/evaluate';
@@ -39,6 +40,14 @@ export class EpochTally {
   }
 }
 
+/** The validation part of an epoch-end evaluation: running sums over the first `next` images. */
+export interface ValidationTally {
+  next: number;
+  limit: number;
+  lossSum: number;
+  correct: number;
+}
+
 /** A test-set evaluation in progress, chunk by chunk, at the end of an epoch. */
 export interface EvalJob {
   /** The epoch just finished, from 1. */
@@ -53,9 +62,14 @@ export interface EvalJob {
   confusion: Uint32Array;
   /** Every test image's answer (the mistakes gallery), filled chunk by chunk. */
   answers: PerSample;
+  /** The validation images' part, evaluated before the test images (null: none held out). */
+  validation: ValidationTally | null;
 }
 
-/** A job over the first `limit` test images; the train figures are the finished epoch's averages. */
+/**
+ * A job over the first `limit` test images (and `validationCount` validation images first); the train
+ * figures are the finished epoch's averages.
+ */
 export function newEvalJob(
   epoch: number,
   step: number,
@@ -63,6 +77,7 @@ export function newEvalJob(
   trainAccuracy: number,
   limit: number,
   classes: number,
+  validationCount = 0,
 ): EvalJob {
   return {
     epoch,
@@ -75,12 +90,25 @@ export function newEvalJob(
     correct: 0,
     confusion: new Uint32Array(classes * classes),
     answers: newPerSample(limit, classes),
+    validation: validationCount > 0 ? { next: 0, limit: validationCount, lossSum: 0, correct: 0 } : null,
+  };
+}
+
+/** A zero-copy view of images [from, from + n) of a split, as a split: evaluate() works on prefixes. */
+function chunkOf(split: Split, from: number, n: number): Split {
+  const px = split.rows * split.cols;
+  return {
+    images: split.images.subarray(from * px, (from + n) * px),
+    labels: split.labels.subarray(from, from + n),
+    count: n,
+    rows: split.rows,
+    cols: split.cols,
   };
 }
 
 /**
- * Evaluates chunks of `chunkSize` test images until `deadline` (at least one chunk).
- * Returns true once the job has covered all its images.
+ * Evaluates chunks of `chunkSize` images — the validation images (from `validation`) first, then the test
+ * images — until `deadline` (at least one chunk). Returns true once the job has covered all its images.
  */
 export function runEvalChunks(
   job: EvalJob,
@@ -89,22 +117,30 @@ export function runEvalChunks(
   chunkSize: number,
   clock: Clock,
   deadline: number,
+  validation?: Split | null,
 ): boolean {
-  const px = test.rows * test.cols;
+  const done = () =>
+    job.next >= job.limit && (!job.validation || job.validation.next >= job.validation.limit);
   do {
+    const v = job.validation;
+    if (v && v.next < v.limit) {
+      // No images to go with the tally (not expected): nothing to report rather than a job that never ends.
+      if (!validation) {
+        v.limit = v.next;
+        continue;
+      }
+      const n = Math.min(chunkSize, v.limit - v.next);
+      const r = evaluate(net, chunkOf(validation, v.next, n), n);
+      v.lossSum += r.loss * r.count;
+      v.correct += Math.round(r.accuracy * r.count);
+      v.next += n;
+      continue;
+    }
     const n = Math.min(chunkSize, job.limit - job.next);
     if (n <= 0) break;
-    // A zero-copy view of the chunk as a split: evaluate() works on prefixes.
-    const chunk: Split = {
-      images: test.images.subarray(job.next * px, (job.next + n) * px),
-      labels: test.labels.subarray(job.next, job.next + n),
-      count: n,
-      rows: test.rows,
-      cols: test.cols,
-    };
     const a = job.answers;
     const k = Math.round(Math.sqrt(job.confusion.length)); // classes
-    const r = evaluate(net, chunk, n, undefined, {
+    const r = evaluate(net, chunkOf(test, job.next, n), n, undefined, {
       predicted: a.predicted.subarray(job.next),
       confidence: a.confidence.subarray(job.next),
       probabilities: a.probabilities?.subarray(job.next * k),
@@ -113,8 +149,8 @@ export function runEvalChunks(
     job.correct += Math.round(r.accuracy * r.count);
     for (let i = 0; i < job.confusion.length; i++) job.confusion[i]! += r.confusion[i]!;
     job.next += n;
-  } while (job.next < job.limit && clock.now() < deadline);
-  return job.next >= job.limit;
+  } while (!done() && clock.now() < deadline);
+  return done();
 }
 
 /** The finished job's `epoch-end` event; its confusion matrix is transferred. */
@@ -123,6 +159,7 @@ export function epochEndEvent(
   generation: number,
 ): { event: EpochEndEvent; transfer: ArrayBuffer[] } {
   const count = job.limit;
+  const v = job.validation;
   return {
     event: {
       type: 'epoch-end',
@@ -133,6 +170,9 @@ export function epochEndEvent(
       trainAccuracy: job.trainAccuracy,
       testLoss: count > 0 ? job.lossSum / count : 0,
       testAccuracy: count > 0 ? job.correct / count : 0,
+      ...(v && v.limit > 0
+        ? { validationLoss: v.lossSum / v.limit, validationAccuracy: v.correct / v.limit }
+        : {}),
       confusion: job.confusion,
     },
     transfer: [job.confusion.buffer as ArrayBuffer],

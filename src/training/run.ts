@@ -6,7 +6,7 @@
  */
 import type { Dataset } from '../data/dataset';
 import type { TrainConfig } from '../engine/types';
-import type { RunStatus, Speed, WorkerEvent } from '../protocol/messages';
+import type { RunStatus, Speed, StopReason, WorkerEvent } from '../protocol/messages';
 import type { Clock } from './clock';
 import { EpochTally, epochEndEvent, newEvalJob, runEvalChunks, type EvalJob } from './evaluation';
 import { MetricBuffer } from './metricBuffer';
@@ -14,6 +14,7 @@ import { SlicePacing, SnapshotPacing, Throughput, type SliceOptions } from './pa
 import { nextStatus, type RunEvent } from './runStatus';
 import type { TrainingSession } from './session';
 import { Inspection, type StatsProbe } from './inspection';
+import { lastStepEpoch, stopMessage, StopRules } from './stopping';
 import { buildSnapshot, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
 
@@ -54,6 +55,12 @@ export class Run {
   private readonly tally = new EpochTally();
   private lastFiniteLoss = NaN;
   private testAccuracy: number | undefined;
+  /** untilLoss and patience (stopping.ts), for the current session. */
+  private stops = new StopRules({ untilLoss: 0, patience: 0 });
+  /** Why the run last stopped by itself (cleared by the next start), so a stop is said once. */
+  private stoppedBy: StopReason | null = null;
+  /** The loss tolerance was reached on an epoch's last batch: stop once that epoch is evaluated. */
+  private stopAfterEval = false;
   /** The inside views: open or not, and the last evaluation's answers (inspection.ts). */
   readonly inspection = new Inspection();
 
@@ -118,6 +125,9 @@ export class Run {
     this.tally.reset();
     this.lastFiniteLoss = NaN;
     this.testAccuracy = undefined;
+    this.stops = new StopRules(session?.config ?? { untilLoss: 0, patience: 0 });
+    this.stoppedBy = null;
+    this.stopAfterEval = false;
     this.inspection.forget();
     this.throughput.reset();
     this.moveQuietly('new-run');
@@ -135,6 +145,7 @@ export class Run {
   continueWith(session: TrainingSession): void {
     this.flushMetrics();
     this.currentSession = session;
+    this.stops.setRules(session.config);
     if (!this.epochLimitReached()) this.moveQuietly('epochs-added');
     this.postStatus();
   }
@@ -181,7 +192,13 @@ export class Run {
 
   /** Train (or, with every epoch trained and evaluated, say 'done' again). Needs a session. */
   start(): void {
-    this.transition(this.epochLimitReached() && !this.evalJob ? 'start-at-limit' : 'start');
+    const atLimit = this.epochLimitReached() && !this.evalJob;
+    if (!atLimit) {
+      // Training on after a stop: the rules watch again (patience counts from here).
+      this.stoppedBy = null;
+      this.stops.resume();
+    }
+    this.transition(atLimit ? 'start-at-limit' : 'start');
   }
 
   /** The user pauses (a no-op unless training). */
@@ -199,6 +216,9 @@ export class Run {
     }
     this.stopLoop();
     this.moveQuietly('step');
+    // Training on after a stop: the rules watch again.
+    this.stoppedBy = null;
+    this.stops.resume();
     this.trainOne();
     this.flushMetrics();
     if (this.currentStatus === 'paused') this.postStatus();
@@ -318,6 +338,48 @@ export class Run {
     this.throughput.trained(r.batchSize);
     this.snapshots.dirty = true;
     if (r.epochEnded) this.beginEval(r.step);
+    if (this.stops.afterBatch(r.loss) && !this.stoppedBy) {
+      // On an epoch's last batch, the epoch's evaluation comes first (its point belongs on the curves).
+      if (this.evalJob) this.stopAfterEval = true;
+      else this.stopBy('loss-tolerance');
+    }
+  }
+
+  /**
+   * The run stops by itself: after early stopping the best epoch's weights come back (and its test figures
+   * are the ones saved with the model); `stopped` says why and where, then the status `done`.
+   */
+  private stopBy(
+    reason: Exclude<StopReason, 'diverged'>,
+    lastTest?: { loss: number; accuracy: number },
+  ): void {
+    const session = this.currentSession!;
+    const epoch = lastStepEpoch(session);
+    let bestEpoch = epoch;
+    let test = lastTest;
+    const best = this.stops.best;
+    if (reason === 'early-stopping' && best) {
+      session.network.setParams(best.params);
+      bestEpoch = best.epoch;
+      test = best.test;
+      this.testAccuracy = best.test?.accuracy;
+      this.snapshots.dirty = true;
+    }
+    this.stoppedBy = reason;
+    this.flushMetrics();
+    const untilLoss = session.config.untilLoss;
+    this.post({
+      type: 'stopped',
+      generation: this.host.generation(),
+      reason,
+      step: session.step,
+      epoch,
+      bestEpoch,
+      trainLoss: this.stops.smoothed.value,
+      ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy } : {}),
+      message: stopMessage(reason, { untilLoss, epoch, bestEpoch }),
+    });
+    this.transition(reason === 'epochs' ? 'last-epoch-evaluated' : 'stop-rule');
   }
 
   private diverge(step: number, message?: string): void {
@@ -354,27 +416,56 @@ export class Run {
     const test = this.host.dataset()!.test;
     const train = this.tally.take();
     const limit = Math.min(test.count, this.opts.evalLimit ?? test.count);
-    const classes = this.currentSession!.config.outputSize;
-    this.evalJob = newEvalJob(this.epoch, step, train.loss, train.accuracy, limit, classes);
+    const session = this.currentSession!;
+    const classes = session.config.outputSize;
+    const validation = session.validationSplit?.count ?? 0;
+    this.evalJob = newEvalJob(this.epoch, step, train.loss, train.accuracy, limit, classes, validation);
   }
 
-  /** Evaluates chunks of the test split until `deadline` (at least one chunk), then finishes the epoch. */
+  /**
+   * Evaluates chunks of the validation images, then of the test split, until `deadline` (at least one
+   * chunk), then finishes the epoch.
+   */
   private evalChunks(deadline: number): void {
     const job = this.evalJob!;
     const test = this.host.dataset()!.test;
-    if (runEvalChunks(job, this.currentSession!.network, test, this.opts.evalChunk, this.clock, deadline)) {
+    const session = this.currentSession!;
+    const { evalChunk } = this.opts;
+    const validation = session.validationSplit;
+    if (runEvalChunks(job, session.network, test, evalChunk, this.clock, deadline, validation)) {
       this.finishEval(job);
     }
   }
 
+  /** Posts the epoch's figures, then applies the rules that watch them: early stopping, the epoch limit. */
   private finishEval(job: EvalJob): void {
     this.evalJob = null;
     this.flushMetrics();
     const { event, transfer } = epochEndEvent(job, this.host.generation());
+    const test = { loss: event.testLoss, accuracy: event.testAccuracy };
     this.testAccuracy = event.testAccuracy;
     this.inspection.answers = { perSample: job.answers, count: job.limit };
     this.post(event, transfer);
-    if (!(this.epochLimitReached() && this.transition('last-epoch-evaluated'))) this.postStatus();
+    const session = this.currentSession!;
+    const v = event.validationLoss;
+    const patienceRanOut =
+      v !== undefined &&
+      this.stops.afterValidation(
+        event.epoch,
+        { loss: v, accuracy: event.validationAccuracy ?? 0 },
+        () => session.network.getParams(),
+        test,
+      );
+    if (this.stopAfterEval) {
+      this.stopAfterEval = false;
+      if (!this.stoppedBy) return this.stopBy('loss-tolerance', test);
+    }
+    if (this.stoppedBy) return this.postStatus();
+    if (patienceRanOut) return this.stopBy('early-stopping', test);
+    if (this.epochLimitReached() && nextStatus(this.currentStatus, 'last-epoch-evaluated') !== null) {
+      return this.stopBy('epochs', test);
+    }
+    this.postStatus();
   }
 
   // ───────────────────────────── snapshots ─────────────────────────────

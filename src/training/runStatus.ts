@@ -21,6 +21,8 @@ export const RUN_EVENTS = [
   'diverge',
   /** The last epoch's test evaluation finished. */
   'last-epoch-evaluated',
+  /** A stop rule fired (stopping.ts): the smoothed loss reached `untilLoss`, or early stopping. */
+  'stop-rule',
   /** update-config lifted the epoch limit of a finished run. */
   'epochs-added',
   /** configure, reset, load-model or a dataset arriving: a fresh run (usually a new generation). */
@@ -39,13 +41,13 @@ const __ = null;
 
 // prettier-ignore
 const TABLE: Readonly<Record<RunStatus, Row>> = {
-  //           start       start-at-limit pause     step      diverge     last-epoch-  epochs-   new-run
-  //                                                                      evaluated    added
-  idle:     [ 'training', 'done',        __,       'paused', 'diverged', __,          __,       'idle' ],
-  training: [ __,         __,            'paused', 'paused', 'diverged', 'done',      __,       'idle' ],
-  paused:   [ 'training', 'done',        __,       'paused', 'diverged', 'done',      __,       'idle' ],
-  done:     [ 'training', 'done',        __,       'paused', 'diverged', __,          'paused', 'idle' ],
-  diverged: [ 'training', 'done',        __,       'paused', __,         __,          __,       'idle' ],
+  //           start       start-at-limit pause     step      diverge     last-epoch-  stop-rule epochs-   new-run
+  //                                                                      evaluated              added
+  idle:     [ 'training', 'done',        __,       'paused', 'diverged', __,          __,       __,       'idle' ],
+  training: [ __,         __,            'paused', 'paused', 'diverged', 'done',      'done',   __,       'idle' ],
+  paused:   [ 'training', 'done',        __,       'paused', 'diverged', 'done',      'done',   __,       'idle' ],
+  done:     [ 'training', 'done',        __,       'paused', 'diverged', __,          __,       'paused', 'idle' ],
+  diverged: [ 'training', 'done',        __,       'paused', __,         __,          __,       __,       'idle' ],
 };
 
 /**

@@ -2,9 +2,14 @@
  * The batch loop both the worker's trainer and the CLI use: pure and synchronous, no DOM, no timers.
  *
  * One session = one network + one optimizer + a position (epoch, batch in epoch). Every epoch visits the
- * first `trainCount` training samples in a seeded permutation that depends only on (seed, epoch), so a
+ * `trainCount` training samples in a seeded permutation that depends only on (seed, epoch), so a
  * run is reproducible bit for bit and any epoch's order can be recreated without replaying the others.
  * The last batch of an epoch is smaller when trainCount is not a multiple of batchSize.
+ *
+ * Which samples ({@link splitTrainingImages}): `config.validation` images are held out of the training split by
+ * a permutation seeded by (seed, its own stream) — never the test set — and the training subset is the first
+ * `config.trainSize` of the rest, in file order. With no validation that is the first trainSize images, as
+ * the CLI's `--limit` always took, so the default run (all 60,000) is the same, bit for bit, as before.
  */
 import type { Split } from '../data/dataset.ts';
 import { argmaxRow, evaluate, toFloatPixels, type EvalResult } from '../engine/evaluate.ts';
@@ -59,6 +64,59 @@ const EVAL_BATCH = 256;
 
 /** Stream index of the shuffle seeds (epoch e uses deriveSeed(seed, SHUFFLE_STREAM + e)). */
 const SHUFFLE_STREAM = 0x51f7;
+/** Stream index of the validation split's permutation (far from the shuffles' SHUFFLE_STREAM + epoch). */
+const VALIDATION_STREAM = 0x7a11_da7a;
+
+/** The training subset and the validation images, as indices into the training split. */
+export interface TrainingImages {
+  /** Indices of the images trained on, increasing. */
+  train: Uint32Array;
+  /** Indices of the validation images, in the order of the seeded permutation. */
+  validation: Uint32Array;
+}
+
+/**
+ * Splits `count` training images: the first `validation` of a permutation seeded by
+ * deriveSeed(seed, VALIDATION_STREAM) are held out; the training subset is the first `trainSize` of the
+ * others, in increasing index order. Disjoint, deterministic; throws when nothing is left to train on.
+ */
+export function splitTrainingImages(
+  count: number,
+  config: Pick<TrainConfig, 'seed' | 'trainSize' | 'validation'>,
+  trainLimit = Infinity,
+): TrainingImages {
+  const v = Math.max(0, Math.floor(config.validation));
+  if (v >= count) {
+    throw new Error(`${v} validation images leave none of the ${count} training images to train on`);
+  }
+  const held = new Uint8Array(count);
+  const validation = new Uint32Array(v);
+  if (v > 0) {
+    const perm = new Uint32Array(count);
+    for (let i = 0; i < count; i++) perm[i] = i;
+    new Rng(deriveSeed(config.seed, VALIDATION_STREAM)).shuffle(perm);
+    for (let i = 0; i < v; i++) {
+      validation[i] = perm[i]!;
+      held[perm[i]!] = 1;
+    }
+  }
+  const n = Math.max(0, Math.min(count - v, config.trainSize, trainLimit));
+  const train = new Uint32Array(n);
+  for (let i = 0, k = 0; k < n; i++) if (!held[i]) train[k++] = i;
+  return { train, validation };
+}
+
+/** The images of `split` at `indices`, gathered into a split of their own (in that order). */
+function gather(split: Split, indices: Uint32Array): Split {
+  const px = split.rows * split.cols;
+  const images = new Uint8Array(indices.length * px);
+  const labels = new Uint8Array(indices.length);
+  indices.forEach((s, i) => {
+    images.set(split.images.subarray(s * px, (s + 1) * px), i * px);
+    labels[i] = split.labels[s]!;
+  });
+  return { images, labels, count: indices.length, rows: split.rows, cols: split.cols };
+}
 
 export class TrainingSession {
   readonly config: TrainConfig;
@@ -67,7 +125,12 @@ export class TrainingSession {
   readonly trainCount: number;
   readonly batchesPerEpoch: number;
 
+  /** The held-out validation images, gathered (null when the config holds none out). */
+  readonly validationSplit: Split | null;
+
   private readonly data: { train: Split; test: Split };
+  /** Indices (into the training split) of the images trained on. */
+  private readonly trainIndex: Uint32Array;
   private readonly order: Uint32Array;
   private readonly x: Float32Array;
   private readonly y: Uint8Array;
@@ -78,7 +141,7 @@ export class TrainingSession {
   private shuffledEpoch = -1;
   private trained = false;
 
-  /** trainLimit: use only the first N training samples (CLI --limit, tests). */
+  /** trainLimit: a cap on the training subset for tests (the config's trainSize is the setting). */
   constructor(config: TrainConfig, data: { train: Split; test: Split }, options?: { trainLimit?: number }) {
     if (
       !Number.isInteger(config.batchSize) ||
@@ -97,9 +160,11 @@ export class TrainingSession {
     }
     this.config = { ...config, hidden: [...config.hidden] };
     this.data = data;
-    const limit = options?.trainLimit;
-    this.trainCount = Math.max(0, Math.min(data.train.count, limit ?? data.train.count));
+    const split = splitTrainingImages(data.train.count, this.config, options?.trainLimit);
+    this.trainIndex = split.train;
+    this.trainCount = split.train.length;
     if (this.trainCount === 0) throw new Error('no training samples');
+    this.validationSplit = split.validation.length > 0 ? gather(data.train, split.validation) : null;
     this.batchesPerEpoch = Math.ceil(this.trainCount / config.batchSize);
     this.network = Network.create(this.config, Math.max(config.batchSize, EVAL_BATCH));
     this.optimizer = createOptimizer(this.network, this.config);
@@ -187,7 +252,7 @@ export class TrainingSession {
     const images = this.data.train.images;
     const labels = this.data.train.labels;
     for (let i = 0; i < n; i++) {
-      const s = this.order[start + i]!;
+      const s = this.trainIndex[this.order[start + i]!]!;
       toFloatPixels(images, s * inputSize, inputSize, x, i * inputSize);
       y[i] = labels[s]!;
     }
@@ -209,10 +274,21 @@ export class TrainingSession {
     });
   }
 
-  /** Loss, accuracy and confusion on the test split, or on the training samples in use (≤ trainCount). */
-  evaluate(which: 'train' | 'test', limit?: number): EvalResult {
+  /**
+   * Loss, accuracy and confusion on the test split, the validation images, or the training samples in use
+   * (the first `limit` of them, ≤ trainCount).
+   */
+  evaluate(which: 'train' | 'validation' | 'test', limit?: number): EvalResult {
     if (which === 'train') {
-      return evaluate(this.network, this.data.train, Math.min(limit ?? this.trainCount, this.trainCount));
+      const n = Math.min(limit ?? this.trainCount, this.trainCount);
+      // With no validation the subset is a prefix of the split: no copy.
+      const prefix = this.trainIndex[n - 1] === n - 1;
+      const images = prefix ? this.data.train : gather(this.data.train, this.trainIndex.subarray(0, n));
+      return evaluate(this.network, images, n);
+    }
+    if (which === 'validation') {
+      if (!this.validationSplit) throw new Error('this session holds no validation images out');
+      return evaluate(this.network, this.validationSplit, limit);
     }
     return evaluate(this.network, this.data.test, limit);
   }
@@ -267,8 +343,19 @@ export class TrainingSession {
   }
 }
 
-/** Fields that define the network; `update-config` may change every other one. */
-const ARCH_FIELDS = ['inputSize', 'outputSize', 'activation', 'init', 'seed'] as const;
+/**
+ * Fields that define the network and the images it learns from; `update-config` may change every other
+ * one (a session cannot take over another's position on other images).
+ */
+const ARCH_FIELDS = [
+  'inputSize',
+  'outputSize',
+  'activation',
+  'init',
+  'seed',
+  'trainSize',
+  'validation',
+] as const;
 
 /** Same layer sizes, activation, init and seed: a session of `b` can take over one of `a`. */
 export function sameArchitecture(a: TrainConfig, b: TrainConfig): boolean {

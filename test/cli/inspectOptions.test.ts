@@ -62,7 +62,8 @@ describe('--stats-every N', () => {
         expect(l.deadFraction).toBeLessThanOrEqual(1);
       }
     }
-    const epochs = lines.filter((l) => 'epoch' in l);
+    const epochs = lines.filter((l) => 'epoch' in l && !('stopped' in l));
+    expect(lines.at(-1)).toMatchObject({ stopped: 'epochs', epoch: 2 });
     expect(epochs.map((l) => l.epoch)).toEqual([1, 2]);
     expect(Object.keys(epochs[0]).sort()).toEqual(
       ['epoch', 'samplesPerSecond', 'testAccuracy', 'testLoss', 'trainAccuracy', 'trainLoss'].sort(),

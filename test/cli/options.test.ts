@@ -32,7 +32,7 @@ describe('parseArgs', () => {
     expect(o.config).toEqual({ ...DEFAULT_CONFIG, epochs: CLI_DEFAULT_EPOCHS });
     expect(CLI_DEFAULT_EPOCHS).toBe(5);
     expect(o).toMatchObject({ dataset: 'mnist', dataDir: 'public/data', json: false, progress: true });
-    expect(o.limit).toBeUndefined();
+    expect(o.config.trainSize).toBe(60_000);
     expect(o.save).toBeUndefined();
     expect(o.exportTfjs).toBeUndefined();
   });
@@ -96,8 +96,8 @@ describe('parseArgs', () => {
         beta1: 0.8,
         beta2: 0.99,
         epsilon: 1e-7,
+        trainSize: 2000,
       },
-      limit: 2000,
       testLimit: 500,
       save: 'out/m.json',
       exportTfjs: 'out/tfjs',
@@ -117,6 +117,15 @@ describe('parseArgs', () => {
       stepEvery: 3,
     });
     expect(options(['--schedule', 'cosine']).config.schedule).toBe('cosine');
+  });
+
+  it('--validation N without --train-size trains on all the rest; --limit is --train-size', () => {
+    expect(options(['--validation', '5000']).config).toMatchObject({ trainSize: 55_000, validation: 5000 });
+    expect(options(['--limit', '1000']).config.trainSize).toBe(1000);
+    expect(
+      options(['--train-size', '1000', '--validation', '1000', '--patience', '2', '--until-loss', '0.15'])
+        .config,
+    ).toMatchObject({ trainSize: 1000, validation: 1000, patience: 2, untilLoss: 0.15 });
   });
 
   it('--hidden 0 is no hidden layer; --help wins over everything', () => {
@@ -144,7 +153,17 @@ describe('parseArgs', () => {
       [['--l2', '-1'], /--l2: must be ≥ 0/],
       [['--lr-decay', '0'], /--lr-decay: must be > 0/],
       [['--step-every', '0'], /--step-every: expected an integer from 1/],
-      [['--limit', '0'], /--limit must be at least 1/],
+      [['--limit', '0'], /--limit: expected an integer from 100 to 60000, got 0/],
+      [['--train-size', '99'], /--train-size: expected an integer from 100 to 60000, got 99/],
+      [['--validation', '30001'], /--validation: expected an integer from 0 to 30000/],
+      [['--until-loss', '-0.1'], /--until-loss: must be ≥ 0/],
+      [['--limit', '500', '--train-size', '500'], /--limit is another name for --train-size/],
+      [
+        ['--train-size', '59000', '--validation', '2000'],
+        /--train-size 59000 with --validation 2000 needs 61000 training images; there are 60000.*≤ 58000/,
+      ],
+      [['--limit', '59000', '--validation', '2000'], /--limit 59000 with --validation 2000/],
+      [['--patience', '3'], /--patience needs --validation N/],
       [['--activation', 'gelu'], /--activation must be one of relu, leaky-relu, sigmoid, tanh; got "gelu"/],
       [['--init', 'zeros'], /--init must be one of he, xavier, small, uniform/],
       [['--schedule', 'linear'], /--schedule must be one of constant, exponential, step, cosine/],
@@ -169,7 +188,13 @@ describe('parseArgs', () => {
   it('documents every option in --help', () => {
     const text = helpText();
     for (const spec of OPTION_SPECS) expect(text).toContain(`--${spec.flag}`);
-    expect(text).toMatch(/Exit status: 0 done, 1 error .*, 2 bad options, 3 training diverged/);
+    expect(text).toMatch(/Exit status: 0 done .*, 1 error .*, 2 bad options, 3 training\s+diverged/);
+    // The stop rules and the stopped line are documented.
+    expect(text).toMatch(/--until-loss X/);
+    expect(text).toMatch(/β 0\.98 per batch, debiased/);
+    expect(text).toMatch(/\{"stopped","epoch","step","trainLoss","bestEpoch","testAccuracy"\}/);
+    expect(text).toMatch(/"loss-tolerance", "early-stopping" or "diverged"/);
+    expect(text).toMatch(/"validationLoss","validationAccuracy" with --validation/);
   });
 });
 

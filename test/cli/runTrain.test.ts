@@ -47,7 +47,7 @@ describe('runCli', () => {
         .split('\n')
         .filter(Boolean)
         .map((l) => JSON.parse(l).epoch),
-    ).toEqual([1, 2]);
+    ).toEqual([1, 2, 2]); // two epoch lines, then the stopped line
     expect(stdout).not.toContain('\r');
     const stderr = io.err.join('');
     expect(stderr).toMatch(/\r {2}epoch 1\/2 \[█+·*\] +\d+% · [\d,]+ samples\/s/);
@@ -69,7 +69,7 @@ describe('runCli', () => {
   it('samples per second counts training time only', () => {
     const io = fakeIo(false);
     expect(runCli(args('--json', '--epochs', '1'), io)).toBe(EXIT.ok);
-    const line = JSON.parse(io.out.join(''));
+    const line = JSON.parse(io.out.join('').split('\n')[0]!);
     // Without the bar, the epoch's batches are timed by exactly two clock readings, 150 ms apart:
     // 640 samples / 0.15 s. Evaluation is outside that window.
     expect(line.samplesPerSecond).toBeCloseTo(640 / 0.15, 6);

@@ -11,11 +11,13 @@ import { parseModel } from '../../src/engine/modelFile.ts';
 import { Network } from '../../src/engine/network.ts';
 import { DEFAULT_CONFIG } from '../../src/engine/types.ts';
 import { loadDatasetFromDisk } from '../../src/cli/data.ts';
+import { TrainingSession } from '../../src/training/session.ts';
 import { ROOT, makeMnistFixture } from './fixtures.ts';
 
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const CLI = join(ROOT, 'src', 'cli', 'train.ts');
 const JSON_KEYS = ['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'samplesPerSecond'];
+const STOPPED_KEYS = ['stopped', 'epoch', 'step', 'trainLoss', 'bestEpoch', 'testAccuracy'];
 
 let fixture: string;
 let dataDir: string;
@@ -46,13 +48,22 @@ function expectNoStackTrace(text: string): void {
 }
 
 describe('npm run train (spawned)', () => {
-  it('--limit 2000 --epochs 1 --json: stdout holds exactly one JSON line with the documented fields', () => {
+  it('--limit 2000 --epochs 1 --json: stdout holds one epoch line and the stopped line, with the documented fields', () => {
     const r = run(['--data-dir', dataDir, '--limit', '2000', '--epochs', '1', '--json']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = jsonLines(r.stdout);
-    expect(lines).toHaveLength(1);
+    expect(lines).toHaveLength(2);
     const line = lines[0]!;
+    const stopped = lines[1]!;
+    expect(Object.keys(stopped)).toEqual(STOPPED_KEYS);
+    expect(stopped).toMatchObject({
+      stopped: 'epochs',
+      epoch: 1,
+      step: Math.ceil(2000 / DEFAULT_CONFIG.batchSize),
+      bestEpoch: 1,
+      testAccuracy: line.testAccuracy,
+    });
     expect(Object.keys(line)).toEqual(JSON_KEYS);
     expect(line.epoch).toBe(1);
     for (const k of JSON_KEYS) expect(Number.isFinite(line[k])).toBe(true);
@@ -80,8 +91,8 @@ describe('npm run train (spawned)', () => {
       '--seed',
       '9',
     ];
-    const a = jsonLines(run(args).stdout);
-    const b = jsonLines(run(args).stdout);
+    const a = jsonLines(run(args).stdout).slice(0, -1);
+    const b = jsonLines(run(args).stdout).slice(0, -1);
     expect(a.map((l) => l.epoch)).toEqual([1, 2]);
     const strip = (ls: Record<string, number>[]) => ls.map(({ samplesPerSecond: _, ...rest }) => rest);
     expect(strip(a)).toEqual(strip(b));
@@ -164,7 +175,12 @@ describe('npm run train (spawned)', () => {
       '10',
     ]);
     expect(r.status).toBe(3);
-    expect(r.stdout).toBe('');
+    // With --json, the stopped line still says what happened (nothing else on stdout).
+    const [stopped, ...rest] = jsonLines(r.stdout) as unknown as Record<string, unknown>[];
+    expect(rest).toEqual([]);
+    expect(Object.keys(stopped!)).toEqual(STOPPED_KEYS);
+    expect(stopped).toMatchObject({ stopped: 'diverged', epoch: 1, bestEpoch: 0, testAccuracy: null });
+    expect(stopped!.step).toBeGreaterThan(0);
     expect(r.stderr).toMatch(/diverged at step \d+/);
     expect(r.stderr).toMatch(/last finite loss was [\d.e+]+ \(step \d+\)/);
     expectNoStackTrace(r.stderr);
@@ -205,6 +221,8 @@ describe('npm run train (spawned)', () => {
       activation: 'leaky-relu',
       seed: 3,
       epochs: 1,
+      // --limit is --train-size: the file says what the model learnt from.
+      trainSize: 2000,
     });
     expect(parsed.training).toEqual({
       epochs: 1,
@@ -232,6 +250,59 @@ describe('npm run train (spawned)', () => {
     const params = 784 * 48 + 48 + 48 * 24 + 24 + 24 * 10 + 10;
     expect(statSync(join(tfjsDir, 'weights.bin')).size).toBe(4 * params);
     expect(existsSync(join(tfjsDir, 'model.json'))).toBe(true);
+  });
+
+  it('--until-loss 0.15 --epochs 30: stops when the smoothed training loss reaches 0.15, before epoch 30', () => {
+    const r = run([
+      ...['--data-dir', dataDir, '--train-size', '1000', '--hidden', '64', '--schedule', 'constant'],
+      ...['--until-loss', '0.15', '--epochs', '30', '--json'],
+    ]);
+    expect(r.status).toBe(0);
+    const lines = jsonLines(r.stdout) as unknown as Record<string, unknown>[];
+    const stopped = lines.at(-1)!;
+    expect(Object.keys(stopped)).toEqual(STOPPED_KEYS);
+    expect(stopped.stopped).toBe('loss-tolerance');
+    expect(stopped.epoch).toBeLessThan(30);
+    expect(stopped.trainLoss).toBeLessThanOrEqual(0.15);
+    expect(stopped.bestEpoch).toBe(stopped.epoch);
+    // The epoch lines before it: every finished epoch (the stop may fall inside the next one).
+    const finished = lines.slice(0, -1).map((l) => l.epoch as number);
+    expect([stopped.epoch, (stopped.epoch as number) - 1]).toContain(finished.length);
+    expect(finished).toEqual(finished.map((_, k) => k + 1));
+  });
+
+  it('--train-size 1000 --validation 1000 --patience 2: stops early and keeps (and saves) the best epoch’s weights', () => {
+    const modelPath = join(fixture, 'out', 'early.json');
+    const r = run([
+      ...['--data-dir', dataDir, '--train-size', '1000', '--validation', '1000', '--patience', '2'],
+      ...['--epochs', '100', '--hidden', '128', '--schedule', 'constant', '--json', '--save', modelPath],
+    ]);
+    expect(r.status).toBe(0);
+    const lines = jsonLines(r.stdout) as unknown as Record<string, number>[];
+    const stopped = lines.at(-1)! as unknown as Record<string, unknown>;
+    const epochLines = lines.slice(0, -1);
+    expect(stopped.stopped).toBe('early-stopping');
+    const epoch = stopped.epoch as number;
+    const bestEpoch = stopped.bestEpoch as number;
+    expect(bestEpoch).toBeLessThan(epoch);
+    expect(epoch).toBe(bestEpoch + 2);
+    expect(epochLines.map((l) => l.epoch)).toEqual(Array.from({ length: epoch }, (_, i) => i + 1));
+    // Epoch lines carry the validation figures; the best epoch has the lowest validation loss.
+    for (const l of epochLines)
+      expect(Object.keys(l)).toEqual([...JSON_KEYS, 'validationLoss', 'validationAccuracy']);
+    const best = epochLines[bestEpoch - 1]!;
+    expect(Math.min(...epochLines.map((l) => l.validationLoss!))).toBe(best.validationLoss);
+    // The test figures of the weights kept: the best epoch's, not the last one's.
+    expect(stopped.testAccuracy).toBe(best.testAccuracy);
+
+    // The saved weights are the restored best ones: their validation loss is the best epoch's, exactly.
+    const parsed = parseModel(readFileSync(modelPath, 'utf8'));
+    expect(parsed.training).toMatchObject({ epochs: bestEpoch, testAccuracy: best.testAccuracy });
+    const data = loadDatasetFromDisk(dataDir, 'mnist');
+    const session = new TrainingSession(parsed.config, data);
+    session.network.setParams(parsed.params);
+    expect(session.evaluate('validation').loss).toBe(best.validationLoss);
+    expect(session.evaluate('test').accuracy).toBe(best.testAccuracy);
   });
 
   it('--help lists every option and exits 0', () => {

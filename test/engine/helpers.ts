@@ -95,6 +95,10 @@ export function smallConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
     stepEvery: 1,
     batchSize: 8,
     epochs: 0,
+    trainSize: 60_000,
+    validation: 0,
+    untilLoss: 0,
+    patience: 0,
     ...overrides,
   };
 }

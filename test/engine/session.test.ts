@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../../src/engine/types.ts';
-import { TrainingSession } from '../../src/training/session.ts';
+import { splitTrainingImages, TrainingSession } from '../../src/training/session.ts';
 import { loadMnist, randomSplit, smallConfig } from './helpers.ts';
 
 const data = { train: randomSplit(100, 4, 4, 1), test: randomSplit(30, 4, 4, 2) };
@@ -152,5 +152,53 @@ describe('TrainingSession', () => {
     expect(after.accuracy).toBeGreaterThan(0.85);
     expect(after.loss).toBeLessThan(first.loss);
     expect(s.evaluate('train').count).toBe(8000);
+  });
+
+  it('the validation split: disjoint from the training subset, deterministic, seeded, never more than asked', () => {
+    const cfg = { seed: 3, trainSize: 1000, validation: 1000 };
+    const a = splitTrainingImages(60_000, cfg);
+    expect(a.train.length).toBe(1000);
+    expect(a.validation.length).toBe(1000);
+    const held = new Set(a.validation);
+    expect(held.size).toBe(1000);
+    expect(a.train.some((i) => held.has(i))).toBe(false);
+    // Deterministic: the same config gives the same split; another seed another validation set.
+    expect(splitTrainingImages(60_000, cfg)).toEqual(a);
+    const other = splitTrainingImages(60_000, { ...cfg, seed: 4 });
+    expect(other.validation).not.toEqual(a.validation);
+    // Spread over the whole split, not a block at one end.
+    expect(Math.max(...a.validation)).toBeGreaterThan(50_000);
+    expect(Math.min(...a.validation)).toBeLessThan(10_000);
+    // The training subset: the first images not held out, in order; a larger subset only adds images.
+    expect([...a.train]).toEqual([...Array(1100).keys()].filter((i) => !held.has(i)).slice(0, 1000));
+    const bigger = splitTrainingImages(60_000, { ...cfg, trainSize: 5000 });
+    expect(bigger.validation).toEqual(a.validation);
+    expect([...bigger.train.subarray(0, 1000)]).toEqual([...a.train]);
+    // With no validation the subset is the first N images (what --limit always took).
+    expect([...splitTrainingImages(500, { seed: 1, trainSize: 100, validation: 0 }).train]).toEqual([
+      ...Array(100).keys(),
+    ]);
+    // Everything else, when "all" and a validation split leave less than asked.
+    expect(splitTrainingImages(100, { seed: 1, trainSize: 60_000, validation: 30 }).train.length).toBe(70);
+    expect(() => splitTrainingImages(100, { seed: 1, trainSize: 100, validation: 100 })).toThrow(/none/);
+  });
+
+  it('a session trains only on its subset and evaluates the held-out images', () => {
+    const cfg = smallConfig({ trainSize: 60, validation: 20, batchSize: 10 });
+    const s = new TrainingSession(cfg, data);
+    expect(s.trainCount).toBe(60);
+    expect(s.batchesPerEpoch).toBe(6);
+    expect(s.validationSplit?.count).toBe(20);
+    const split = splitTrainingImages(100, cfg);
+    // The held-out images are gathered in split order.
+    const px = 16;
+    const v = split.validation[3]!;
+    expect(s.validationSplit!.images.subarray(3 * px, 4 * px)).toEqual(
+      data.train.images.subarray(v * px, (v + 1) * px),
+    );
+    expect(s.validationSplit!.labels[3]).toBe(data.train.labels[v]);
+    expect(s.evaluate('validation').count).toBe(20);
+    expect(s.evaluate('train').count).toBe(60);
+    expect(() => new TrainingSession(smallConfig(), data).evaluate('validation')).toThrow(/no validation/);
   });
 });

@@ -14,7 +14,9 @@ import {
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/engine/types.ts';
 import {
   checkSetting,
+  fitTrainSize,
   isTrainSetting,
+  MAX_TRAIN_IMAGES,
   SETTINGS,
   SPEED_SETTING,
   TRAIN_SETTINGS,
@@ -121,6 +123,17 @@ describe('CLI → model file → URL → reload', () => {
       // Each flag given with probability 0.8; the others take the CLI's defaults.
       const given = new Map<Setting, unknown>();
       for (const s of cliRows) if (rand() < 0.8) given.set(s, randomValue(s, rand));
+      // The rules between rows, which the CLI refuses to break: validation images come out of the training
+      // split (an explicit train size must fit beside them), and early stopping needs a validation split.
+      const row = (name: string) => cliRows.find((s) => s.name === name)!;
+      const [trainRow, validationRow, patienceRow] = [row('trainSize'), row('validation'), row('patience')];
+      if (((given.get(patienceRow) ?? 0) as number) > 0 && !given.get(validationRow)) {
+        given.set(validationRow, 1);
+      }
+      const validation = (given.get(validationRow) ?? 0) as number;
+      if (given.has(trainRow) && (given.get(trainRow) as number) + validation > MAX_TRAIN_IMAGES) {
+        given.set(trainRow, MAX_TRAIN_IMAGES - validation);
+      }
       const argv = [...given].flatMap(([s, v]) => [`--${s.cli!.flag}`, cliText(s, v)]);
 
       const expected: Record<string, unknown> = {};
@@ -129,6 +142,8 @@ describe('CLI → model file → URL → reload', () => {
       }
       const given_ = (name: string) => [...given.keys()].some((s) => s.name === name);
       if (given_('lrDecay') && !given_('schedule')) expected.schedule = 'exponential';
+      // No --train-size: all the images not held out for validation.
+      Object.assign(expected, fitTrainSize(expected as { trainSize: number; validation: number }));
       const dataset = [...given].find(([s]) => !isTrainSetting(s))?.[1] ?? 'mnist';
 
       const options = cliOptions(argv);
@@ -201,6 +216,27 @@ describe('a model file the old surfaces disagreed about', () => {
     });
     expect(() => cliOptions(['--epochs', '20000'])).toThrow(/--epochs/);
     expect(() => cliOptions(['--seed', '-5'])).toThrow(/--seed/);
+  });
+});
+
+describe('the training subset and the validation split', () => {
+  it('a link clamps the training subset into what the validation split leaves; the stop rules read back', () => {
+    const s = readUrlState('?train=1000&validation=1000&patience=2&untilLoss=0.15');
+    expect(s.config).toMatchObject({ trainSize: 1000, validation: 1000, patience: 2, untilLoss: 0.15 });
+    expect(readUrlState('?validation=5000').config.trainSize).toBe(55_000);
+    expect(readUrlState('?train=59000&validation=2000').config.trainSize).toBe(58_000);
+    expect(readUrlState('?train=5&validation=90000').config).toMatchObject({
+      trainSize: 100,
+      validation: 30_000,
+    });
+    expect(writeUrlState(s)).toContain('train=1000&validation=1000&untilLoss=0.15&patience=2');
+  });
+
+  it('a model file fits them the same way, and one without them takes the defaults', () => {
+    const config = parseModel(fileWith({ trainSize: 60_000, validation: 5000, patience: 3 })).config;
+    expect(config).toMatchObject({ trainSize: 55_000, validation: 5000, patience: 3, untilLoss: 0 });
+    const { reloaded, state } = throughFileAndUrl(config, 'mnist', 'full');
+    expect(reloaded).toEqual(state);
   });
 });
 

@@ -17,6 +17,7 @@ export interface ThemeColors {
   loss: string;
   testLoss: string;
   testAccuracy: string;
+  validation: string;
   font: string;
 }
 
@@ -32,6 +33,7 @@ const FALLBACK: ThemeColors = {
   loss: '#0072b2',
   testLoss: '#d55e00',
   testAccuracy: '#009e73',
+  validation: '#cc79a7',
   font: 'system-ui, sans-serif',
 };
 
@@ -56,6 +58,7 @@ function read(): ThemeColors {
     loss: v('--series-loss', FALLBACK.loss),
     testLoss: v('--series-test-loss', FALLBACK.testLoss),
     testAccuracy: v('--series-test-accuracy', FALLBACK.testAccuracy),
+    validation: v('--series-validation', FALLBACK.validation),
     font: cs.fontFamily || FALLBACK.font,
   };
 }

@@ -36,8 +36,16 @@ const S = {
   l2: trainSetting('l2'),
   epochs: trainSetting('epochs'),
   seed: trainSetting('seed'),
+  trainSize: trainSetting('trainSize'),
+  validation: trainSetting('validation'),
+  untilLoss: trainSetting('untilLoss'),
+  patience: trainSetting('patience'),
   speed: SPEED_SETTING,
 };
+
+/** A select over a row's presets (plus the current value when a link brought another one). */
+const presets = (s: (typeof S)[keyof typeof S]) => controlOf(s).presets as readonly number[];
+const countText = (v: number) => v.toLocaleString('en-US');
 
 const LR = controlOf(S.learningRate);
 const DECAY = controlOf(S.lrDecay);
@@ -67,6 +75,10 @@ export function Controls() {
       l2: s.config.l2,
       seed: s.config.seed,
       epochs: s.config.epochs,
+      trainSize: s.config.trainSize,
+      validation: s.config.validation,
+      untilLoss: s.config.untilLoss,
+      patience: s.config.patience,
     })),
   );
   const speed = useConfigStore((s) => s.speed);
@@ -183,6 +195,48 @@ export function Controls() {
           max={SEED.max}
           testId="seed"
           onCommit={(seed) => update({ seed })}
+        />
+      </div>
+      <div className="group" data-testid="stop-controls">
+        <Select
+          setting={S.trainSize}
+          value={c.trainSize}
+          options={withValue(presets(S.trainSize), c.trainSize).map((v) => ({
+            value: v,
+            label: v === 60_000 ? 'all' : countText(v),
+          }))}
+          testId="train-size"
+          onChange={(trainSize) => update({ trainSize })}
+        />
+        <Select
+          setting={S.validation}
+          value={c.validation}
+          options={withValue(presets(S.validation), c.validation).map((v) => ({
+            value: v,
+            label: v === 0 ? 'none' : countText(v),
+          }))}
+          testId="validation"
+          onChange={(validation) => update({ validation })}
+        />
+        <Select
+          setting={S.untilLoss}
+          value={c.untilLoss}
+          options={withValue(presets(S.untilLoss), c.untilLoss).map((v) => ({
+            value: v,
+            label: v === 0 ? 'off' : `≤ ${v}`,
+          }))}
+          testId="until-loss"
+          onChange={(untilLoss) => update({ untilLoss })}
+        />
+        <Select
+          setting={S.patience}
+          value={c.patience}
+          options={withValue(presets(S.patience), c.patience).map((v) => ({
+            value: v,
+            label: v === 0 ? 'off' : `${v} epoch${v === 1 ? '' : 's'}`,
+          }))}
+          testId="patience"
+          onChange={(patience) => update({ patience })}
         />
       </div>
       <details className="group more">

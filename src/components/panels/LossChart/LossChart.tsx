@@ -1,10 +1,12 @@
 /**
  * Loss and accuracy over training steps: the raw per-batch training loss (faint), its smoothed curve, test
- * loss and test accuracy dots at each epoch end (accuracy on the right axis), epoch boundaries, a hover
- * read-out and a log-scale toggle for the loss.
+ * loss and test accuracy dots at each epoch end (accuracy on the right axis), validation loss dots and line
+ * when the run holds images out, epoch boundaries, where and why the run stopped by itself (a marker), a
+ * hover read-out and a log-scale toggle for the loss.
  *
  * d3 computes scales and ticks; the canvas draws (thousands of points at 15 updates/s). The element carries
- * its state for tests: data-points (raw points held), data-last-loss (last smoothed loss), data-test-points.
+ * its state for tests: data-points (raw points held), data-last-loss (last smoothed loss), data-test-points,
+ * data-validation-points, data-stop-marker (the marker's label, '' when none).
  */
 import { useCallback, useRef, useState } from 'react';
 import { scaleLinear, scaleLog } from 'd3-scale';
@@ -48,7 +50,8 @@ function paintLoss(
 ) {
   const theme = getTheme();
   const { loss } = telemetryStore.getState();
-  const epochs: EpochResult[] = useRunStore.getState().epochs;
+  const { epochs, stopped } = useRunStore.getState();
+  const validated = epochs.filter((e) => e.validationLoss !== undefined);
   const n = loss.x.length;
   if (smoothBuf.length < n) smoothBuf = new Float64Array(Math.max(n, 2 * smoothBuf.length));
   const smooth = smoothSeries(loss.x, loss.y, 0.98, smoothBuf);
@@ -56,6 +59,8 @@ function paintLoss(
     host.dataset.points = String(n);
     host.dataset.lastLoss = n ? smooth[n - 1].toFixed(4) : '';
     host.dataset.testPoints = String(epochs.length);
+    host.dataset.validationPoints = String(validated.length);
+    host.dataset.stopMarker = stopped?.message ?? '';
   }
   const W = size.width;
   const H = size.height;
@@ -81,9 +86,10 @@ function paintLoss(
     if (loss.y[i] > 0 && loss.y[i] < minL) minL = loss.y[i];
   }
   for (const e of epochs) {
-    if (Number.isFinite(e.testLoss)) {
-      maxL = Math.max(maxL, e.testLoss);
-      if (e.testLoss > 0) minL = Math.min(minL, e.testLoss);
+    for (const l of [e.testLoss, e.validationLoss ?? NaN]) {
+      if (!Number.isFinite(l)) continue;
+      maxL = Math.max(maxL, l);
+      if (l > 0) minL = Math.min(minL, l);
     }
   }
   if (!Number.isFinite(maxL)) maxL = Number.MAX_VALUE / 2;
@@ -230,6 +236,32 @@ function paintLoss(
       dot(ctx, x(e.step), y(e.testLoss), theme.testLoss, theme.panel);
     }
   }
+  // Validation loss per epoch: a line (its rise while the training loss falls is overfitting) and dots.
+  if (validated.length) {
+    ctx.strokeStyle = theme.validation;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    validated.forEach((e, i) =>
+      i ? ctx.lineTo(x(e.step), y(e.validationLoss!)) : ctx.moveTo(x(e.step), y(e.validationLoss!)),
+    );
+    ctx.stroke();
+    for (const e of validated) dot(ctx, x(e.step), y(e.validationLoss!), theme.validation, theme.panel);
+  }
+  // Where and why the run stopped by itself: a vertical marker with its label.
+  if (stopped) {
+    const px = Math.round(x(stopped.step)) + 0.5;
+    ctx.strokeStyle = theme.fg;
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(px, y1);
+    ctx.lineTo(px, y0);
+    ctx.stroke();
+    ctx.fillStyle = theme.fg;
+    ctx.textBaseline = 'top';
+    const tw = ctx.measureText(stopped.message).width;
+    ctx.textAlign = px + 4 + tw < x1 ? 'left' : 'right';
+    ctx.fillText(stopped.message, ctx.textAlign === 'left' ? px + 4 : px - 4, y1 + 2);
+  }
 
   // ── earlier runs of the session, and the literature's figures ──
   const overlaid = paintRunOverlays(
@@ -246,6 +278,8 @@ function paintLoss(
   ctx.textAlign = 'left';
   let lx = x0 + 2;
   const ly = 10;
+  // With a validation item too, shorter words keep the legend on one line of a narrow panel.
+  const trainLabel = validated.length ? 'train loss' : 'train loss (smoothed)';
   const item = (draw: () => void, text: string) => {
     draw();
     ctx.fillStyle = theme.muted;
@@ -259,8 +293,9 @@ function paintLoss(
     ctx.moveTo(lx, ly);
     ctx.lineTo(lx + 12, ly);
     ctx.stroke();
-  }, 'train loss (smoothed)');
+  }, trainLabel);
   item(() => dot(ctx, lx + 6, ly, theme.testLoss, theme.panel), 'test loss');
+  if (validated.length) item(() => dot(ctx, lx + 6, ly, theme.validation, theme.panel), 'validation');
   item(() => dot(ctx, lx + 6, ly, theme.testAccuracy, theme.panel), 'test accuracy →');
 
   // ── hover read-out ──
@@ -284,6 +319,11 @@ function paintLoss(
       lines.push(
         `epoch ${last.epoch}: test ${formatPercent(last.testAccuracy)} · loss ${formatValue(last.testLoss)}`,
       );
+      if (last.validationLoss !== undefined) {
+        lines.push(
+          `validation ${formatPercent(last.validationAccuracy ?? 0)} · loss ${formatValue(last.validationLoss)}`,
+        );
+      }
     }
     const tw = Math.max(...lines.map((l) => ctx.measureText(l).width)) + 14;
     const th = lines.length * 15 + 8;
@@ -359,6 +399,8 @@ export function LossChart() {
         data-testid="loss-chart"
         data-points="0"
         data-last-loss=""
+        data-validation-points="0"
+        data-stop-marker=""
         style={{ position: 'absolute', inset: 0 }}
         {...hover}
       >

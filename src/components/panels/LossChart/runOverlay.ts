@@ -7,8 +7,8 @@ import type { DatasetName } from '../../../data/dataset';
 import { REFERENCES, type RunsState } from '../../../store/runs';
 import type { ThemeColors } from '../../canvas/theme';
 
-/** Okabe–Ito colours not used by the chart's own series. */
-const RUN_COLORS = ['#cc79a7', '#e69f00', '#56b4e9', '#f0e442', '#999999', '#882255'];
+/** Colours (Tol's muted palette) not used by the chart's own series, in light and dark. */
+const RUN_COLORS = ['#882255', '#44aa99', '#999933', '#aa4499', '#888888', '#332288'];
 
 export function runColor(i: number): string {
   return RUN_COLORS[i % RUN_COLORS.length]!;

@@ -29,6 +29,7 @@ export function TopBar() {
       lastEpoch: s.epochs.length ? s.epochs[s.epochs.length - 1] : null,
       counts: s.data.counts,
       error: s.data.error,
+      stopped: s.stopped,
     })),
   );
   const dataset = useConfigStore((s) => s.dataset);
@@ -78,7 +79,21 @@ export function TopBar() {
         {training && !run.error ? null : (
           <>
             <span className="sep"> · </span>
-            {run.error ? 'data error' : statusWord(run.status, ready)}
+            {run.error ? (
+              'data error'
+            ) : run.status === 'done' && run.stopped ? (
+              // Why the run stopped by itself: "stopped: loss ≤ 0.15", "early stop: best epoch 7, …".
+              <span
+                className="stop-reason"
+                data-testid="stop-reason"
+                data-reason={run.stopped.reason}
+                title={run.stopped.message}
+              >
+                {run.stopped.message}
+              </span>
+            ) : (
+              statusWord(run.status, ready)
+            )}
           </>
         )}
         <span className="sep"> · </span>
@@ -92,7 +107,12 @@ export function TopBar() {
       <div className="accuracy-box" title="Accuracy on the 10,000 test images, after the last finished epoch">
         <span className="label">test accuracy</span>
         <span className="test-accuracy" data-testid="test-accuracy">
-          {run.lastEpoch ? formatPercent(run.lastEpoch.testAccuracy) : ''}
+          {/* After early stopping, the restored weights' accuracy (the best epoch's), not the last epoch's. */}
+          {run.stopped?.testAccuracy !== undefined
+            ? formatPercent(run.stopped.testAccuracy)
+            : run.lastEpoch
+              ? formatPercent(run.lastEpoch.testAccuracy)
+              : ''}
         </span>
       </div>
       <div className="data-slot">
