@@ -10,13 +10,16 @@ export const SCREENS = [
   {
     id: 'watch',
     label: 'Watch',
-    title: 'The network training: controls, layer diagram, loss curve, first-layer weights',
+    title: 'The network training: controls, layer diagram, loss curve, first-layer weights (W)',
+    key: 'W',
     opens: 'layer-diagram loss-chart weight-images draw-canvas prediction',
   },
   {
     id: 'inside',
     label: 'Inside',
-    title: 'Why it learns or fails: gradient flow, activation health, init lab, confusion, units, saliency',
+    title:
+      'Why it learns or fails: gradient flow, activation health, init lab, confusion, units, saliency (I)',
+    key: 'I',
     opens:
       'gradient-flow activation-health init-lab confusion-matrix mistakes unit-view saliency draw-canvas',
   },
@@ -38,6 +41,7 @@ export function ScreenTabs() {
           data-testid={`open-${s.id}`}
           data-opens={s.opens}
           title={s.title}
+          aria-keyshortcuts={s.key}
           onClick={() => actions.setScreen(s.id)}
         >
           {s.label}
