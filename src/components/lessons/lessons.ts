@@ -56,7 +56,7 @@ export const LESSONS: readonly Lesson[] = [
     text:
       'The init lab shows how big each layer’s activations are before any training. With uniform(0, 1) ' +
       'every weight is positive, so each ReLU layer multiplies the size by about fan-in × ¼ and the logits ' +
-      'reach the thousands. He (variance 2 / fan-in) keeps every layer near the same size. Press Train with ' +
+      'reach hundreds of thousands. He (variance 2 / fan-in) keeps every layer near the same size. Press Train with ' +
       'each and compare how the loss starts.',
     setups: [
       { label: 'Uniform 0…1', query: 'init=uniform', claims: { init: 'uniform' } },
