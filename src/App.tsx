@@ -1,9 +1,10 @@
 /**
  * The one screen, read left to right like the data flows: controls │ the network (diagram, curves, first-layer
  * weights) │ the user's own digit and what the network reads in it. The top bar holds the main buttons and
- * the run's status. Fits 1280×720 without scrolling; narrower screens stack the columns (src/styles/app.css).
+ * the run's status, and the lessons menu; an open lesson's card sits under it. Keyboard shortcuts:
+ * components/shortcuts.ts. Presenter mode (?present=1): larger type, no settings column, the shortcuts shown.
+ * Fits 1280×720 without scrolling; narrower screens stack the columns (src/styles/app.css).
  */
-import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Controls } from './components/panels/Controls/Controls';
 import { DataStatus } from './components/panels/TopBar/DataStatus';
@@ -22,36 +23,10 @@ import { useConfigStore } from './store/config';
 import { useInsideStore } from './store/inside';
 import { useRunStore } from './store/run';
 import { actions } from './app/client';
-
-/** True when Space belongs to the focused element (typing, choosing, pressing a button). */
-export function spaceBelongsTo(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  const tag = target.tagName;
-  if (tag === 'TEXTAREA' || tag === 'SELECT' || tag === 'BUTTON' || tag === 'SUMMARY' || tag === 'A')
-    return true;
-  if (tag === 'INPUT') {
-    const type = (target as HTMLInputElement).type;
-    return type !== 'range' && type !== 'checkbox' && type !== 'radio';
-  }
-  return false;
-}
-
-/** Space toggles training, except where Space already means something (text fields, buttons, selects). */
-function useSpaceToggle() {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.code !== 'Space' && e.key !== ' ') return;
-      if (e.repeat || e.ctrlKey || e.metaKey || e.altKey || spaceBelongsTo(e.target)) return;
-      const { data } = useRunStore.getState();
-      if (!data.counts || data.error) return;
-      e.preventDefault();
-      actions.toggleTraining();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-}
+import { useViewStore } from './store/view';
+import { LessonCard } from './components/lessons/LessonCard';
+import { ShortcutBar } from './components/ShortcutBar';
+import { useShortcuts } from './components/useShortcuts';
 
 /** While the data loads, or when it failed, a card over the network column says so (no layout shift). */
 function DataOverlay() {
@@ -80,15 +55,17 @@ function DataOverlay() {
 }
 
 /**
- * The first screen's left and middle columns: the controls and the network. Each panel also guards its
- * own body (Panel); these boundaries catch a panel's own code failing.
+ * The first screen's left and middle columns: the controls (not in presenter mode) and the network. Each
+ * panel also guards its own body (Panel); these boundaries catch a panel's own code failing.
  */
-function WatchColumns() {
+function WatchColumns({ present }: { present: boolean }) {
   return (
     <>
-      <ErrorBoundary name="Network" frameClassName="controls-panel">
-        <Controls />
-      </ErrorBoundary>
+      {present ? null : (
+        <ErrorBoundary name="Network" frameClassName="controls-panel">
+          <Controls />
+        </ErrorBoundary>
+      )}
       <div className="center" style={{ position: 'relative' }}>
         <ErrorBoundary name="Layer diagram" frameClassName="">
           <LayerDiagram />
@@ -122,16 +99,25 @@ function StepColumns() {
 }
 
 export function App() {
-  useSpaceToggle();
+  useShortcuts();
   const screen = useInsideStore((s) => s.screen);
+  const present = useViewStore((s) => s.present);
   // The drawing column keeps its place (second child) on both screens, so the drawing survives a switch.
+  // The lesson card and the shortcut bar take grid rows of their own: they never cover a view.
   return (
-    <div className="app">
+    <div className="app" data-present={present ? 'true' : undefined}>
       <ErrorBoundary name="The top bar" frameClassName="topbar-error">
         <TopBar />
       </ErrorBoundary>
+      <LessonCard />
       <main className="main" data-screen={screen}>
-        {screen === 'watch' ? <WatchColumns /> : screen === 'inside' ? <InsideScreen /> : <StepColumns />}
+        {screen === 'watch' ? (
+          <WatchColumns present={present} />
+        ) : screen === 'inside' ? (
+          <InsideScreen />
+        ) : (
+          <StepColumns />
+        )}
         <div className="right">
           <ErrorBoundary name="Draw" frameClassName="">
             <DrawCanvas />
@@ -147,6 +133,7 @@ export function App() {
           )}
         </div>
       </main>
+      {present ? <ShortcutBar /> : null}
       <Notices />
     </div>
   );

@@ -12,6 +12,7 @@ import { INITIAL_RUN_STATE, useRunStore } from '../store/run';
 import { architectureChanged, readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
 import type { Bridge } from './bridge';
 import { createInsideActions } from './insideActions';
+import { createViewActions } from './viewActions';
 import { bumpTelemetry, setRun, showNotice } from './routeEvents';
 import type { UrlSync } from './urlSync';
 
@@ -39,19 +40,25 @@ export function configure(ctx: AppContext, config: TrainConfig): void {
  * Moves the config store from `cur` to `next`, telling the worker what changed: another dataset loads
  * and rebuilds, another architecture rebuilds (notice "network reset"), other settings apply to the
  * running session. No URL write (the caller decides: a user change writes, back/forward does not).
+ * Returns true when a new network was built.
  */
-export function applyConfig(ctx: AppContext, cur: ConfigState, next: ConfigState): void {
+export function applyConfig(ctx: AppContext, cur: ConfigState, next: ConfigState): boolean {
   useConfigStore.setState({ dataset: next.dataset, config: next.config, speed: next.speed });
   if (next.speed !== cur.speed) ctx.bridge.send({ type: 'set-speed', speed: next.speed });
   if (next.dataset !== cur.dataset) {
     loadData(ctx, next.dataset);
     configure(ctx, next.config);
-  } else if (architectureChanged(cur.config, next.config)) {
+    return true;
+  }
+  if (architectureChanged(cur.config, next.config)) {
     configure(ctx, next.config);
     showNotice('network reset', ctx);
-  } else if (JSON.stringify(cur.config) !== JSON.stringify(next.config)) {
+    return true;
+  }
+  if (JSON.stringify(cur.config) !== JSON.stringify(next.config)) {
     ctx.bridge.send({ type: 'update-config', config: next.config });
   }
+  return false;
 }
 
 /** The UI's commands, bound to the context `app()` returns (called on every action, so it may be lazy). */
@@ -131,6 +138,7 @@ export function createActions(app: () => AppContext) {
       return { modelJson: answer.modelJson, weightsBin: answer.weightsBin };
     },
     ...createInsideActions(app),
+    ...createViewActions(app),
   };
   return actions;
 }

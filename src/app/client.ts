@@ -11,6 +11,7 @@ import { applyConfig, configure, createActions, loadData, type Actions, type App
 import { createBridge, type BridgeEnv } from './bridge';
 import { clearForGeneration, routeEvent, setRun } from './routeEvents';
 import { createUrlSync, type UrlEnv } from './urlSync';
+import { syncView } from './viewActions';
 import type { WorkerEvent } from '../protocol/messages';
 import { useConfigStore } from '../store/config';
 
@@ -40,7 +41,10 @@ function startClient(env: ClientEnv): AppContext {
         error: { kind: 'worker', message: `The training worker stopped: ${message}. Reload the page.` },
       }),
   });
-  const url = createUrlSync(env, (next) => applyConfig(ctx, useConfigStore.getState(), next));
+  const url = createUrlSync(env, (next, search) => {
+    applyConfig(ctx, useConfigStore.getState(), next);
+    syncView(search);
+  });
   const ctx: AppContext = {
     bridge,
     url,
@@ -49,6 +53,7 @@ function startClient(env: ClientEnv): AppContext {
   };
 
   const { initial } = url;
+  syncView(env.location.search);
   useConfigStore.setState({ dataset: initial.dataset, config: initial.config, speed: initial.speed });
   if (initial.speed !== 'full') bridge.send({ type: 'set-speed', speed: initial.speed });
   loadData(ctx, initial.dataset);

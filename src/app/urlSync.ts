@@ -26,16 +26,23 @@ export interface UrlSync {
   readonly initial: ConfigState;
   /** Writes the config store into the URL; `changedKey` names what changed (drags of one key coalesce). */
   write(changedKey: string): void;
+  /** The address's query string now. */
+  search(): string;
+  /** Goes to `search` as a link would: a new history entry (Back returns to where the user was). */
+  go(search: string): void;
+  /** Changes the address to `search` without a history entry (a view parameter such as presenter mode). */
+  replace(search: string): void;
 }
 
-/** Starts listening to back/forward; `onNavigate` gets the state of the URL navigated to. */
-export function createUrlSync(env: UrlEnv, onNavigate: (next: ConfigState) => void): UrlSync {
+/** Starts listening to back/forward; `onNavigate` gets the state of the URL navigated to, and its query string. */
+export function createUrlSync(env: UrlEnv, onNavigate: (next: ConfigState, search: string) => void): UrlSync {
   let lastChange: { key: string; at: number } | null = null;
+  const urlOf = (search: string) => `${env.location.pathname}${search}${env.location.hash}`;
 
   function write(changedKey: string): void {
     const search = writeUrlState(useConfigStore.getState(), env.location.search);
     if (search === env.location.search) return;
-    const url = `${env.location.pathname}${search}${env.location.hash}`;
+    const url = urlOf(search);
     const now = env.now();
     const dragging = lastChange !== null && lastChange.key === changedKey && now - lastChange.at < DRAG_MS;
     if (dragging) env.history.replaceState(null, '', url);
@@ -45,8 +52,19 @@ export function createUrlSync(env: UrlEnv, onNavigate: (next: ConfigState) => vo
 
   env.addPopStateListener(() => {
     lastChange = null;
-    onNavigate(readUrlState(env.location.search));
+    onNavigate(readUrlState(env.location.search), env.location.search);
   });
 
-  return { initial: readUrlState(env.location.search), write };
+  return {
+    initial: readUrlState(env.location.search),
+    write,
+    search: () => env.location.search,
+    go(search) {
+      lastChange = null;
+      if (search !== env.location.search) env.history.pushState(null, '', urlOf(search));
+    },
+    replace(search) {
+      if (search !== env.location.search) env.history.replaceState(null, '', urlOf(search));
+    },
+  };
 }

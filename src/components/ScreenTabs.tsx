@@ -10,20 +10,24 @@ export const SCREENS = [
   {
     id: 'watch',
     label: 'Watch',
-    title: 'The network training: controls, layer diagram, loss curve, first-layer weights',
+    title: 'The network training: controls, layer diagram, loss curve, first-layer weights (W)',
+    key: 'W',
     opens: 'layer-diagram loss-chart weight-images draw-canvas prediction',
   },
   {
     id: 'inside',
     label: 'Inside',
-    title: 'Why it learns or fails: gradient flow, activation health, init lab, confusion, units, saliency',
+    title:
+      'Why it learns or fails: gradient flow, activation health, init lab, confusion, units, saliency (I)',
+    key: 'I',
     opens:
       'gradient-flow activation-health init-lab confusion-matrix mistakes unit-view saliency draw-canvas',
   },
   {
     id: 'step',
     label: 'One step',
-    title: 'One step of backprop for one neuron, with every number',
+    title: 'One step of backprop for one neuron, with every number (O)',
+    key: 'O',
     opens: 'step-explained layer-diagram draw-canvas',
   },
 ] as const;
@@ -44,6 +48,7 @@ export function ScreenTabs() {
           data-testid={`open-${s.id}`}
           data-opens={s.opens}
           title={s.title}
+          aria-keyshortcuts={s.key}
           onClick={() => actions.setScreen(s.id)}
         >
           {s.label}

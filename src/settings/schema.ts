@@ -13,6 +13,7 @@ import { DATASET_NAMES, type DatasetName } from '../data/dataset.ts';
 import {
   TRAIN_SETTINGS,
   type EnumSetting,
+  type IntSetting,
   type NumberOrFullSetting,
   type Setting,
 } from '../engine/settings.ts';
@@ -48,6 +49,23 @@ export const SPEED_SETTING: NumberOrFullSetting = {
   rebuilds: false,
   url: 'speed',
   control: { presets: ['full', 200, 50, 10, 2] },
+};
+
+/**
+ * Presenter mode (for a projector): large type, only the essential controls, the keyboard shortcuts shown.
+ * The page's alone and URL only (`?present=1`), read with this row's rules (src/store/view.ts). It is how the
+ * page looks, not part of a run, so it is not one of {@link SETTINGS} (what the config store and a link's
+ * settings are): following a lesson's link replaces every setting and keeps presenter mode as it was.
+ */
+export const PRESENT_SETTING: IntSetting = {
+  name: 'present',
+  kind: 'int',
+  range: { min: 0, max: 1 },
+  default: 0,
+  label: 'presenter mode',
+  help: '1: large type, fewer controls, the shortcuts shown',
+  rebuilds: false,
+  url: 'present',
 };
 
 /** Every setting, in URL and --help order. */

@@ -146,6 +146,19 @@ export function writeUrlState(state: ConfigState, currentSearch = ''): string {
 }
 
 /**
+ * The query string a link inside the page leads to (a lesson's set-up): every setting as the link says, the
+ * missing ones at their defaults; the link's other parameters as they are; and the current address's other
+ * parameters (the data folder, presenter mode) kept, except the keys named in `forget`.
+ */
+export function linkSearch(link: string, currentSearch: string, forget: readonly string[] = []): string {
+  const linkParams = new URLSearchParams(link);
+  const keep = new URLSearchParams(currentSearch);
+  for (const k of new Set([...forget, ...linkParams.keys()])) keep.delete(k);
+  for (const [k, v] of linkParams) keep.append(k, v);
+  return writeUrlState(readUrlState(link), `?${keep}`);
+}
+
+/**
  * Clamps a config (from the UI or a patch) into the ranges of the settings schema — the URL's — so whatever
  * the page sends the worker is sane. Unusable values (unknown enum values, NaN) fall back to the defaults.
  */

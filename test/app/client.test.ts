@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG_STATE, useConfigStore } from '../../src/store/config';
 import { DEFAULT_CONFIG } from '../../src/engine/types';
 import { INITIAL_RUN_STATE, useRunStore } from '../../src/store/run';
+import { INITIAL_VIEW_STATE, useViewStore } from '../../src/store/view';
 import { initialTelemetry, telemetryStore } from '../../src/store/telemetry';
 import { Trainer } from '../../src/training/trainer';
 import { createWorkerClient, type ClientEnv, type WorkerLike } from '../../src/app/client';
@@ -104,6 +105,7 @@ function withTrainer(worker: FakeWorker) {
 
 beforeEach(() => {
   useRunStore.setState({ ...INITIAL_RUN_STATE });
+  useViewStore.setState({ ...INITIAL_VIEW_STATE });
   telemetryStore.setState(initialTelemetry());
   useConfigStore.setState({
     ...DEFAULT_CONFIG_STATE,
@@ -252,6 +254,48 @@ describe('worker client', () => {
     expect(useConfigStore.getState().config.hidden).toEqual([32]);
     expect(worker.sentOf('configure').map((c) => c.config.hidden)).toEqual([[32]]);
     expect(client.generation).toBe(3);
+  });
+
+  it('a lesson’s link: every setting from the link, fresh weights, presenter mode and the data folder kept', () => {
+    const { env, worker, historyLog, location, popTo } = makeEnv(
+      '?data=dir&present=1&foo=500&momentum=0.5&lr=0.5',
+    );
+    const client = createWorkerClient(env);
+    expect(useViewStore.getState()).toEqual({ lesson: null, present: true });
+    worker.sent.length = 0;
+    // Only the optimizer and rate change: no rebuild, but a reset (every set-up starts from its seed).
+    client.actions.followLink('lesson=dead-relu&opt=sgd&lr=1', ['lesson', 'foo']);
+    expect(worker.sent.map((c) => c.type)).toEqual(['update-config', 'reset']);
+    expect(client.generation).toBe(2);
+    const q = new URLSearchParams(location.search);
+    expect([q.get('data'), q.get('present'), q.get('lesson'), q.get('foo')]).toEqual([
+      'dir',
+      '1',
+      'dead-relu',
+      null,
+    ]);
+    expect([q.get('opt'), q.get('lr'), q.get('momentum')]).toEqual(['sgd', '1', '0.9']);
+    expect(useConfigStore.getState().config).toMatchObject({
+      optimizer: 'sgd',
+      learningRate: 1,
+      momentum: 0.9,
+    });
+    expect(useViewStore.getState()).toEqual({ lesson: 'dead-relu', present: true });
+    expect(historyLog.at(-1)!.kind).toBe('push');
+
+    // Another architecture: a rebuild, no extra reset.
+    worker.sent.length = 0;
+    client.actions.followLink('lesson=no-hidden&hidden=none', ['lesson']);
+    expect(worker.sent.map((c) => c.type)).toEqual(['configure']);
+    expect(useConfigStore.getState().config.optimizer).toBe(DEFAULT_CONFIG.optimizer);
+
+    // A view parameter: replaced, not pushed; back/forward brings the lesson back.
+    client.actions.setView({ lesson: null, present: false });
+    expect(historyLog.at(-1)!.kind).toBe('replace');
+    expect(location.search).not.toMatch(/lesson|present/);
+    expect(useViewStore.getState()).toEqual({ lesson: null, present: false });
+    popTo('/app/?present=1&lesson=dead-relu&opt=sgd&lr=1');
+    expect(useViewStore.getState()).toEqual({ lesson: 'dead-relu', present: true });
   });
 
   it('dataset change: load-data + configure; progress of another dataset is ignored', () => {

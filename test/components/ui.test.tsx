@@ -26,7 +26,6 @@ vi.mock('../../src/app/client', () => ({
   },
 }));
 
-import { spaceBelongsTo } from '../../src/App';
 import { Controls } from '../../src/components/panels/Controls/Controls';
 import { Notices } from '../../src/components/ui/Notices';
 import { PredictionBars } from '../../src/components/panels/Draw/PredictionBars';
@@ -316,24 +315,5 @@ describe('Notices', () => {
     } finally {
       vi.useRealTimers();
     }
-  });
-});
-
-describe('spaceBelongsTo', () => {
-  it('leaves Space to text fields, buttons and selects, takes it elsewhere (sliders included)', () => {
-    const make = (html: string) => {
-      const d = document.createElement('div');
-      d.innerHTML = html;
-      return d.firstElementChild;
-    };
-    expect(spaceBelongsTo(make('<input type="text">'))).toBe(true);
-    expect(spaceBelongsTo(make('<input type="number">'))).toBe(true);
-    expect(spaceBelongsTo(make('<textarea></textarea>'))).toBe(true);
-    expect(spaceBelongsTo(make('<button>x</button>'))).toBe(true);
-    expect(spaceBelongsTo(make('<select></select>'))).toBe(true);
-    expect(spaceBelongsTo(make('<input type="range">'))).toBe(false);
-    expect(spaceBelongsTo(make('<div></div>'))).toBe(false);
-    expect(spaceBelongsTo(document.body)).toBe(false);
-    expect(spaceBelongsTo(null)).toBe(false);
   });
 });

@@ -53,6 +53,14 @@ function paintHealth(
   const H = size.height;
   const rows = hidden.length;
   if (host) host.dataset.layers = health ? String(Math.min(rows, health.length - 1)) : '0';
+  // The dead share of each hidden layer, for tests (the dead-ReLU lesson).
+  if (host)
+    host.dataset.dead = health
+      ? health
+          .slice(0, rows)
+          .map((h) => h.deadFraction.toFixed(3))
+          .join(' ')
+      : '';
   if (rows === 0) {
     ctx.fillStyle = theme.muted;
     ctx.textAlign = 'center';

@@ -95,6 +95,7 @@ export function InitLab() {
                     return (
                       <td
                         key={r.init}
+                        data-mean-abs={cell.meanAbs}
                         className={`${r.init === arch.init ? 'current' : ''} tone-${spreadTone(cell.meanAbs)}`}
                         title={`mean |a| ${formatValue(cell.meanAbs, 4)}, std ${formatValue(cell.std, 4)}, ${formatGrowth(cell.growth)} from the layer below`}
                       >

@@ -1,6 +1,6 @@
 /**
  * The one bar with the main buttons and the run's status: Train/Pause, Step, Reset · dataset, epoch, step,
- * samples/s · test accuracy · dataset counts · dataset choice.
+ * samples/s · test accuracy · dataset counts · screens · lessons · dataset choice.
  *
  * Reads only slow facts (run store, a few changes a second), never the telemetry store.
  */
@@ -11,6 +11,7 @@ import { useRunStore } from '../../../store/run';
 import { actions } from '../../../app/client';
 import type { RunStatus } from '../../../protocol/messages';
 import { ScreenTabs } from '../../ScreenTabs';
+import { LessonsMenu } from '../../lessons/LessonsMenu';
 import { DataStatus } from './DataStatus';
 import { Announcer } from '../../ui/Announcer';
 import { DATASET_SETTING } from '../../../settings/schema';
@@ -58,7 +59,8 @@ export function TopBar() {
         className="btn"
         data-testid="step"
         disabled={!ready || training}
-        title="Train on one batch, then stop"
+        aria-keyshortcuts="S"
+        title="Train on one batch, then stop (S)"
         onClick={() => actions.step()}
       >
         Step
@@ -67,7 +69,8 @@ export function TopBar() {
         type="button"
         className="btn"
         data-testid="reset"
-        title="Back to the seeded initial weights"
+        aria-keyshortcuts="R"
+        title="Back to the seeded initial weights (R)"
         onClick={() => actions.reset()}
       >
         Reset
@@ -119,6 +122,7 @@ export function TopBar() {
         <DataStatus progress={null} counts={run.counts} error={null} onRetry={() => actions.retryData()} />
       </div>
       <ScreenTabs />
+      <LessonsMenu />
       <label className="visually-hidden" htmlFor="dataset-select">
         Dataset
       </label>

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { readViewState, writeViewState } from '../../src/store/view';
+import { linkSearch } from '../../src/store/urlState';
+
+describe('view parameters', () => {
+  it('reads presenter mode with the schema row’s rules, and a lesson id', () => {
+    expect(readViewState('')).toEqual({ lesson: null, present: false });
+    expect(readViewState('?present=1&lesson=dead-relu')).toEqual({ lesson: 'dead-relu', present: true });
+    expect(readViewState('?present=7').present).toBe(true);
+    expect(readViewState('?present=0').present).toBe(false);
+    expect(readViewState('?present=yes').present).toBe(false);
+    expect(readViewState('?lesson=<script>').lesson).toBeNull();
+  });
+
+  it('writes only the parameters patched, removing defaults', () => {
+    expect(writeViewState('?lr=0.1', { present: true })).toBe('?lr=0.1&present=1');
+    expect(writeViewState('?lr=0.1&present=1&lesson=x', { present: false, lesson: null })).toBe('?lr=0.1');
+    expect(writeViewState('?present=1', { present: false })).toBe('');
+  });
+});
+
+describe('linkSearch', () => {
+  it('takes every setting from the link, keeps foreign parameters except the forgotten ones', () => {
+    const s = new URLSearchParams(
+      linkSearch('lesson=a&init=uniform&foo=9', '?data=d&lr=0.5&x=1&lesson=b', ['x']),
+    );
+    expect(s.get('init')).toBe('uniform');
+    expect(s.get('lr')).toBe('0.001');
+    expect([s.get('data'), s.get('x'), s.get('lesson'), s.get('foo')]).toEqual(['d', null, 'a', '9']);
+  });
+});
