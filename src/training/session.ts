@@ -7,6 +7,7 @@
  * The last batch of an epoch is smaller when trainCount is not a multiple of batchSize.
  */
 import type { Split } from '../data/dataset.ts';
+import { EVAL_BATCH } from '../engine/cost.ts';
 import { argmaxRow, evaluate, toFloatPixels, type EvalResult } from '../engine/evaluate.ts';
 import { Network, type NetworkParams } from '../engine/network.ts';
 import { createOptimizer, type Optimizer, type OptimizerState } from '../engine/optimizer.ts';
@@ -53,9 +54,6 @@ export interface SessionState {
   params: NetworkParams;
   optimizer: OptimizerState;
 }
-
-/** Rows per forward when evaluating (the network's buffers are sized for at least this). */
-const EVAL_BATCH = 256;
 
 /** Stream index of the shuffle seeds (epoch e uses deriveSeed(seed, SHUFFLE_STREAM + e)). */
 const SHUFFLE_STREAM = 0x51f7;
