@@ -9,8 +9,10 @@ import type { TrainConfig } from '../engine/types';
 import type { Speed } from '../protocol/messages';
 import { useConfigStore, type ConfigState } from '../store/config';
 import { INITIAL_RUN_STATE, useRunStore } from '../store/run';
-import { architectureChanged, readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
+import { useCostStore } from '../store/cost';
+import { readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
 import type { Bridge } from './bridge';
+import { requestBuild } from './costGate';
 import { createInsideActions } from './insideActions';
 import { bumpTelemetry, setRun, showNotice } from './routeEvents';
 import type { UrlSync } from './urlSync';
@@ -30,15 +32,19 @@ export function loadData(ctx: AppContext, name: DatasetName): void {
   ctx.bridge.send({ type: 'load-data', dataset: name, baseUrl: ctx.dataBase() });
 }
 
-/** Builds a fresh network for `config`: a new generation, adopted at once. */
+/**
+ * Builds a fresh network for `config` (a new generation, adopted at once) when its cost is within the
+ * budget; else holds it back and says why (costGate.ts).
+ */
 export function configure(ctx: AppContext, config: TrainConfig): void {
-  ctx.bridge.startGeneration((generation) => ({ type: 'configure', generation, config }));
+  requestBuild(ctx.bridge, config, { rebuild: true });
 }
 
 /**
  * Moves the config store from `cur` to `next`, telling the worker what changed: another dataset loads
  * and rebuilds, another architecture rebuilds (notice "network reset"), other settings apply to the
- * running session. No URL write (the caller decides: a user change writes, back/forward does not).
+ * running session — each only within the budget (costGate.ts: over it, the page holds the config back and
+ * says what it would cost). No URL write (the caller decides: a user change writes, back/forward does not).
  */
 export function applyConfig(ctx: AppContext, cur: ConfigState, next: ConfigState): void {
   useConfigStore.setState({ dataset: next.dataset, config: next.config, speed: next.speed });
@@ -46,11 +52,8 @@ export function applyConfig(ctx: AppContext, cur: ConfigState, next: ConfigState
   if (next.dataset !== cur.dataset) {
     loadData(ctx, next.dataset);
     configure(ctx, next.config);
-  } else if (architectureChanged(cur.config, next.config)) {
-    configure(ctx, next.config);
-    showNotice('network reset', ctx);
-  } else if (JSON.stringify(cur.config) !== JSON.stringify(next.config)) {
-    ctx.bridge.send({ type: 'update-config', config: next.config });
+  } else if (JSON.stringify(cur.config) !== JSON.stringify(next.config) || useCostStore.getState().held) {
+    requestBuild(ctx.bridge, next.config, { onRebuilt: () => showNotice('network reset', ctx) });
   }
 }
 
@@ -62,6 +65,8 @@ export function createActions(app: () => AppContext) {
       else actions.start();
     },
     start(): void {
+      // A configuration held back (over the budget, or waiting for a confirmation) is not what runs.
+      if (useCostStore.getState().held) return;
       app().bridge.send({ type: 'start' });
     },
     pause(): void {
@@ -69,7 +74,14 @@ export function createActions(app: () => AppContext) {
     },
     /** Train exactly one batch, then pause. */
     step(): void {
+      if (useCostStore.getState().held) return;
       app().bridge.send({ type: 'step' });
+    },
+    /** Build a slow configuration the page held back (it asked first). */
+    confirmBuild(): void {
+      const held = useCostStore.getState().held;
+      if (held?.kind !== 'slow') return;
+      requestBuild(app().bridge, held.config, { confirmed: true, rebuild: true });
     },
     /** Back to the seeded initial weights: a new generation, so the old run's events are dropped. */
     reset(): void {
