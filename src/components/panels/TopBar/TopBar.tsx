@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { DATASET_NAMES, type DatasetName } from '../../../data/dataset';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
+import { useCostStore } from '../../../store/cost';
 import { actions } from '../../../app/client';
 import type { RunStatus } from '../../../protocol/messages';
 import { ScreenTabs } from '../../ScreenTabs';
@@ -32,7 +33,9 @@ export function TopBar() {
     })),
   );
   const dataset = useConfigStore((s) => s.dataset);
-  const ready = run.counts !== null && run.error === null;
+  // A configuration held back for its cost is not built: nothing to train (the alert says why).
+  const held = useCostStore((s) => s.held !== null);
+  const ready = run.counts !== null && run.error === null && !held;
   const training = run.status === 'training';
 
   return (
@@ -78,7 +81,7 @@ export function TopBar() {
         {training && !run.error ? null : (
           <>
             <span className="sep"> · </span>
-            {run.error ? 'data error' : statusWord(run.status, ready)}
+            {run.error ? 'data error' : statusWord(run.status, ready, held)}
           </>
         )}
         <span className="sep"> · </span>
@@ -118,7 +121,8 @@ export function TopBar() {
   );
 }
 
-function statusWord(status: RunStatus, ready: boolean): string {
+function statusWord(status: RunStatus, ready: boolean, held: boolean): string {
+  if (held) return 'not built';
   if (!ready) return 'loading data';
   switch (status) {
     case 'training':
