@@ -16,6 +16,7 @@ import { initReport } from '../engine/initLab.ts';
 import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '../training/inspection.ts';
 import { TrainingSession } from '../training/session.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
+import { costGate } from './dryRun.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
 
 /** Exit statuses (also listed in --help). */
@@ -160,6 +161,8 @@ function writeOutputs(options: CliOptions, session: TrainingSession, testAccurac
 
 function train(options: CliOptions, io: CliIo): number {
   const { config, json } = options;
+  const stop = costGate(options, io, EXIT);
+  if (stop !== undefined) return stop;
   let data;
   try {
     data = loadDatasetFromDisk(options.dataDir, options.dataset);

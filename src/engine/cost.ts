@@ -293,7 +293,7 @@ export function judgeCost(report: CostReport, budget: CostBudget): Verdict {
       );
     if (timeOver && t) {
       parts.push(
-        `one batch would take about ${formatSeconds(t.secondsPerBatch)} (the limit is ${formatSeconds(budget.maxSecondsPerBatch)}, so that pause and drawing still answer)`,
+        `would take about ${formatSeconds(t.secondsPerBatch)} per batch (the limit is ${formatSeconds(budget.maxSecondsPerBatch)}, so that pause and drawing still answer)`,
       );
     }
     return { kind: 'over', reason: `This network ${parts.join(' and ')}.`, memory: memOver, time: timeOver };

@@ -61,7 +61,7 @@ describe('cost gate', () => {
     deliver({ type: 'calibration', flopsPerSecond: 3e9, budget: browserBudget(8) });
     expect(of('configure')).toHaveLength(0);
     const { suggestion, reason } = useCostStore.getState().held!;
-    expect(reason).toMatch(/one batch would take/);
+    expect(reason).toMatch(/per batch/);
     // Train and Step do nothing while held.
     client.actions.start();
     client.actions.step();

@@ -144,7 +144,7 @@ describe('time and budgets', () => {
     const huge = cfg({ hidden: Array(8).fill(4096), batchSize: 4096 });
     const v = judgeCost(costReport(huge, speed), budget);
     expect(v).toMatchObject({ kind: 'over', memory: true, time: true });
-    expect(v.kind === 'over' && v.reason).toMatch(/GB of memory.*one batch would take/);
+    expect(v.kind === 'over' && v.reason).toMatch(/GB of memory.*would take about .* per batch/);
     const s = suggestWithinBudget(huge, speed, budget)!;
     expect(s.hidden).toHaveLength(8);
     expect(judgeCost(costReport(s, speed), budget).kind).toBe('ok');
