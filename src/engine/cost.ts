@@ -346,10 +346,10 @@ export function formatBytes(n: number): string {
   return `${Math.max(1, Math.round(n / 1024))} KB`;
 }
 
-/** 3 ms, 0.4 s, 12 s, 4 min, 2.5 h. */
+/** 3 ms, 250 ms, 1.4 s, 12 s, 4 min, 2.5 h. */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '—';
-  if (s < 0.1) return `${Math.max(1, Math.round(s * 1000))} ms`;
+  if (s < 1) return `${Math.max(1, Math.round(s * 1000))} ms`;
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 120) return `${Math.round(s)} s`;
   if (s < 7200) return `${Math.round(s / 60)} min`;
