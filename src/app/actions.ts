@@ -9,8 +9,10 @@ import type { TrainConfig } from '../engine/types';
 import type { Speed } from '../protocol/messages';
 import { useConfigStore, type ConfigState } from '../store/config';
 import { INITIAL_RUN_STATE, useRunStore } from '../store/run';
-import { architectureChanged, readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
+import { useCostStore } from '../store/cost';
+import { readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
 import type { Bridge } from './bridge';
+import { requestBuild } from './costGate';
 import { createInsideActions } from './insideActions';
 import { createViewActions } from './viewActions';
 import { bumpTelemetry, setRun, showNotice } from './routeEvents';
@@ -31,16 +33,20 @@ export function loadData(ctx: AppContext, name: DatasetName): void {
   ctx.bridge.send({ type: 'load-data', dataset: name, baseUrl: ctx.dataBase() });
 }
 
-/** Builds a fresh network for `config`: a new generation, adopted at once. */
+/**
+ * Builds a fresh network for `config` (a new generation, adopted at once) when its cost is within the
+ * budget; else holds it back and says why (costGate.ts).
+ */
 export function configure(ctx: AppContext, config: TrainConfig): void {
-  ctx.bridge.startGeneration((generation) => ({ type: 'configure', generation, config }));
+  requestBuild(ctx.bridge, config, { rebuild: true });
 }
 
 /**
  * Moves the config store from `cur` to `next`, telling the worker what changed: another dataset loads
  * and rebuilds, another architecture rebuilds (notice "network reset"), other settings apply to the
- * running session. No URL write (the caller decides: a user change writes, back/forward does not).
- * Returns true when a new network was built.
+ * running session — each only within the budget (costGate.ts: over it, the page holds the config back and
+ * says what it would cost). No URL write (the caller decides: a user change writes, back/forward does not).
+ * Returns true when a new network was built (or the config is held back: nothing to reset then).
  */
 export function applyConfig(ctx: AppContext, cur: ConfigState, next: ConfigState): boolean {
   useConfigStore.setState({ dataset: next.dataset, config: next.config, speed: next.speed });
@@ -50,13 +56,9 @@ export function applyConfig(ctx: AppContext, cur: ConfigState, next: ConfigState
     configure(ctx, next.config);
     return true;
   }
-  if (architectureChanged(cur.config, next.config)) {
-    configure(ctx, next.config);
-    showNotice('network reset', ctx);
-    return true;
-  }
-  if (JSON.stringify(cur.config) !== JSON.stringify(next.config)) {
-    ctx.bridge.send({ type: 'update-config', config: next.config });
+  if (JSON.stringify(cur.config) !== JSON.stringify(next.config) || useCostStore.getState().held) {
+    const r = requestBuild(ctx.bridge, next.config, { onRebuilt: () => showNotice('network reset', ctx) });
+    return r === 'rebuilt' || r === 'held';
   }
   return false;
 }
@@ -69,6 +71,8 @@ export function createActions(app: () => AppContext) {
       else actions.start();
     },
     start(): void {
+      // A configuration held back (over the budget, or waiting for a confirmation) is not what runs.
+      if (useCostStore.getState().held) return;
       app().bridge.send({ type: 'start' });
     },
     pause(): void {
@@ -76,7 +80,14 @@ export function createActions(app: () => AppContext) {
     },
     /** Train exactly one batch, then pause. */
     step(): void {
+      if (useCostStore.getState().held) return;
       app().bridge.send({ type: 'step' });
+    },
+    /** Build a slow configuration the page held back (it asked first). */
+    confirmBuild(): void {
+      const held = useCostStore.getState().held;
+      if (held?.kind !== 'slow') return;
+      requestBuild(app().bridge, held.config, { confirmed: true, rebuild: true });
     },
     /** Back to the seeded initial weights: a new generation, so the old run's events are dropped. */
     reset(): void {

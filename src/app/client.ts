@@ -9,6 +9,7 @@
 import { resolveDataBase } from './dataBase';
 import { applyConfig, configure, createActions, loadData, type Actions, type AppContext } from './actions';
 import { createBridge, type BridgeEnv } from './bridge';
+import { reconsiderHeld } from './costGate';
 import { clearForGeneration, routeEvent, setRun } from './routeEvents';
 import { createUrlSync, type UrlEnv } from './urlSync';
 import { syncView } from './viewActions';
@@ -34,7 +35,12 @@ export interface WorkerClient {
 /** Starts a client: the worker, the URL sync, then the first dataset load and configure. */
 function startClient(env: ClientEnv): AppContext {
   const bridge = createBridge(env, {
-    onEvent: (ev) => routeEvent(ev, { writeUrl: (key) => url.write(key), setTimeout: env.setTimeout }),
+    onEvent: (ev) =>
+      routeEvent(ev, {
+        writeUrl: (key) => url.write(key),
+        setTimeout: env.setTimeout,
+        reconsider: () => reconsiderHeld(bridge),
+      }),
     onGeneration: clearForGeneration,
     onCrash: (message) =>
       setRun({

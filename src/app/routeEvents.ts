@@ -6,7 +6,9 @@
 import { assertNever } from '../protocol/assertNever';
 import { epochEnded, newRun } from './runRecorder';
 import { PROTOCOL_VERSION, type WorkerEvent } from '../protocol/messages';
+import { flopsPerSecondFrom } from '../engine/cost';
 import { useConfigStore } from '../store/config';
+import { useCostStore } from '../store/cost';
 import { INITIAL_RUN_STATE, useRunStore, type RunState } from '../store/run';
 import { appendFlow, INITIAL_INSIDE_STATE, resetFlow, useInsideStore } from '../store/inside';
 import { appendSeries } from '../store/series';
@@ -20,6 +22,8 @@ export interface RouteContext {
   /** Writes the config store into the URL (`changedKey` groups slider drags into one history entry). */
   writeUrl(changedKey: string): void;
   setTimeout(fn: () => void, ms: number): void;
+  /** The worker's speed is known: a configuration waiting for it can be judged (costGate.ts). */
+  reconsider?(): void;
 }
 
 export const setRun = (patch: Partial<RunState>): void => useRunStore.setState(patch);
@@ -62,6 +66,17 @@ export function showNotice(text: string, ctx: Pick<RouteContext, 'setTimeout'>):
   }, NOTICE_MS);
 }
 
+/**
+ * The engine's recent speed, from the built network's samples/s while it trains at full speed (a slowed
+ * run's rate says nothing about the machine).
+ */
+function noteSpeed(status: string, samplesPerSecond: number): void {
+  const { built } = useCostStore.getState();
+  if (status !== 'training' || !(samplesPerSecond > 0) || !built) return;
+  if (useConfigStore.getState().speed !== 'full') return;
+  useCostStore.setState({ measured: flopsPerSecondFrom(built, samplesPerSecond) });
+}
+
 export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
   switch (ev.type) {
     case 'hello':
@@ -99,7 +114,12 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
       setRun({ data: { ...data, progress: null, error: ev.error } });
       return;
     }
+    case 'calibration':
+      useCostStore.setState({ calibration: ev.flopsPerSecond, budget: ev.budget });
+      ctx.reconsider?.();
+      return;
     case 'status':
+      noteSpeed(ev.status, ev.samplesPerSecond);
       setRun({
         status: ev.status,
         epoch: ev.epoch,
@@ -187,6 +207,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
       const cur = useConfigStore.getState();
       const config = { ...ev.config, hidden: [...ev.config.hidden] };
       useConfigStore.setState({ config });
+      useCostStore.setState({ built: config, held: null });
       showNotice('model loaded', ctx);
       // The model's config (architecture and hyper-parameters) becomes the URL's.
       if (JSON.stringify(cur.config) !== JSON.stringify(config)) ctx.writeUrl('model');

@@ -46,6 +46,10 @@ export interface CliOptions {
   initReport: boolean;
   /** Show a progress bar (on stderr, only when it is a terminal). */
   progress: boolean;
+  /** Print the configuration's cost (dryRun.ts) and do not train. */
+  dryRun?: boolean;
+  /** Train (or accept) a configuration over the CLI's budget. */
+  force?: boolean;
 }
 
 export type ParseResult = { kind: 'help' } | { kind: 'run'; options: CliOptions };
@@ -132,6 +136,12 @@ const CLI_SPECS: readonly OptionSpec[] = [
     help: "print each init's activation spread for this network (JSON lines) and exit without training",
   },
   { flag: 'no-progress', kind: 'flag', help: 'no progress bar' },
+  {
+    flag: 'dry-run',
+    kind: 'flag',
+    help: 'print the parameters, memory and time per batch/epoch measured here, and do not train',
+  },
+  { flag: 'force', kind: 'flag', help: 'train a configuration over the memory/time budget anyway' },
   { flag: 'help', kind: 'flag', help: 'show this help' },
 ];
 
@@ -409,6 +419,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       statsEvery: optionalPositiveInt('stats-every'),
       initReport: values.has('init-report'),
       progress: !values.has('no-progress'),
+      // Present only when given (kept out of the option objects other code and tests compare).
+      ...(values.has('dry-run') ? { dryRun: true } : {}),
+      ...(values.has('force') ? { force: true } : {}),
     },
   };
 }

@@ -18,6 +18,7 @@ import { TrainingSession } from '../training/session.ts';
 import { lastStepEpoch, stopMessage, StopRules } from '../training/stopping.ts';
 import type { StopReason } from '../protocol/messages.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
+import { costGate } from './dryRun.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
 
 /** Exit statuses (also listed in --help). */
@@ -192,6 +193,8 @@ function writeOutputs(
 
 function train(options: CliOptions, io: CliIo): number {
   const { config, json } = options;
+  const stop = costGate(options, io, EXIT);
+  if (stop !== undefined) return stop;
   let data;
   try {
     data = loadDatasetFromDisk(options.dataDir, options.dataset);

@@ -13,6 +13,7 @@
  */
 import type { DatasetName } from '../data/dataset';
 import type { DataErrorData } from '../data/errors';
+import type { CostBudget } from '../engine/cost';
 import type { InitSpread } from '../engine/initLab';
 import type { LayerHealth } from '../engine/layerHealth';
 import type { ActivationStats } from '../engine/stats';
@@ -177,6 +178,12 @@ export interface ProbeSnapshot {
 
 export type WorkerEvent =
   | { type: 'hello'; version: number }
+  /**
+   * Sent once at startup, after the worker timed a few batches of a small fixed network: the engine's speed
+   * here (in engine/cost.ts's units) and the budget the page should hold configurations to. The worker
+   * refuses (`error`, kind 'over-budget') a configure or update-config over its own, slightly wider budget.
+   */
+  | { type: 'calibration'; flopsPerSecond: number; budget: CostBudget }
   | { type: 'data-progress'; progress: DataProgress }
   | {
       type: 'data-ready';

@@ -12,6 +12,7 @@
  * the CLI's `--limit` always took, so the default run (all 60,000) is the same, bit for bit, as before.
  */
 import type { Split } from '../data/dataset.ts';
+import { EVAL_BATCH } from '../engine/cost.ts';
 import { argmaxRow, evaluate, toFloatPixels, type EvalResult } from '../engine/evaluate.ts';
 import { Network, type NetworkParams } from '../engine/network.ts';
 import { createOptimizer, type Optimizer, type OptimizerState } from '../engine/optimizer.ts';
@@ -58,9 +59,6 @@ export interface SessionState {
   params: NetworkParams;
   optimizer: OptimizerState;
 }
-
-/** Rows per forward when evaluating (the network's buffers are sized for at least this). */
-const EVAL_BATCH = 256;
 
 /** Stream index of the shuffle seeds (epoch e uses deriveSeed(seed, SHUFFLE_STREAM + e)). */
 const SHUFFLE_STREAM = 0x51f7;

@@ -26,6 +26,7 @@
  * snapshot.ts, evaluation.ts, modelCommands.ts (predict, save, export, load), dataLoading.ts.
  */
 import type { Dataset, DatasetName } from '../data/dataset';
+import { costReport, judgeCost, type CostBudget } from '../engine/cost';
 import type { TrainConfig } from '../engine/types';
 import { assertNever } from '../protocol/assertNever';
 import type { Command, RunStatus } from '../protocol/messages';
@@ -68,7 +69,31 @@ export interface TrainerOptions {
   trainLimit?: number;
   /** Images per evaluation chunk; chunks run until the slice's time is spent. */
   evalChunk?: number;
+  /**
+   * The hard budget: a configure, update-config or loaded model whose estimated memory or time per batch
+   * is over it is refused with an `error` (kind 'over-budget'), the current network kept. Time is judged
+   * at `flopsPerSecond` (the worker's calibration). Default: memory only, 1 GiB.
+   */
+  guard?: CostGuard;
 }
+
+export interface CostGuard {
+  budget: CostBudget;
+  /** The engine's speed here (cost.ts units), or null: time is not judged. */
+  flopsPerSecond: number | null;
+}
+
+/**
+ * The worker judges time against its calibration alone, the page against the speed it saw last (training
+ * measures it again): the worker's limit is this many times the page's, so estimates that differ by noise
+ * never refuse what the page allowed, and a link still cannot ask for a batch of minutes.
+ */
+export const WORKER_TIME_SLACK = 2;
+
+const DEFAULT_GUARD: CostGuard = {
+  budget: { memoryBytes: 1024 ** 3, maxSecondsPerBatch: Infinity },
+  flopsPerSecond: null,
+};
 
 const DEFAULTS = {
   sliceMs: 25,
@@ -87,6 +112,7 @@ export class Trainer {
   private readonly loadData: LoadDataFn | undefined;
   private readonly trainLimit: number | undefined;
   private readonly run: Run;
+  private readonly guard: CostGuard;
 
   // What it trains (the run reads these through its RunHost).
   private dataset: Dataset | null = null;
@@ -105,6 +131,7 @@ export class Trainer {
     this.clock = options.clock ?? realClock();
     this.loadData = options.loadData;
     this.trainLimit = options.trainLimit;
+    this.guard = options.guard ?? DEFAULT_GUARD;
     const host: RunHost = {
       generation: () => this.generation,
       config: () => this.config,
@@ -177,6 +204,7 @@ export class Trainer {
         this.startLoad(cmd.dataset, cmd.baseUrl);
         return;
       case 'configure':
+        if (!this.withinBudget(cmd.config)) return;
         this.generation = cmd.generation;
         this.config = copyConfig(cmd.config);
         this.rebuild();
@@ -351,6 +379,8 @@ export class Trainer {
     try {
       const parsed = readModelFile(text, this.dataset.train);
       config = copyConfig(parsed.config);
+      const verdict = this.verdict(config);
+      if (verdict.kind === 'over') throw new Error(verdict.reason);
       session = this.newSession(config);
       session.network.setParams(parsed.params);
     } catch (e) {
@@ -363,6 +393,30 @@ export class Trainer {
     this.run.begin(session, () => this.post({ type: 'model-loaded', id, generation, config }));
   }
 
+  private verdict(config: TrainConfig) {
+    const { budget, flopsPerSecond } = this.guard;
+    return judgeCost(costReport(config, flopsPerSecond), budget);
+  }
+
+  /**
+   * A link, a message or a file can ask for any size LIMITS allow; what is over the budget is never built
+   * (building it would hang the worker for minutes, or crash the tab). Says why, and keeps what runs.
+   */
+  private withinBudget(config: TrainConfig): boolean {
+    let verdict;
+    try {
+      verdict = this.verdict(config);
+    } catch {
+      return true; // a malformed config: the session's own validation says what is wrong
+    }
+    if (verdict.kind !== 'over') return true;
+    this.post({
+      type: 'error',
+      error: { kind: 'over-budget', message: `${verdict.reason} Not built: the current network is kept.` },
+    });
+    return false;
+  }
+
   private newSession(config: TrainConfig): TrainingSession {
     const ds = this.dataset!;
     return new TrainingSession(config, { train: ds.train, test: ds.test }, { trainLimit: this.trainLimit });
@@ -373,6 +427,7 @@ export class Trainer {
    * `takeOver`: weights, position, optimizer moments). Same generation: the curves continue.
    */
   private updateConfig(next: TrainConfig): void {
+    if (!this.withinBudget(next)) return;
     const old = this.run.session;
     if (!this.config || !sameArchitecture(this.config, next)) {
       this.post({

@@ -1,8 +1,11 @@
 /**
  * The training worker: thin wiring only. The Trainer (src/training/trainer.ts) does the work; this file
- * gives it `postMessage` as its `post`, A's `loadDataset` as its loader, and forwards every command.
+ * gives it `postMessage` as its `post`, A's `loadDataset` as its loader, the budget and the measured speed
+ * (a short calibration at startup, announced to the page), and forwards every command.
  */
-import { Trainer } from '../training/trainer';
+import { browserBudget } from '../engine/cost';
+import { calibrate } from '../training/calibration';
+import { Trainer, WORKER_TIME_SLACK } from '../training/trainer';
 import { loadDataset } from './loadDataset';
 import { PROTOCOL_VERSION, type Command, type WorkerEvent } from '../protocol/messages';
 
@@ -10,12 +13,22 @@ import { PROTOCOL_VERSION, type Command, type WorkerEvent } from '../protocol/me
 const scope = self as unknown as {
   postMessage(message: WorkerEvent, options?: { transfer?: Transferable[] }): void;
   onmessage: ((ev: MessageEvent<Command>) => void) | null;
+  navigator: { deviceMemory?: number };
 };
+
+// ~0.1 s, before any command is handled (they queue meanwhile).
+const { flopsPerSecond } = calibrate(() => performance.now());
+const budget = browserBudget(scope.navigator.deviceMemory);
 
 const trainer = new Trainer({
   post: (event, transfer) => scope.postMessage(event, { transfer: transfer ?? [] }),
   loadData: (baseUrl, name, onProgress, signal) => loadDataset(baseUrl, name, onProgress, signal),
+  guard: {
+    budget: { ...budget, maxSecondsPerBatch: budget.maxSecondsPerBatch * WORKER_TIME_SLACK },
+    flopsPerSecond,
+  },
 });
 
 scope.onmessage = (ev) => trainer.handle(ev.data);
 scope.postMessage({ type: 'hello', version: PROTOCOL_VERSION });
+scope.postMessage({ type: 'calibration', flopsPerSecond, budget });

@@ -7,6 +7,7 @@ import { DEFAULT_CONFIG_STATE, useConfigStore } from '../../src/store/config';
 import { DEFAULT_CONFIG } from '../../src/engine/types';
 import { INITIAL_RUN_STATE, useRunStore } from '../../src/store/run';
 import { INITIAL_VIEW_STATE, useViewStore } from '../../src/store/view';
+import { INITIAL_COST_STATE, useCostStore } from '../../src/store/cost';
 import { initialTelemetry, telemetryStore } from '../../src/store/telemetry';
 import { Trainer } from '../../src/training/trainer';
 import { createWorkerClient, type ClientEnv, type WorkerLike } from '../../src/app/client';
@@ -106,6 +107,8 @@ function withTrainer(worker: FakeWorker) {
 beforeEach(() => {
   useRunStore.setState({ ...INITIAL_RUN_STATE });
   useViewStore.setState({ ...INITIAL_VIEW_STATE });
+  // As if the worker had announced its speed (a fast machine): the cost gate lets these sizes through.
+  useCostStore.setState({ ...INITIAL_COST_STATE, calibration: 1e11 });
   telemetryStore.setState(initialTelemetry());
   useConfigStore.setState({
     ...DEFAULT_CONFIG_STATE,

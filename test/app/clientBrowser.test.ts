@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Command, WorkerEvent } from '../../src/protocol/messages';
+import { useCostStore } from '../../src/store/cost';
 
 const created: StubWorker[] = [];
 
@@ -35,6 +36,7 @@ afterAll(() => {
 
 describe('initWorkerClient (browser globals)', () => {
   it('creates one module worker, reads the page URL, writes it back, follows back/forward', async () => {
+    useCostStore.setState({ calibration: 1e11 });
     const { initWorkerClient, actions } = await import('../../src/app/client');
     const { useConfigStore } = await import('../../src/store/config');
     const { useRunStore } = await import('../../src/store/run');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { divergingIndex, sequentialIndex, toRgb } from '../../src/components/canvas/colors';
 import {
   hitTest,
+  estimateTextWidth,
   layoutDiagram,
   MAX_SHOWN,
   topKByMagnitude,
@@ -81,6 +82,47 @@ describe('layoutDiagram', () => {
     expect(L.image.x + L.image.side).toBeLessThan(xs[0]);
     expect([...xs].sort((a, b) => a - b)).toEqual(xs);
     expect(xs[xs.length - 1] + L.labelWidth).toBeLessThanOrEqual(700);
+  });
+
+  it.each([
+    [700, 330, 'the 1280×720 screen'],
+    [340, 260, 'a phone'],
+  ])('eight wide layers: no two labels overlap (%i×%i, %s)', (w, h) => {
+    const sizes = [784, ...Array(8).fill(4096), 10];
+    const L = layoutDiagram(w, h, sizes, { activationLabel: 'ReLU' });
+    const boxes: { x0: number; x1: number; y: number }[] = [
+      { x0: L.image.x, x1: L.image.x + estimateTextWidth('28×28 input'), y: L.captionY },
+    ];
+    for (const c of L.columns) {
+      const cw = estimateTextWidth(c.caption);
+      boxes.push({ x0: c.x - cw / 2, x1: c.x + cw / 2, y: c.captionY });
+      if (c.moreLabel) {
+        const mw = estimateTextWidth(c.moreLabel.text);
+        boxes.push({ x0: c.x - mw / 2, x1: c.x + mw / 2, y: c.moreLabel.y });
+        // Not on a neuron either.
+        for (const n of c.nodes) expect(Math.abs(n.y - (c.moreLabel.y - 4))).toBeGreaterThan(c.r);
+      }
+      expect(c.caption).toMatch(/^4096|^10/);
+    }
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i]!, boxes[j]!];
+        const sameLine = Math.abs(a.y - b.y) < 11;
+        const overlap = a.x0 < b.x1 && b.x0 < a.x1;
+        expect(sameLine && overlap, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`).toBe(false);
+      }
+    }
+    for (const b of boxes) {
+      expect(b.x0).toBeGreaterThanOrEqual(0);
+      expect(b.y).toBeLessThanOrEqual(h);
+      expect(b.y).toBeGreaterThan(8);
+    }
+  });
+
+  it('captions say the activation when there is room', () => {
+    const L = layoutDiagram(700, 330, [784, 128, 64, 10], { activationLabel: 'ReLU' });
+    expect(L.columns.map((c) => c.caption)).toEqual(['128 · ReLU', '64 · ReLU', '10 · softmax']);
+    expect(L.columns[0].moreLabel?.text).toBe(`+${128 - MAX_SHOWN} more`);
   });
 
   it('handles no hidden layer and one-neuron layers', () => {

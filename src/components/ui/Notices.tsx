@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'react';
 import { useRunStore, type RunState } from '../../store/run';
 import { actions } from '../../app/client';
+import { CostAlert } from './CostAlert';
 
 const NOTICE_MS = 2500;
 
@@ -38,6 +39,7 @@ export function Notices() {
 
   return (
     <div className="toast-layer">
+      <CostAlert />
       {notice ? (
         <div className="toast" role="status" data-testid="notice" key={notice.at}>
           {notice.text}

@@ -29,6 +29,8 @@ export interface SliderProps {
   help?: string;
   /** The text for `value` when it is not being dragged, if `format` would round it (the exact value). */
   valueText?: string;
+  /** The value while it is dragged, and null once it is committed (for figures that follow the thumb). */
+  onDraft?: (v: number | null) => void;
 }
 
 export function Slider({
@@ -43,15 +45,18 @@ export function Slider({
   description,
   valueText,
   help,
+  onDraft,
 }: SliderProps) {
   const id = useId();
   const ref = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState<{ base: number; v: number } | null>(null);
   const shown = draft && draft.base === value ? draft.v : value;
   const commitRef = useRef(onCommit);
+  const draftRef = useRef(onDraft);
   useEffect(() => {
     commitRef.current = onCommit;
-  }, [onCommit]);
+    draftRef.current = onDraft;
+  }, [onCommit, onDraft]);
   // Where the thumb rests for `value` when nobody drags: the input's own value, as the browser clamped it
   // into [min, max] and onto the step grid.
   const restingRef = useRef<number | null>(null);
@@ -71,6 +76,7 @@ export function Slider({
       // The store now holds the committed value (or refused it: the thumb snaps back). Dropping the
       // draft here also keeps it from reappearing if the value later returns to `base` (a loaded model).
       setDraft(null);
+      draftRef.current?.(null);
     };
     el.addEventListener('change', onChange);
     return () => el.removeEventListener('change', onChange);
@@ -92,7 +98,11 @@ export function Slider({
         value={shown}
         data-testid={testId}
         aria-valuetext={description ? `${text} (${description})` : text}
-        onChange={(e) => setDraft({ base: value, v: Number(e.currentTarget.value) })}
+        onChange={(e) => {
+          const v = Number(e.currentTarget.value);
+          setDraft({ base: value, v });
+          onDraft?.(v);
+        }}
       />
       <output htmlFor={id} className="num">
         {text}

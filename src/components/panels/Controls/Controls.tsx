@@ -11,6 +11,7 @@
  * HiddenLayersControl.tsx, ModelFileButtons.tsx, and controlOptions.ts (ranges, choices and value text
  * from the rows; see there for how a value beyond a control's range is shown).
  */
+import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { TrainConfig } from '../../../engine/types';
 import { SPEED_SETTING, trainSetting, type SpeedSetting } from '../../../settings/schema';
@@ -20,6 +21,7 @@ import { formatLr, lrFromLog } from '../../ui/format';
 import { Panel } from '../../ui/Panel';
 import { Slider } from '../../ui/Slider';
 import { choicesOf, controlOf, decimalText, lrText, withValue } from './controlOptions';
+import { CostSummary } from './CostSummary';
 import { HiddenLayersControl } from './HiddenLayersControl';
 import { ModelFileButtons } from './ModelFileButtons';
 import { NumberField, Select } from './SettingControl';
@@ -82,6 +84,13 @@ export function Controls() {
     })),
   );
   const speed = useConfigStore((s) => s.speed);
+  const fullConfig = useConfigStore((s) => s.config);
+  // The hidden sizes while a slider is dragged: the cost follows the thumb, before anything is rebuilt.
+  const [draftHidden, setDraftHidden] = useState<number[] | null>(null);
+  const costConfig = useMemo(
+    () => (draftHidden ? { ...fullConfig, hidden: draftHidden } : fullConfig),
+    [fullConfig, draftHidden],
+  );
 
   // Constant and cosine schedules do not use the decay factor.
   const decayUnused = c.schedule === 'constant' || c.schedule === 'cosine';
@@ -94,7 +103,11 @@ export function Controls() {
       bodyClassName="controls"
     >
       <div className="group">
-        <HiddenLayersControl hidden={c.hidden} onChange={(hidden) => update({ hidden })} />
+        <HiddenLayersControl
+          hidden={c.hidden}
+          onChange={(hidden) => update({ hidden })}
+          onDraft={setDraftHidden}
+        />
         <Select
           setting={S.activation}
           value={c.activation}
@@ -157,6 +170,7 @@ export function Controls() {
           testId="batch-size"
           onChange={(batchSize) => update({ batchSize })}
         />
+        <CostSummary config={costConfig} />
       </div>
       <div className="group">
         <Select

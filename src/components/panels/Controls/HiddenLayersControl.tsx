@@ -21,16 +21,24 @@ export function nextLayerSize(hidden: readonly number[]): number {
 export function HiddenLayersControl({
   hidden,
   onChange,
+  onDraft,
 }: {
   hidden: readonly number[];
   /** Called with a new list only when it differs from `hidden`. */
   onChange: (hidden: number[]) => void;
+  /** The list the thumbs show while one is dragged; null when the drag ends. */
+  onDraft?: (hidden: number[] | null) => void;
 }) {
-  const setLayerCount = (n: number) => {
+  const withCount = (n: number) => {
     const next = hidden.slice(0, n);
     while (next.length < n) next.push(nextLayerSize(next));
+    return next;
+  };
+  const setLayerCount = (n: number) => {
+    const next = withCount(n);
     if (next.length !== hidden.length) onChange(next);
   };
+  const withSize = (i: number, size: number) => hidden.map((h, j) => (j === i ? size : h));
   const setLayerSize = (i: number, size: number) => {
     if (hidden[i] === size) return;
     const next = [...hidden];
@@ -49,6 +57,7 @@ export function HiddenLayersControl({
         value={hidden.length}
         format={(v) => String(v)}
         onCommit={setLayerCount}
+        onDraft={(v) => onDraft?.(v === null ? null : withCount(v))}
       />
       {hidden.map((size, i) => (
         <Slider
@@ -62,6 +71,7 @@ export function HiddenLayersControl({
           value={size}
           format={(v) => String(v)}
           onCommit={(v) => setLayerSize(i, v)}
+          onDraft={(v) => onDraft?.(v === null ? null : withSize(i, v))}
         />
       ))}
     </>

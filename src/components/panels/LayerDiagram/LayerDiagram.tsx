@@ -128,7 +128,11 @@ function paintDiagram(
   const div = divergingLut(theme);
   const seq = sequentialLut();
   const { sizes, activation, classNames } = input;
-  const layout = layoutDiagram(size.width, size.height, sizes);
+  ctx.font = `11px ${theme.font}`;
+  const layout = layoutDiagram(size.width, size.height, sizes, {
+    activationLabel: ACTIVATION_LABELS[activation],
+    measure: (t) => ctx.measureText(t).width,
+  });
   const data = currentData(sizes);
   if (canvas) canvas.dataset.source = data.source;
   const inputSide = Math.round(Math.sqrt(sizes[0]));
@@ -241,13 +245,9 @@ function paintDiagram(
     }
     ctx.fillStyle = theme.muted;
     ctx.textAlign = 'center';
-    if (col.more > 0) {
-      const last = col.nodes[col.nodes.length - 1];
-      ctx.fillText(`+${col.more} more`, col.x, last.y + Math.max(16, col.r * 2 + 6));
-    }
+    if (col.moreLabel) ctx.fillText(col.moreLabel.text, col.x, col.moreLabel.y);
     const isOut = col.layer === sizes.length - 1;
-    const label = isOut ? `${col.size} · softmax` : `${col.size} · ${ACTIVATION_LABELS[activation]}`;
-    ctx.fillText(label, col.x, layout.captionY);
+    ctx.fillText(col.caption, col.x, col.captionY);
 
     if (isOut) {
       // Class names and probabilities to the right of the output neurons.

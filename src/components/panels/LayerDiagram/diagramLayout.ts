@@ -24,6 +24,11 @@ export interface Column {
   r: number;
   /** Neurons not drawn. */
   more: number;
+  /** The size caption under the column ("128 · ReLU", or "4096" where columns are close), and its baseline. */
+  caption: string;
+  captionY: number;
+  /** "+N more" (or "+N", "+4k" where columns are close) and its baseline; null when every neuron is drawn. */
+  moreLabel: { text: string; y: number } | null;
 }
 
 export interface DiagramLayout {
@@ -35,13 +40,90 @@ export interface DiagramLayout {
   labelWidth: number;
 }
 
+/** Width of a label in the diagram's 11 px font, estimated (the painter passes the canvas's measureText). */
+export const estimateTextWidth = (text: string): number => text.length * 6.4;
+
+export interface LabelOptions {
+  /** The hidden layers' activation as shown ("ReLU"); captions read "128 · ReLU" when there is room. */
+  activationLabel?: string;
+  measure?: (text: string) => number;
+}
+
+/** The first candidate that fits `room`, or null. */
+function firstFitting(candidates: string[], room: number, measure: (t: string) => number): string | null {
+  return candidates.find((t) => measure(t) <= room) ?? null;
+}
+
+/** "+4080 more", "+4080", "+4k": the shorter forms for crowded columns. */
+function moreCandidates(more: number): string[] {
+  const k = more >= 1000 ? [`+${Math.round(more / 1000)}k`] : [];
+  return [`+${more} more`, `+${more}`, ...k];
+}
+
+/**
+ * Labels that never overlap: each column's caption and "+N more" take the longest form that fits between
+ * its neighbours; when even the shortest does not (eight wide layers on a phone), every other column's
+ * label moves to a second row (captions) or above the column ("+N more"), doubling the room.
+ */
+function placeLabels(
+  columns: Column[],
+  sizes: readonly number[],
+  gap: number,
+  captionY: number,
+  top: number,
+  opts: LabelOptions,
+): void {
+  const measure = opts.measure ?? estimateTextWidth;
+  const act = opts.activationLabel;
+  const last = sizes.length - 1;
+  const captionsFor = (c: Column) => {
+    const kind = c.layer === last ? 'softmax' : act;
+    return kind ? [`${c.size} · ${kind}`, `${c.size}`] : [`${c.size}`];
+  };
+  // Captions: one row if every column finds a fitting form, else two alternating rows.
+  const oneRow = columns.map((c) => firstFitting(captionsFor(c), gap - 6, measure));
+  const stagger = oneRow.some((t) => t === null);
+  columns.forEach((c, i) => {
+    const cands = captionsFor(c);
+    c.caption = stagger
+      ? (firstFitting(cands, 2 * gap - 6, measure) ?? cands[cands.length - 1]!)
+      : oneRow[i]!;
+    c.captionY = captionY + (stagger && i % 2 === 1 ? 13 : 0);
+  });
+  // "+N more": under the column, or above it for every other column when the short forms do not fit.
+  const moreOne = columns.map((c) =>
+    c.more > 0 ? firstFitting(moreCandidates(c.more), gap - 4, measure) : '',
+  );
+  const moreStagger = moreOne.some((t) => t === null);
+  columns.forEach((c, i) => {
+    if (c.more <= 0) {
+      c.moreLabel = null;
+      return;
+    }
+    const cands = moreCandidates(c.more);
+    const text = moreStagger
+      ? (firstFitting(cands, 2 * gap - 4, measure) ?? cands[cands.length - 1]!)
+      : moreOne[i]!;
+    const lastNode = c.nodes[c.nodes.length - 1]!;
+    const below = lastNode.y + Math.max(16, c.r * 2 + 6);
+    const above = Math.max(top - 6, c.nodes[0]!.y - c.r - 6);
+    c.moreLabel = { text, y: moreStagger && i % 2 === 1 ? above : below };
+  });
+}
+
 /**
  * @param width,height CSS pixels of the canvas.
  * @param sizes [input, hidden…, output] (e.g. [784, 128, 64, 10]).
+ * @param labels how captions read and are measured (node positions do not depend on them).
  */
-export function layoutDiagram(width: number, height: number, sizes: readonly number[]): DiagramLayout {
+export function layoutDiagram(
+  width: number,
+  height: number,
+  sizes: readonly number[],
+  labels: LabelOptions = {},
+): DiagramLayout {
   const pad = 12;
-  const captionH = 30;
+  const captionH = 36;
   const top = 22;
   const labelWidth = Math.min(118, Math.max(70, width * 0.16));
   const avail = Math.max(40, height - top - captionH);
@@ -64,9 +146,13 @@ export function layoutDiagram(width: number, height: number, sizes: readonly num
     const y0 = top + (avail - spacing * rows) / 2 + spacing / 2;
     const nodes: NodePos[] = [];
     for (let i = 0; i < shown; i++) nodes.push({ x, y: y0 + i * spacing });
-    columns.push({ layer: l, x, size, nodes, r, more });
+    columns.push({ layer: l, x, size, nodes, r, more, caption: '', captionY: 0, moreLabel: null });
   }
-  return { image, columns, captionY: top + avail + 18, labelWidth };
+  const captionY = top + avail + 16;
+  // Room between neighbouring columns; the first also has the image's caption to its left.
+  const gap = n > 1 ? (outX - firstX) / (n - 1) : Infinity;
+  placeLabels(columns, sizes, gap, captionY, top, labels);
+  return { image, columns, captionY, labelWidth };
 }
 
 /** The node under (px, py), if any: a neuron, or a pixel of the input image. */

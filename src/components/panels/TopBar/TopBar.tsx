@@ -8,6 +8,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { DATASET_NAMES, type DatasetName } from '../../../data/dataset';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
+import { useCostStore } from '../../../store/cost';
 import { actions } from '../../../app/client';
 import type { RunStatus } from '../../../protocol/messages';
 import { ScreenTabs } from '../../ScreenTabs';
@@ -34,7 +35,9 @@ export function TopBar() {
     })),
   );
   const dataset = useConfigStore((s) => s.dataset);
-  const ready = run.counts !== null && run.error === null;
+  // A configuration held back for its cost is not built: nothing to train (the alert says why).
+  const held = useCostStore((s) => s.held !== null);
+  const ready = run.counts !== null && run.error === null && !held;
   const training = run.status === 'training';
 
   return (
@@ -95,7 +98,7 @@ export function TopBar() {
                 {run.stopped.message}
               </span>
             ) : (
-              statusWord(run.status, ready)
+              statusWord(run.status, ready, held)
             )}
           </>
         )}
@@ -142,7 +145,8 @@ export function TopBar() {
   );
 }
 
-function statusWord(status: RunStatus, ready: boolean): string {
+function statusWord(status: RunStatus, ready: boolean, held: boolean): string {
+  if (held) return 'not built';
   if (!ready) return 'loading data';
   switch (status) {
     case 'training':

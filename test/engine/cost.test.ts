@@ -1,0 +1,165 @@
+import { describe, expect, it } from 'vitest';
+import {
+  browserBudget,
+  browserMemoryBudget,
+  costReport,
+  flopsPerSample,
+  judgeCost,
+  layerParameters,
+  memoryEstimate,
+  parameterCount,
+  suggestWithinBudget,
+  timeEstimate,
+} from '../../src/engine/cost.ts';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../src/engine/types.ts';
+import { TrainingSession } from '../../src/training/session.ts';
+import { randomSplit } from './helpers.ts';
+
+const cfg = (patch: Partial<TrainConfig>): TrainConfig => ({ ...DEFAULT_CONFIG, ...patch });
+const GiB = 1024 ** 3;
+
+/** Sum of byteLength over the distinct ArrayBuffers reachable from `root` (typed arrays, plain objects, arrays). */
+function reachableBytes(root: unknown, skip: ReadonlySet<ArrayBufferLike> = new Set()): number {
+  const buffers = new Set<ArrayBufferLike>();
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    seen.add(v);
+    if (ArrayBuffer.isView(v)) {
+      if (!skip.has(v.buffer)) buffers.add(v.buffer);
+      continue;
+    }
+    if (v instanceof ArrayBuffer) {
+      buffers.add(v);
+      continue;
+    }
+    for (const key of Reflect.ownKeys(v)) stack.push((v as Record<string | symbol, unknown>)[key]);
+  }
+  let total = 0;
+  for (const b of buffers) total += b.byteLength;
+  return total;
+}
+
+describe('parameters and FLOPs', () => {
+  it('784-800-10: 636,010 parameters (628,000 + 8,010)', () => {
+    const c = cfg({ hidden: [800] });
+    expect(layerParameters(c)).toEqual([784 * 800 + 800, 800 * 10 + 10]);
+    expect(parameterCount(c)).toBe(636_010);
+  });
+
+  it('784-256-128-10 and no hidden layer', () => {
+    expect(parameterCount(cfg({ hidden: [256, 128] }))).toBe(200_960 + 32_896 + 1_290);
+    expect(layerParameters(cfg({ hidden: [] }))).toEqual([7_850]);
+  });
+
+  it('FLOPs per sample: forward 2·MACs, backward 2× forward except the first layer (no input gradient)', () => {
+    const f = flopsPerSample(cfg({ hidden: [800] }));
+    expect(f.forward).toBe(2 * (784 * 800 + 800 * 10));
+    expect(f.backward).toBe(2 * 784 * 800 + 4 * 800 * 10);
+    expect(f.total).toBe(f.forward + f.backward);
+  });
+});
+
+describe('memory', () => {
+  it('hand-computed for 784-800-10, batch 64, Adam', () => {
+    const m = memoryEstimate(cfg({ hidden: [800], batchSize: 64, optimizer: 'adam' }));
+    expect(m.breakdown.weights).toBe(636_010 * 4);
+    expect(m.breakdown.gradients).toBe(636_010 * 4);
+    expect(m.breakdown.optimizer).toBe(2 * 636_010 * 4);
+    // maxBatch = max(64, 256) = 256 rows: outs + deltas (810 units), logits, lse, sparse indices, packed input.
+    const rows = 256;
+    const act =
+      2 * rows * (800 + 10) * 4 +
+      rows * 10 * 4 +
+      rows * 8 +
+      rows * 784 * 2 +
+      rows * 4 +
+      196 * rows * 2 +
+      196 * 4 +
+      rows * 800 * 2 +
+      rows * 4 +
+      rows * 784 * 4;
+    expect(m.breakdown.activations).toBe(act);
+    expect(m.breakdown.batch).toBe(64 * 784 * 4 + 64 + 60_000 * 4);
+    expect(m.breakdown.dataset).toBe(70_000 * 785);
+  });
+
+  it.each([
+    [[800], 64, 'adam'],
+    [[256, 128], 1024, 'momentum'],
+    [[1024, 512, 64], 300, 'sgd'],
+  ] as const)(
+    'matches a built TrainingSession (%j, batch %i, %s) within 1 %',
+    (hidden, batchSize, optimizer) => {
+      const data = { train: randomSplit(500, 28, 10, 1), test: randomSplit(50, 28, 10, 2) };
+      const c = cfg({ hidden: [...hidden], batchSize, optimizer });
+      const session = new TrainingSession(c, data);
+      // The dataset is not the session's: count it apart.
+      const skip = new Set<ArrayBufferLike>([
+        data.train.images.buffer,
+        data.train.labels.buffer,
+        data.test.images.buffer,
+        data.test.labels.buffer,
+      ]);
+      const actual = reachableBytes(session, skip);
+      const est = memoryEstimate(c, { trainCount: 500, testCount: 50 }).sessionBytes;
+      expect(Math.abs(est - actual) / actual).toBeLessThan(0.01);
+    },
+  );
+
+  it('the shared link of the issue needs about 3 GB (2 GB of parameters and moments, 1 GB of activations)', () => {
+    const c = cfg({ hidden: Array(8).fill(4096), batchSize: 4096 });
+    const m = memoryEstimate(c);
+    const p = m.breakdown.weights + m.breakdown.gradients + m.breakdown.optimizer;
+    expect(p / GiB).toBeGreaterThan(1.7);
+    expect(p / GiB).toBeLessThan(1.9);
+    expect(m.breakdown.activations / GiB).toBeGreaterThan(1);
+    expect(m.totalBytes / GiB).toBeGreaterThan(3);
+  });
+});
+
+describe('time and budgets', () => {
+  it('time scales with the batch and the speed', () => {
+    const c = cfg({ hidden: [800], batchSize: 100 });
+    const a = timeEstimate(c, 1e9);
+    const b = timeEstimate(c, 2e9);
+    expect(a.batchesPerEpoch).toBe(600);
+    expect(b.secondsPerBatch).toBeCloseTo(a.secondsPerBatch / 2, 12);
+    expect(a.secondsPerEpoch).toBeCloseTo(600 * a.secondsPerBatch, 9);
+  });
+
+  it('memory budget: a quarter of the device, 0.5–2 GiB, 1 GiB when unknown', () => {
+    expect(browserMemoryBudget(undefined)).toBe(GiB);
+    expect(browserMemoryBudget(8)).toBe(2 * GiB);
+    expect(browserMemoryBudget(4)).toBe(GiB);
+    expect(browserMemoryBudget(1)).toBe(0.5 * GiB);
+  });
+
+  it('judges the default ok, the issue’s link over, and suggests a smaller one that is ok', () => {
+    const budget = browserBudget(8);
+    const speed = 3e9;
+    expect(judgeCost(costReport(DEFAULT_CONFIG, speed), budget).kind).toBe('ok');
+    const huge = cfg({ hidden: Array(8).fill(4096), batchSize: 4096 });
+    const v = judgeCost(costReport(huge, speed), budget);
+    expect(v).toMatchObject({ kind: 'over', memory: true, time: true });
+    expect(v.kind === 'over' && v.reason).toMatch(/GB of memory.*would take about .* per batch/);
+    const s = suggestWithinBudget(huge, speed, budget)!;
+    expect(s.hidden).toHaveLength(8);
+    expect(judgeCost(costReport(s, speed), budget).kind).toBe('ok');
+    // Memory alone (speed unknown) still refuses.
+    expect(judgeCost(costReport(huge, null), budget)).toMatchObject({
+      kind: 'over',
+      memory: true,
+      time: false,
+    });
+  });
+
+  it('a merely slow configuration asks; no suggestion for one that is already ok', () => {
+    const budget = browserBudget(8);
+    const slow = cfg({ hidden: [512, 512, 512, 512, 512, 512, 512, 512], batchSize: 16 });
+    expect(judgeCost(costReport(slow, 3e9), budget).kind).toBe('slow');
+    expect(suggestWithinBudget(DEFAULT_CONFIG, 3e9, budget)).toBeNull();
+  });
+});
