@@ -125,7 +125,7 @@ test('each lesson loads its set-up, opens its view, and the view shows the effec
   await expect(page.locator('.lesson-card [data-setup="b"]')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.locator('.lesson-card [data-setup="a"]')).toHaveAttribute('aria-pressed', 'false');
 
-  // (c) Overfitting: a small training set and a validation split (read once that branch lands), L2 off, then on.
+  // (c) Overfitting: a small training set and a validation split, L2 off, then on.
   await fromMenu(page, 'overfitting');
   await expectParams(page, {
     lesson: 'overfitting',
@@ -141,7 +141,7 @@ test('each lesson loads its set-up, opens its view, and the view shows the effec
 
   // (d) Dead ReLUs: SGD at lr 1 kills most of hidden layer 1 within a short run.
   await key(page, '4');
-  await expectParams(page, { lesson: 'dead-relu', opt: 'sgd', lr: '1', train: null, l2: '0' });
+  await expectParams(page, { lesson: 'dead-relu', opt: 'sgd', lr: '1', train: '60000', l2: '0' });
   const health = page.getByTestId('activation-health');
   await trainFor(page, 2500);
   await expect(health).toHaveAttribute('data-layers', '2');
