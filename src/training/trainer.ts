@@ -349,7 +349,7 @@ export class Trainer {
     let session: TrainingSession;
     let config: TrainConfig;
     try {
-      const parsed = readModelFile(text, this.dataset.train);
+      const parsed = readModelFile(text, this.dataset);
       config = copyConfig(parsed.config);
       session = this.newSession(config);
       session.network.setParams(parsed.params);
