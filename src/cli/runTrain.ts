@@ -15,6 +15,7 @@ import type { TrainConfig } from '../engine/types.ts';
 import { initReport } from '../engine/initLab.ts';
 import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '../training/inspection.ts';
 import { TrainingSession } from '../training/session.ts';
+import { DivergenceWatch } from '../training/divergence.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
 
@@ -198,6 +199,7 @@ function train(options: CliOptions, io: CliIo): number {
   const statsProbe = options.statsEvery ? buildStatsProbe(data.train) : null;
   let lastFiniteLoss = NaN;
   let lastFiniteStep = 0;
+  const watch = new DivergenceWatch(session.config.outputSize);
   let totalTrainMs = 0;
   let testAccuracy = 0;
   for (let e = 1; e <= config.epochs; e++) {
@@ -226,6 +228,15 @@ function train(options: CliOptions, io: CliIo): number {
       }
       lastFiniteLoss = r.loss;
       lastFiniteStep = r.step;
+      const verdict = watch.push(r.loss);
+      if (verdict) {
+        if (showBar) io.stderr('\n');
+        throw new CliFailure(
+          `Training diverged at step ${fmtInt(r.step)} (epoch ${e}, batch ${b + 1} of ${fmtInt(total)}): ` +
+            `${verdict.message} (--lr ${config.learningRate} now).`,
+          EXIT.diverged,
+        );
+      }
       if (statsProbe && options.statsEvery && r.step % options.statsEvery === 0) {
         const layers = statsLines(session.layerStats(), probeHealth(session.network, statsProbe));
         if (json) io.stdout(`${JSON.stringify({ step: r.step, layers })}\n`);

@@ -8,6 +8,7 @@ import type { Dataset } from '../data/dataset';
 import type { TrainConfig } from '../engine/types';
 import type { RunStatus, Speed, WorkerEvent } from '../protocol/messages';
 import type { Clock } from './clock';
+import { DivergenceWatch } from './divergence';
 import { EpochTally, epochEndEvent, newEvalJob, runEvalChunks, type EvalJob } from './evaluation';
 import { MetricBuffer } from './metricBuffer';
 import { SlicePacing, SnapshotPacing, Throughput, type SliceOptions } from './pacing';
@@ -53,6 +54,8 @@ export class Run {
   private evalJob: EvalJob | null = null;
   private readonly tally = new EpochTally();
   private lastFiniteLoss = NaN;
+  /** Finite divergence (divergence.ts): a loss far above the run's early loss that does not come back. */
+  private watch = new DivergenceWatch(10);
   private testAccuracy: number | undefined;
   /** The inside views: open or not, and the last evaluation's answers (inspection.ts). */
   readonly inspection = new Inspection();
@@ -117,6 +120,7 @@ export class Run {
     this.currentSession = session;
     this.tally.reset();
     this.lastFiniteLoss = NaN;
+    this.watch = new DivergenceWatch(session ? session.config.outputSize : 10);
     this.testAccuracy = undefined;
     this.inspection.forget();
     this.throughput.reset();
@@ -317,6 +321,11 @@ export class Run {
     this.tally.add(r.loss, r.correct, r.batchSize);
     this.throughput.trained(r.batchSize);
     this.snapshots.dirty = true;
+    const verdict = this.watch.push(r.loss);
+    if (verdict) {
+      this.diverge(r.step, `Training diverged at step ${r.step}: ${verdict.message}`);
+      return;
+    }
     if (r.epochEnded) this.beginEval(r.step);
   }
 

@@ -299,6 +299,25 @@ describe('Trainer', () => {
     expect(trainer.currentSession!.network.getParams().weights[0]).toEqual(before.weights[0]);
   });
 
+  it('divergence with a finite loss (Adam at lr 1000): stopped at step 4 with the plain-language notice', () => {
+    const { clock, log, trainer } = setup({}, smallConfig({ learningRate: 1000 }));
+    trainer.handle({ type: 'start' });
+    clock.runUntil(() => trainer.currentStatus === 'diverged');
+    const ev = log.of('diverged')[0]!;
+    expect(ev.step).toBe(4);
+    expect(ev.message).toMatch(
+      /^Training diverged at step 4: the loss exploded to .*try a smaller learning rate$/,
+    );
+    // The exploded losses are finite, so they were reported (and drawn); nothing after the verdict.
+    expect(log.points().map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(log.lastStatus()).toMatchObject({ status: 'diverged', step: 4 });
+    // Training on anyway (the user insists): no second notice a few batches later.
+    trainer.handle({ type: 'start' });
+    clock.run(20);
+    expect(log.of('diverged').length).toBe(1);
+    expect(trainer.step).toBeGreaterThan(10);
+  });
+
   it('finite weights whose activations overflow are never drawn: no snapshot, a divergence instead', () => {
     const config = smallConfig();
     const { clock, log, trainer } = setup({}, config);
