@@ -17,6 +17,7 @@ import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '.
 import { TrainingSession } from '../training/session.ts';
 import { lastStepEpoch, stopMessage, StopRules } from '../training/stopping.ts';
 import type { StopReason } from '../protocol/messages.ts';
+import { DivergenceWatch } from '../training/divergence.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
 import { costGate } from './dryRun.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
@@ -236,6 +237,7 @@ function train(options: CliOptions, io: CliIo): number {
   const hasValidation = session.validationSplit !== null;
   let lastFiniteLoss = NaN;
   let lastFiniteStep = 0;
+  const watch = new DivergenceWatch(session.config.outputSize);
   let totalTrainMs = 0;
   /** The last epoch's test figures (of the weights at that epoch's end). */
   let lastTest: { loss: number; accuracy: number } | null = null;
@@ -283,6 +285,15 @@ function train(options: CliOptions, io: CliIo): number {
       }
       lastFiniteLoss = r.loss;
       lastFiniteStep = r.step;
+      // A finite loss that blew up is a divergence too (divergence.ts).
+      const verdict = watch.push(r.loss);
+      if (verdict) {
+        if (showBar) io.stderr('\n');
+        throw diverged(
+          `Training diverged at step ${fmtInt(r.step)} (epoch ${e}, batch ${b + 1} of ${fmtInt(total)}): ` +
+            `${verdict.message} (--lr ${config.learningRate} now).`,
+        );
+      }
       // --until-loss: checked after every batch, on the smoothed loss (stopping.ts).
       lossReached = stops.afterBatch(r.loss);
       if (statsProbe && options.statsEvery && r.step % options.statsEvery === 0) {

@@ -6,6 +6,7 @@
  * - modelFormat.ts: the tag and version, the file's types, `ModelFileError`;
  * - modelFileRead.ts: `parseModel`, which validates everything before returning plain data;
  * - modelFileWrite.ts: `serializeModel`;
+ * - modelFit.ts: `checkModelFits`, a parsed model against the data it will meet (sizes, weight range);
  * - modelFileChecks.ts: `validateTrainConfig` and the training record, by the settings schema's rows;
  * - modelFileVersions.ts: one upgrade step per old version (`upgradeModelJson`);
  * - base64Floats.ts: Float32 little-endian ⇄ base64, strict, without DOM or Node Buffer.
@@ -24,6 +25,7 @@ export {
   type TrainingInfo,
 } from './modelFormat.ts';
 export { parseModel } from './modelFileRead.ts';
+export { checkModelFits, MAX_MODEL_WEIGHT, type ModelTarget } from './modelFit.ts';
 export { serializeModel } from './modelFileWrite.ts';
 export { validateTrainConfig } from './modelFileChecks.ts';
 export { MODEL_FILE_UPGRADES, upgradeModelJson, type ModelFileUpgrade } from './modelFileVersions.ts';

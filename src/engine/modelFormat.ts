@@ -98,7 +98,9 @@ export type ModelFileErrorKind =
   | 'too-large'
   | 'shape-mismatch'
   | 'bad-base64'
-  | 'non-finite';
+  | 'non-finite'
+  /** Finite, but too large for a network to work with (modelFit.ts). */
+  | 'out-of-range';
 
 /**
  * Why a model file (or a config) was rejected. `kind` is for code, `path` names the offending field

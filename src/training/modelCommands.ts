@@ -3,11 +3,11 @@
  * read the network), and reading a file for `load-model`, fully checked before the trainer replaces
  * anything, so a bad file leaves the current model and run untouched.
  */
-import type { Split } from '../data/dataset';
+import type { Dataset } from '../data/dataset';
 import {
+  checkModelFits,
   parseModel,
   serializeModel,
-  ModelFileError,
   type ParsedModel,
   type TrainingInfo,
 } from '../engine/modelFile';
@@ -119,17 +119,11 @@ export function exportTfjsReply(
   }
 }
 
-/** Parses a model file and checks that it takes images of `train`'s size; throws ModelFileError if not. */
-export function readModelFile(text: string, train: Split): ParsedModel {
-  const parsed = parseModel(text);
-  const { inputSize } = parsed.config;
-  const { rows, cols } = train;
-  if (inputSize !== rows * cols) {
-    throw new ModelFileError(
-      'shape-mismatch',
-      'config.inputSize',
-      `the model expects ${inputSize} inputs, the dataset’s images have ${rows * cols} pixels`,
-    );
-  }
-  return parsed;
+/**
+ * Parses a model file and checks that it fits `dataset` (input size = pixels per image, output size = classes)
+ * with weights a network can train from (modelFit.ts); throws ModelFileError if not.
+ */
+export function readModelFile(text: string, dataset: Pick<Dataset, 'train' | 'classNames'>): ParsedModel {
+  const { rows, cols } = dataset.train;
+  return checkModelFits(parseModel(text), { inputSize: rows * cols, classes: dataset.classNames.length });
 }

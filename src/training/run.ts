@@ -8,6 +8,7 @@ import type { Dataset } from '../data/dataset';
 import type { TrainConfig } from '../engine/types';
 import type { RunStatus, Speed, StopReason, WorkerEvent } from '../protocol/messages';
 import type { Clock } from './clock';
+import { DivergenceWatch } from './divergence';
 import { EpochTally, epochEndEvent, newEvalJob, runEvalChunks, type EvalJob } from './evaluation';
 import { MetricBuffer } from './metricBuffer';
 import { SlicePacing, SnapshotPacing, Throughput, type SliceOptions } from './pacing';
@@ -54,6 +55,8 @@ export class Run {
   private evalJob: EvalJob | null = null;
   private readonly tally = new EpochTally();
   private lastFiniteLoss = NaN;
+  /** Finite divergence (divergence.ts): a loss far above the run's early loss that does not come back. */
+  private watch = new DivergenceWatch(10);
   private testAccuracy: number | undefined;
   /** untilLoss and patience (stopping.ts), for the current session. */
   private stops = new StopRules({ untilLoss: 0, patience: 0 });
@@ -124,6 +127,7 @@ export class Run {
     this.currentSession = session;
     this.tally.reset();
     this.lastFiniteLoss = NaN;
+    this.watch = new DivergenceWatch(session ? session.config.outputSize : 10);
     this.testAccuracy = undefined;
     this.stops = new StopRules(session?.config ?? { untilLoss: 0, patience: 0 });
     this.stoppedBy = null;
@@ -337,6 +341,11 @@ export class Run {
     this.tally.add(r.loss, r.correct, r.batchSize);
     this.throughput.trained(r.batchSize);
     this.snapshots.dirty = true;
+    const verdict = this.watch.push(r.loss);
+    if (verdict) {
+      this.diverge(r.step, `Training diverged at step ${r.step}: ${verdict.message}`);
+      return;
+    }
     if (r.epochEnded) this.beginEval(r.step);
     if (this.stops.afterBatch(r.loss) && !this.stoppedBy) {
       // On an epoch's last batch, the epoch's evaluation comes first (its point belongs on the curves).

@@ -377,7 +377,7 @@ export class Trainer {
     let session: TrainingSession;
     let config: TrainConfig;
     try {
-      const parsed = readModelFile(text, this.dataset.train);
+      const parsed = readModelFile(text, this.dataset);
       config = copyConfig(parsed.config);
       const verdict = this.verdict(config);
       if (verdict.kind === 'over') throw new Error(verdict.reason);

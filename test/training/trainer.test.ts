@@ -266,22 +266,73 @@ describe('Trainer', () => {
     expect(trainer.step).toBe(ev.step);
   });
 
+  it('a model file that does not fit the data or has blown-up weights is refused; the model stays', () => {
+    const config = smallConfig();
+    const { log, trainer } = setup({}, config);
+    const donorFor = (c: typeof config) => new TrainingSession(c, mnistSlice(TRAIN, TEST));
+    const before = trainer.currentSession!.network.getParams();
+    const refuse = (id: number, text: string): string => {
+      trainer.handle({ type: 'load-model', id, generation: 10 + id, text });
+      const err = log.of('error').at(-1)!;
+      expect(err.id).toBe(id);
+      return err.error.message;
+    };
+    // 5 outputs on 10-class data: refused, naming the field and the classes.
+    const five = donorFor({ ...config, outputSize: 5 });
+    expect(refuse(1, serializeModel(five.network, five.config))).toMatch(
+      /config\.outputSize: the model has 5 outputs, .* 10 classes/,
+    );
+    // Finite weights of 3e38 (or 1e30): refused — they would blow up at step 0.
+    for (const [id, big] of [
+      [2, 3e38],
+      [3, 1e30],
+    ] as const) {
+      const donor = donorFor(config);
+      const p = donor.network.getParams();
+      donor.network.setParams({ weights: p.weights.map((w) => w.fill(big)), biases: p.biases });
+      expect(refuse(id, serializeModel(donor.network, config))).toMatch(
+        /layers\[0\]\.weights: .*beyond ±10000/,
+      );
+    }
+    expect(log.of('model-loaded').length).toBe(0);
+    expect(trainer.currentGeneration).toBe(1);
+    expect(trainer.currentSession!.network.getParams().weights[0]).toEqual(before.weights[0]);
+  });
+
+  it('divergence with a finite loss (Adam at lr 1000): stopped at step 4 with the plain-language notice', () => {
+    const { clock, log, trainer } = setup({}, smallConfig({ learningRate: 1000 }));
+    trainer.handle({ type: 'start' });
+    clock.runUntil(() => trainer.currentStatus === 'diverged');
+    const ev = log.of('diverged')[0]!;
+    expect(ev.step).toBe(4);
+    expect(ev.message).toMatch(
+      /^Training diverged at step 4: the loss exploded to .*try a smaller learning rate$/,
+    );
+    // The exploded losses are finite, so they were reported (and drawn); nothing after the verdict.
+    expect(log.points().map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(log.lastStatus()).toMatchObject({ status: 'diverged', step: 4 });
+    // Training on anyway (the user insists): no second notice a few batches later.
+    trainer.handle({ type: 'start' });
+    clock.run(20);
+    expect(log.of('diverged').length).toBe(1);
+    expect(trainer.step).toBeGreaterThan(10);
+  });
+
   it('finite weights whose activations overflow are never drawn: no snapshot, a divergence instead', () => {
     const config = smallConfig();
     const { clock, log, trainer } = setup({}, config);
     ackAll(trainer, log);
-    // A (valid, finite) model file whose weights are so large that every activation overflows.
-    const donor = new TrainingSession(config, mnistSlice(TRAIN, TEST));
-    const p = donor.network.getParams();
-    donor.network.setParams({ weights: p.weights.map((w) => w.fill(1e30)), biases: p.biases });
-    const text = serializeModel(donor.network, config);
+    // Weights so large (finite, but far beyond what a model file may bring) that every activation
+    // overflows: put straight into the session, as a blow-up in training would.
+    const net = trainer.currentSession!.network;
+    const p = net.getParams();
+    net.setParams({ weights: p.weights.map((w) => w.fill(1e30)), biases: p.biases });
     const snapsBefore = log.of('snapshot').length;
-    trainer.handle({ type: 'load-model', id: 1, generation: 2, text });
+    trainer.handle({ type: 'set-inspect', on: true });
     clock.run(20);
-    expect(log.of('model-loaded').length).toBe(1);
     expect(log.of('snapshot').length).toBe(snapsBefore);
     const d = log.of('diverged').at(-1)!;
-    expect(d.generation).toBe(2);
+    expect(d.generation).toBe(1);
     expect(d.message).toMatch(/no longer finite/);
     expect(trainer.currentStatus).toBe('diverged');
     // A predict on it is refused rather than answered with NaN.
