@@ -128,14 +128,3 @@ test('the diagram of eight wide layers and the cost display, at 1280×720', asyn
   await page.getByTestId('layer-diagram').scrollIntoViewIfNeeded();
   await shot(page, 'cost-phone');
 });
-  // Merely slow: the page asks; building it anyway works.
-  const alert = page.getByTestId('cost-alert');
-  await expect(alert).toContainText('Slow network');
-  await shot(page, 'cost-slow');
-  await page.getByTestId('cost-confirm').click();
-  await expect(alert).toHaveCount(0);
-  await expect(page.getByTestId('train-toggle')).toBeEnabled();
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.getByTestId('layer-diagram').scrollIntoViewIfNeeded();
-  await shot(page, 'cost-phone');
-});
