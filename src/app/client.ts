@@ -9,7 +9,8 @@
 import { resolveDataBase } from './dataBase';
 import { applyConfig, configure, createActions, loadData, type Actions, type AppContext } from './actions';
 import { createBridge, type BridgeEnv } from './bridge';
-import { clearForGeneration, routeEvent, setRun } from './routeEvents';
+import { clearForGeneration, routeEvent } from './routeEvents';
+import { createWorkerCare } from './workerCare';
 import { createUrlSync, type UrlEnv } from './urlSync';
 import type { WorkerEvent } from '../protocol/messages';
 import { useConfigStore } from '../store/config';
@@ -32,13 +33,18 @@ export interface WorkerClient {
 
 /** Starts a client: the worker, the URL sync, then the first dataset load and configure. */
 function startClient(env: ClientEnv): AppContext {
+  const care = createWorkerCare(() => ctx);
   const bridge = createBridge(env, {
-    onEvent: (ev) => routeEvent(ev, { writeUrl: (key) => url.write(key), setTimeout: env.setTimeout }),
-    onGeneration: clearForGeneration,
-    onCrash: (message) =>
-      setRun({
-        error: { kind: 'worker', message: `The training worker stopped: ${message}. Reload the page.` },
-      }),
+    onEvent: (ev) => {
+      routeEvent(ev, { writeUrl: (key) => url.write(key), setTimeout: env.setTimeout });
+      care.onEvent(ev);
+    },
+    onGeneration: (generation) => {
+      clearForGeneration(generation);
+      care.onGeneration(generation);
+    },
+    onLost: care.onLost,
+    onWorkerError: care.onWorkerError,
   });
   const url = createUrlSync(env, (next) => applyConfig(ctx, useConfigStore.getState(), next));
   const ctx: AppContext = {
@@ -46,6 +52,7 @@ function startClient(env: ClientEnv): AppContext {
     url,
     dataBase: () => resolveDataBase(env.location.href),
     setTimeout: env.setTimeout,
+    restartWorker: care.restart,
   };
 
   const { initial } = url;

@@ -1,15 +1,19 @@
 /**
  * The training worker: thin wiring only. The Trainer (src/training/trainer.ts) does the work; this file
- * gives it `postMessage` as its `post`, A's `loadDataset` as its loader, and forwards every command.
+ * gives it `postMessage` as its `post`, A's `loadDataset` as its loader, forwards every command, and posts
+ * a `heartbeat` every HEARTBEAT_MS for as long as it lives (the page's watchdog, src/app/bridge.ts). The
+ * beat is a timer on this worker's event loop, so it runs between the trainer's slices: a worker that hangs
+ * (or is closed) stops beating, a busy one does not.
  */
 import { Trainer } from '../training/trainer';
 import { loadDataset } from './loadDataset';
-import { PROTOCOL_VERSION, type Command, type WorkerEvent } from '../protocol/messages';
+import { HEARTBEAT_MS, PROTOCOL_VERSION, type Command, type WorkerEvent } from '../protocol/messages';
 
 /** The worker's global scope, typed for what we use (the app's lib has DOM, not WebWorker, types). */
 const scope = self as unknown as {
   postMessage(message: WorkerEvent, options?: { transfer?: Transferable[] }): void;
   onmessage: ((ev: MessageEvent<Command>) => void) | null;
+  setInterval(fn: () => void, ms: number): number;
 };
 
 const trainer = new Trainer({
@@ -19,3 +23,4 @@ const trainer = new Trainer({
 
 scope.onmessage = (ev) => trainer.handle(ev.data);
 scope.postMessage({ type: 'hello', version: PROTOCOL_VERSION });
+scope.setInterval(() => scope.postMessage({ type: 'heartbeat' }), HEARTBEAT_MS);

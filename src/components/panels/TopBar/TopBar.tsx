@@ -29,10 +29,11 @@ export function TopBar() {
       lastEpoch: s.epochs.length ? s.epochs[s.epochs.length - 1] : null,
       counts: s.data.counts,
       error: s.data.error,
+      workerLost: s.worker.state === 'lost',
     })),
   );
   const dataset = useConfigStore((s) => s.dataset);
-  const ready = run.counts !== null && run.error === null;
+  const ready = run.counts !== null && run.error === null && !run.workerLost;
   const training = run.status === 'training';
 
   return (
@@ -78,7 +79,7 @@ export function TopBar() {
         {training && !run.error ? null : (
           <>
             <span className="sep"> · </span>
-            {run.error ? 'data error' : statusWord(run.status, ready)}
+            {run.workerLost ? 'worker stopped' : run.error ? 'data error' : statusWord(run.status, ready)}
           </>
         )}
         <span className="sep"> · </span>
