@@ -176,3 +176,22 @@ test('a model file that does not fit the data is refused with the reason; the mo
   await expect(page.getByTestId('layer-diagram')).toHaveAttribute('data-sizes', '784,24,10');
   await expect(page.getByTestId('train-toggle')).toBeEnabled();
 });
+
+test('a finite blow-up is stopped with the notice: ?lr=1000 at step 4, ?lr=1000000&opt=sgd&init=uniform at 125', async ({
+  page,
+}) => {
+  for (const [query, step, words] of [
+    ['?lr=1000', 4, 'the loss exploded to'],
+    ['?lr=1000000&opt=sgd&init=uniform', 125, 'the loss has stayed around'],
+  ] as const) {
+    await openReady(page, query);
+    await page.getByTestId('train-toggle').click();
+    const notice = page.getByTestId('diverged');
+    await expect(notice).toBeVisible();
+    await expect(notice).toHaveAttribute('role', 'alert');
+    await expect(notice).toContainText(`Training diverged at step ${step}: ${words}`);
+    await expect(notice).toContainText('try a smaller learning rate');
+    await expect(page.getByTestId('train-toggle')).toHaveText('Train');
+    expect(await stepOf(page)).toBe(step);
+  }
+});
