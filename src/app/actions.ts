@@ -25,6 +25,8 @@ export interface AppContext {
   /** The `baseUrl` of `load-data` (see dataBase.ts). */
   dataBase(): string;
   setTimeout(fn: () => void, ms: number): void;
+  /** A new training worker, resuming the run from its last checkpoint (workerCare.ts). */
+  restartWorker(): void;
 }
 
 /** Fetches a dataset; the run store's data panel starts over for it. */
@@ -128,6 +130,10 @@ export function createActions(app: () => AppContext) {
     clearPrediction(): void {
       app().bridge.clearPrediction();
       bumpTelemetry({ prediction: null });
+    },
+    /** The training worker was lost: start a new one (the notice's Restart button). */
+    restartWorker(): void {
+      app().restartWorker();
     },
     retryData(): void {
       const ctx = app();

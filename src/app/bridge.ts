@@ -16,8 +16,18 @@
  * - Acks (back-pressure): a snapshot is acknowledged only after the animation frame that follows
  *   handing it on, so the worker (which keeps at most one snapshot in flight) sends them as fast as the
  *   page draws and no faster; a hidden tab (no frames) simply receives none until it is shown again.
+ * - Watchdog: the worker posts a `heartbeat` every HEARTBEAT_MS (1 s) for as long as it lives, paused or
+ *   not, from its event loop between slices (a slice is ≤ 25 ms; one of up to ~1 s still leaves a beat
+ *   every ~2 s). Any message counts as a sign of life. No message for SILENCE_MS (3 s) — a worker the
+ *   browser closed (out of memory), that crashed or hangs — or none within START_MS of starting, or an
+ *   `error` event before its first message (the script failed to load): the worker is lost. The bridge
+ *   terminates it, rejects the pending requests and says so (`onLost`); `restart` starts a new one. An
+ *   `error` event from a worker that has spoken (an uncaught error in a timer callback: the worker lives
+ *   on) is not a page error (preventDefault) and is reported as what it is (`onWorkerError`); if the
+ *   worker really died, the silence says so 3 s later.
  */
 import {
+  HEARTBEAT_MS,
   REPLIES,
   type Command,
   type ReplyTo,
@@ -29,13 +39,33 @@ import {
 export interface WorkerLike {
   postMessage(message: Command, transfer: Transferable[]): void;
   onmessage: ((ev: MessageEvent<WorkerEvent>) => void) | null;
-  onerror: ((ev: ErrorEvent) => void) | null;
+  onerror: ((ev: Pick<ErrorEvent, 'message' | 'preventDefault'>) => void) | null;
+  terminate(): void;
 }
 
 export interface BridgeEnv {
   createWorker(): WorkerLike;
   requestAnimationFrame(fn: () => void): void;
+  /** The watchdog's timer and clock (ms). */
+  setTimeout(fn: () => void, ms: number): void;
+  now(): number;
 }
+
+/**
+ * The watchdog's thresholds (ms). SILENCE_MS = 3 × HEARTBEAT_MS: a beat delayed by a 1 s slice still
+ * arrives ~1 s early; a lost worker is noticed 2–3.25 s after its last beat.
+ */
+export const WATCHDOG = {
+  /** No message at all for this long: the worker is gone or hung. */
+  SILENCE_MS: 3 * HEARTBEAT_MS,
+  /** A new worker's first message (`hello`) must come within this (loading the script, compiling it). */
+  START_MS: 15_000,
+  /** How often the watchdog looks. */
+  CHECK_MS: 250,
+} as const;
+
+/** Why the worker was given up. */
+export type LostReason = 'silent' | 'no-start' | 'load-failed';
 
 export interface BridgeHooks {
   /**
@@ -45,8 +75,13 @@ export interface BridgeHooks {
   onEvent(ev: WorkerEvent): void;
   /** A new generation became current: clear everything the old network produced. */
   onGeneration(generation: number): void;
-  /** The worker itself failed (a script error) and will not answer any more. */
-  onCrash(message: string): void;
+  /**
+   * The worker is gone (closed, crashed, failed to load) or hangs: it was terminated, and answers nothing
+   * until `restart`. `message` says what happened, in plain words.
+   */
+  onLost(reason: LostReason, message: string): void;
+  /** An uncaught error inside a worker that is still alive (it was kept from becoming a page error). */
+  onWorkerError(message: string): void;
 }
 
 /** The fields of request `T` other than its type and id (the bridge adds those). */
@@ -67,6 +102,10 @@ export interface Bridge {
   clearPrediction(): void;
   /** Takes one event from the worker (the worker's onmessage; tests call it directly). */
   receive(ev: WorkerEvent): void;
+  /** The worker was given up by the watchdog (until `restart`). */
+  readonly lost: boolean;
+  /** Terminates the worker (if any is left) and starts a new one: the caller sends it data and config. */
+  restart(): void;
 }
 
 interface Pending {
@@ -88,8 +127,83 @@ export function createBridge(env: BridgeEnv, hooks: BridgeHooks): Bridge {
   /** Answers to predicts with an id ≤ this are ignored (the canvas was cleared since). */
   let ignorePredictionsUpTo = 0;
 
-  const worker = env.createWorker();
-  const send = (cmd: Command, transfer: Transferable[] = []) => worker.postMessage(cmd, transfer);
+  let worker: WorkerLike;
+  let lost = false;
+  /** The worker has sent its first message (it loaded). */
+  let spoken = false;
+  let startedAt = 0;
+  let lastHeardAt = 0;
+  let lastCheckAt = 0;
+  /** Bumped by every restart: a watchdog loop of an older worker stops. */
+  let watchdogRun = 0;
+  const send = (cmd: Command, transfer: Transferable[] = []) => {
+    if (!lost) worker.postMessage(cmd, transfer);
+  };
+
+  function startWorker(): void {
+    const w = env.createWorker();
+    worker = w;
+    lost = false;
+    spoken = false;
+    startedAt = lastCheckAt = env.now();
+    w.onmessage = (e) => {
+      if (w !== worker || lost) return;
+      spoken = true;
+      lastHeardAt = env.now();
+      if (e.data.type !== 'heartbeat') receive(e.data);
+    };
+    w.onerror = (e) => {
+      // Never a page error: it is reported here, as what it is.
+      e.preventDefault();
+      if (w !== worker || lost) return;
+      const message = e.message || 'unknown error';
+      if (!spoken) giveUp('load-failed', `The training worker could not start (${message}).`);
+      else hooks.onWorkerError(message);
+    };
+    const run = ++watchdogRun;
+    const check = () => {
+      if (run !== watchdogRun || lost) return;
+      const now = env.now();
+      // A late check means this page was busy (or hidden, throttled): messages that came meanwhile may still
+      // be queued behind this timer. Look again at the next one rather than judge now.
+      const late = now - lastCheckAt > WATCHDOG.CHECK_MS + 1000;
+      lastCheckAt = now;
+      if (!late) {
+        if (!spoken && now - startedAt > WATCHDOG.START_MS) {
+          giveUp('no-start', `The training worker did not start within ${WATCHDOG.START_MS / 1000} s.`);
+          return;
+        }
+        if (spoken && now - lastHeardAt > WATCHDOG.SILENCE_MS) {
+          const s = Math.round((now - lastHeardAt) / 1000);
+          giveUp('silent', `The training worker stopped answering (no sign of life for ${s} s).`);
+          return;
+        }
+      }
+      env.setTimeout(check, WATCHDOG.CHECK_MS);
+    };
+    env.setTimeout(check, WATCHDOG.CHECK_MS);
+  }
+
+  /** Terminates the worker and settles what waits on it. */
+  function stopWorker(): void {
+    watchdogRun++;
+    try {
+      worker.terminate();
+    } catch {
+      // Already gone.
+    }
+    for (const p of pending.values()) p.reject(new Error('the training worker stopped'));
+    pending.clear();
+    predictInFlight = null;
+    predictQueued = false;
+  }
+
+  /** The worker is lost: stop it and say so. */
+  function giveUp(reason: LostReason, message: string): void {
+    stopWorker();
+    lost = true;
+    hooks.onLost(reason, message);
+  }
 
   function adopt(gen: number): void {
     generation = gen;
@@ -169,8 +283,7 @@ export function createBridge(env: BridgeEnv, hooks: BridgeHooks): Bridge {
     }
   }
 
-  worker.onmessage = (e) => receive(e.data);
-  worker.onerror = (e) => hooks.onCrash(e.message || 'unknown error');
+  startWorker();
 
   return {
     get generation() {
@@ -205,5 +318,12 @@ export function createBridge(env: BridgeEnv, hooks: BridgeHooks): Bridge {
       ignorePredictionsUpTo = nextId - 1;
     },
     receive,
+    get lost() {
+      return lost;
+    },
+    restart() {
+      stopWorker();
+      startWorker();
+    },
   };
 }

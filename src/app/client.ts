@@ -10,7 +10,8 @@ import { resolveDataBase } from './dataBase';
 import { applyConfig, configure, createActions, loadData, type Actions, type AppContext } from './actions';
 import { createBridge, type BridgeEnv } from './bridge';
 import { reconsiderHeld } from './costGate';
-import { clearForGeneration, routeEvent, setRun } from './routeEvents';
+import { clearForGeneration, routeEvent } from './routeEvents';
+import { createWorkerCare } from './workerCare';
 import { createUrlSync, type UrlEnv } from './urlSync';
 import { syncView } from './viewActions';
 import type { WorkerEvent } from '../protocol/messages';
@@ -34,18 +35,22 @@ export interface WorkerClient {
 
 /** Starts a client: the worker, the URL sync, then the first dataset load and configure. */
 function startClient(env: ClientEnv): AppContext {
+  const care = createWorkerCare(() => ctx);
   const bridge = createBridge(env, {
-    onEvent: (ev) =>
+    onEvent: (ev) => {
       routeEvent(ev, {
         writeUrl: (key) => url.write(key),
         setTimeout: env.setTimeout,
         reconsider: () => reconsiderHeld(bridge),
-      }),
-    onGeneration: clearForGeneration,
-    onCrash: (message) =>
-      setRun({
-        error: { kind: 'worker', message: `The training worker stopped: ${message}. Reload the page.` },
-      }),
+      });
+      care.onEvent(ev);
+    },
+    onGeneration: (generation) => {
+      clearForGeneration(generation);
+      care.onGeneration(generation);
+    },
+    onLost: care.onLost,
+    onWorkerError: care.onWorkerError,
   });
   const url = createUrlSync(env, (next, search) => {
     applyConfig(ctx, useConfigStore.getState(), next);
@@ -56,6 +61,7 @@ function startClient(env: ClientEnv): AppContext {
     url,
     dataBase: () => resolveDataBase(env.location.href),
     setTimeout: env.setTimeout,
+    restartWorker: care.restart,
   };
 
   const { initial } = url;

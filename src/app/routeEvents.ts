@@ -32,8 +32,11 @@ export const setRun = (patch: Partial<RunState>): void => useRunStore.setState(p
 export const bumpTelemetry = (patch: Partial<TelemetryState> = {}): void =>
   telemetryStore.setState((s) => ({ ...patch, version: s.version + 1 }));
 
-/** Run-store fields that outlive a generation: the data, the notice, and figures the next status resends. */
-const KEPT_ACROSS_GENERATIONS = ['data', 'notice', 'batchesPerEpoch', 'learningRate'] as const;
+/**
+ * Run-store fields that outlive a generation: the data, the notice, the worker's health (a restart makes a
+ * new generation), and figures the next status resends.
+ */
+const KEPT_ACROSS_GENERATIONS = ['data', 'notice', 'batchesPerEpoch', 'learningRate', 'worker'] as const;
 
 /**
  * A new generation: clears everything the old network produced. Both stores start again from their
@@ -195,7 +198,11 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'diverged':
       setRun({ diverged: { step: ev.step, lastFiniteLoss: ev.lastFiniteLoss, message: ev.message } });
       return;
+    case 'heartbeat':
+      // The bridge's watchdog counts it; nothing to show.
+      return;
     case 'model-saved':
+    case 'checkpoint':
     case 'tfjs-exported':
     case 'init-lab-result':
     case 'images':

@@ -19,6 +19,8 @@ import type { LayerHealth } from '../engine/layerHealth';
 import type { ActivationStats } from '../engine/stats';
 import type { StepExplanation } from '../engine/stepExplain';
 import type { UnitContribution } from '../engine/trace';
+import type { NetworkParams } from '../engine/network';
+import type { OptimizerState } from '../engine/optimizer';
 import type { Activation, TrainConfig } from '../engine/types';
 
 /** Bump when a message changes shape; the worker announces its version in `hello`. */
@@ -55,13 +57,35 @@ export type RunStatus = 'idle' | 'training' | 'paused' | 'done' | 'diverged';
 export type StopReason = 'epochs' | 'loss-tolerance' | 'early-stopping' | 'diverged';
 export const STOP_REASONS: readonly StopReason[] = ['epochs', 'loss-tolerance', 'early-stopping', 'diverged'];
 
+/**
+ * The worker posts a `heartbeat` this often, from its event loop (between training slices), for as long
+ * as it lives — paused or not — so the page can tell a worker that is gone or hung from a quiet one.
+ */
+export const HEARTBEAT_MS = 1000;
+
+/**
+ * Everything needed to continue a run where it was, with the same config and data (the TrainingSession's
+ * getState: position, weights, optimizer state). A few MB for the default network.
+ */
+export interface RunCheckpoint {
+  epoch: number;
+  step: number;
+  batchInEpoch: number;
+  params: NetworkParams;
+  optimizer: OptimizerState;
+}
+
 // ───────────────────────────── page → worker ─────────────────────────────
 
 export type Command =
   /** Fetch (or re-fetch after an error) a dataset; `baseUrl` is the data folder's parent, ending in '/'. */
   | { type: 'load-data'; dataset: DatasetName; baseUrl: string }
-  /** Build a fresh network for this config (the dataset stays loaded). Status returns to 'idle'. */
-  | { type: 'configure'; generation: number; config: TrainConfig }
+  /**
+   * Build a fresh network for this config (the dataset stays loaded). Status returns to 'idle'. With
+   * `resume` (a checkpoint of a run of this config, e.g. from a worker that died), the run continues from
+   * it once the data is there; a checkpoint that does not fit is reported (`error`) and the run is fresh.
+   */
+  | { type: 'configure'; generation: number; config: TrainConfig; resume?: RunCheckpoint }
   | { type: 'start' }
   | { type: 'pause' }
   /** Train exactly one batch, then pause. */
@@ -86,6 +110,8 @@ export type Command =
   /** Classify one image: `pixels` is [inputSize] in 0..1, already preprocessed like MNIST. */
   | { type: 'predict'; id: number; pixels: Float32Array }
   | { type: 'save-model'; id: number }
+  /** A checkpoint of the current run (the page keeps the last one to resume after a worker restart). */
+  | { type: 'checkpoint'; id: number }
   | { type: 'export-tfjs'; id: number }
   /**
    * Replace the model with a saved one; a bad file is rejected and the current model stays untouched.
@@ -184,6 +210,8 @@ export type WorkerEvent =
    * refuses (`error`, kind 'over-budget') a configure or update-config over its own, slightly wider budget.
    */
   | { type: 'calibration'; flopsPerSecond: number; budget: CostBudget }
+  /** "Still here": every HEARTBEAT_MS while the worker lives (the page's watchdog, bridge.ts). */
+  | { type: 'heartbeat' }
   | { type: 'data-progress'; progress: DataProgress }
   | {
       type: 'data-ready';
@@ -280,6 +308,7 @@ export type WorkerEvent =
   /** The loss became NaN or Infinity: training stopped before the bad update was applied. */
   | { type: 'diverged'; generation: number; step: number; lastFiniteLoss: number; message: string }
   | { type: 'model-saved'; id: number; text: string }
+  | { type: 'checkpoint'; id: number; generation: number; checkpoint: RunCheckpoint }
   | { type: 'tfjs-exported'; id: number; modelJson: string; weightsBin: ArrayBuffer }
   | { type: 'model-loaded'; id: number; generation: number; config: TrainConfig }
   | { type: 'init-lab-result'; id: number; generation: number; results: InitSpread[] }
@@ -306,6 +335,7 @@ export type WorkerEventType = WorkerEvent['type'];
  */
 export const REPLIES = {
   'save-model': 'model-saved',
+  checkpoint: 'checkpoint',
   'export-tfjs': 'tfjs-exported',
   'load-model': 'model-loaded',
   'init-lab': 'init-lab-result',

@@ -61,6 +61,12 @@ export interface RunState {
   notice: string | null;
   /** Last failed command (e.g. a rejected model file). */
   error: WorkerError | null;
+  /**
+   * The training worker's health (client.ts, bridge.ts's watchdog): 'ok'; 'lost' (closed, crashed, hung —
+   * the page offers Restart); 'restarted' (lost, and restarted automatically: what happened and whether
+   * the run was resumed).
+   */
+  worker: { state: 'ok' } | { state: 'lost' | 'restarted'; message: string };
 }
 
 export const INITIAL_RUN_STATE: RunState = {
@@ -78,6 +84,7 @@ export const INITIAL_RUN_STATE: RunState = {
   stopped: null,
   notice: null,
   error: null,
+  worker: { state: 'ok' },
 };
 
 export const useRunStore = create<RunState>()(() => ({ ...INITIAL_RUN_STATE }));

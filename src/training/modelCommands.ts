@@ -14,7 +14,7 @@ import {
 import { exportTfjs } from '../engine/tfjsExport';
 import { explainPrediction } from '../engine/trace';
 import type { TrainConfig } from '../engine/types';
-import type { WorkerEvent } from '../protocol/messages';
+import type { RunCheckpoint, WorkerEvent } from '../protocol/messages';
 import type { TrainingSession } from './session';
 import { allFinite } from './snapshot';
 import { toWorkerError } from './workerError';
@@ -126,4 +126,47 @@ export function exportTfjsReply(
 export function readModelFile(text: string, dataset: Pick<Dataset, 'train' | 'classNames'>): ParsedModel {
   const { rows, cols } = dataset.train;
   return checkModelFits(parseModel(text), { inputSize: rows * cols, classes: dataset.classNames.length });
+}
+
+/** The reply to `checkpoint`: the run's state (buffers transferred), or why there is none. */
+export function checkpointReply(
+  id: number,
+  session: TrainingSession | null,
+  generation: number,
+): { event: WorkerEvent; transfer?: ArrayBuffer[] } {
+  if (!session) {
+    return { event: { type: 'error', id, error: { kind: 'no-model', message: 'There is no run yet.' } } };
+  }
+  const checkpoint = session.getState();
+  const { params, optimizer } = checkpoint;
+  const buffers = [...params.weights, ...params.biases, ...optimizer.slots].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+  return { event: { type: 'checkpoint', id, generation, checkpoint }, transfer: buffers };
+}
+
+/**
+ * Continues `session` from `checkpoint` (configure's `resume`), if any. A checkpoint that does not fit
+ * changes nothing (setState validates first) and comes back as the `error` to post: the run is fresh.
+ */
+export function resumeRun(
+  session: TrainingSession,
+  checkpoint: RunCheckpoint | null,
+): { error?: WorkerEvent } {
+  if (!checkpoint) return {};
+  try {
+    session.setState(checkpoint);
+    return {};
+  } catch (e) {
+    const { message } = toWorkerError(e, 'resume-failed');
+    return {
+      error: {
+        type: 'error',
+        error: {
+          kind: 'resume-failed',
+          message: `The saved run could not be resumed (${message}): training starts afresh.`,
+        },
+      },
+    };
+  }
 }

@@ -29,13 +29,20 @@ import type { Dataset, DatasetName } from '../data/dataset';
 import { costReport, judgeCost, type CostBudget } from '../engine/cost';
 import type { TrainConfig } from '../engine/types';
 import { assertNever } from '../protocol/assertNever';
-import type { Command, RunStatus } from '../protocol/messages';
+import type { Command, RunCheckpoint, RunStatus } from '../protocol/messages';
 import { realClock, type Clock } from './clock';
 import { startDataLoad, type LoadDataFn } from './dataLoading';
 import { inspectReply } from './inspectCommands';
 import { explainStepReply } from './stepCommands';
 import { buildStatsProbe, type StatsProbe } from './inspection';
-import { exportTfjsReply, predictReply, readModelFile, saveModelReply } from './modelCommands';
+import {
+  checkpointReply,
+  exportTfjsReply,
+  predictReply,
+  readModelFile,
+  resumeRun,
+  saveModelReply,
+} from './modelCommands';
 import { DEFAULT_SNAPSHOTS_PER_SECOND } from './pacing';
 import { Run, type PostFn, type RunHost } from './run';
 import { sameArchitecture, takeOver, TrainingSession } from './session';
@@ -125,6 +132,8 @@ export class Trainer {
   private loadAbort: AbortController | null = null;
   /** `start` arrived before the session existed (data still loading): start once it does. */
   private startWhenReady = false;
+  /** configure's `resume`: the checkpoint the next session built for this config continues from. */
+  private resume: RunCheckpoint | null = null;
 
   constructor(options: TrainerOptions) {
     this.post = options.post;
@@ -207,6 +216,7 @@ export class Trainer {
         if (!this.withinBudget(cmd.config)) return;
         this.generation = cmd.generation;
         this.config = copyConfig(cmd.config);
+        this.resume = cmd.resume ?? null;
         this.rebuild();
         return;
       case 'start':
@@ -249,6 +259,11 @@ export class Trainer {
           ...(test !== undefined ? { testAccuracy: test } : {}),
         };
         this.post(saveModelReply(cmd.id, this.run.session, this.config, training));
+        return;
+      }
+      case 'checkpoint': {
+        const { event, transfer } = checkpointReply(cmd.id, this.run.session, this.generation);
+        this.post(event, transfer);
         return;
       }
       case 'export-tfjs': {
@@ -345,7 +360,9 @@ export class Trainer {
       this.run.begin(null, () => this.post({ type: 'error', error: toWorkerError(e, 'invalid-config') }));
       return;
     }
-    this.run.begin(session);
+    const resumed = resumeRun(session, this.resume);
+    this.resume = null;
+    this.run.begin(session, resumed.error ? () => this.post(resumed.error!) : undefined);
     if (this.startWhenReady) {
       this.startWhenReady = false;
       this.start();
@@ -389,6 +406,7 @@ export class Trainer {
     }
     this.generation = generation;
     this.config = config;
+    this.resume = null;
     this.startWhenReady = false;
     this.run.begin(session, () => this.post({ type: 'model-loaded', id, generation, config }));
   }

@@ -2,8 +2,8 @@
  * The bridge on its own (no store, no trainer): request ids, generations, predict coalescing and acks,
  * against a worker whose answers the test writes by hand.
  */
-import { describe, expect, it } from 'vitest';
-import { createBridge, type WorkerLike } from '../../src/app/bridge';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createBridge, WATCHDOG, type LostReason, type WorkerLike } from '../../src/app/bridge';
 import type { Command, WorkerEvent } from '../../src/protocol/messages';
 
 function setup() {
@@ -11,19 +11,44 @@ function setup() {
   const seen: WorkerEvent[] = [];
   const generations: number[] = [];
   const frames: (() => void)[] = [];
-  const worker: WorkerLike = {
-    postMessage: (message) => sent.push(message),
-    onmessage: null,
-    onerror: null,
-  };
+  const workers: (WorkerLike & { terminated: boolean })[] = [];
+  const lost: { reason: LostReason; message: string }[] = [];
+  const workerErrors: string[] = [];
   const bridge = createBridge(
-    { createWorker: () => worker, requestAnimationFrame: (fn) => frames.push(fn) },
+    {
+      createWorker: () => {
+        const w = {
+          postMessage: (message: Command) => sent.push(message),
+          onmessage: null,
+          onerror: null,
+          terminated: false,
+          terminate: () => {
+            w.terminated = true;
+          },
+        };
+        workers.push(w);
+        return w;
+      },
+      requestAnimationFrame: (fn) => frames.push(fn),
+      // Fake timers (vi.useFakeTimers) drive both.
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      now: () => Date.now(),
+    },
     {
       onEvent: (ev) => seen.push(ev),
       onGeneration: (g) => generations.push(g),
-      onCrash: () => {},
+      onLost: (reason, message) => lost.push({ reason, message }),
+      onWorkerError: (message) => workerErrors.push(message),
     },
   );
+  /** The current worker posts `ev` to the page (as its onmessage would see it). */
+  const post = (ev: WorkerEvent) => workers.at(-1)!.onmessage?.({ data: ev } as MessageEvent<WorkerEvent>);
+  /** The current worker's error event; returns whether the page called preventDefault. */
+  const fail = (message: string): boolean => {
+    let prevented = false;
+    workers.at(-1)!.onerror?.({ message, preventDefault: () => (prevented = true) });
+    return prevented;
+  };
   const status = (generation: number): WorkerEvent => ({
     type: 'status',
     generation,
@@ -34,8 +59,15 @@ function setup() {
     samplesPerSecond: 0,
     learningRate: 0.1,
   });
-  return { bridge, sent, seen, generations, frames, status };
+  return { bridge, sent, seen, generations, frames, status, workers, lost, workerErrors, post, fail };
 }
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('bridge', () => {
   it('numbers requests and settles them by id: answer → resolve, error → reject (not shown)', async () => {
@@ -103,5 +135,115 @@ describe('bridge', () => {
     expect(sent.some((c) => c.type === 'ack-snapshot')).toBe(false);
     frames.forEach((f) => f());
     expect(sent.at(-1)).toEqual({ type: 'ack-snapshot', seq: 7 });
+  });
+});
+
+describe('bridge watchdog (fake worker, fake timers)', () => {
+  const HELLO: WorkerEvent = { type: 'hello', version: 1 };
+  const BEAT: WorkerEvent = { type: 'heartbeat' };
+
+  it('a worker that beats every second — or every 2 s, busy with 1 s slices — is never given up', () => {
+    const { post, lost, seen } = setup();
+    post(HELLO);
+    for (let i = 0; i < 30; i++) {
+      vi.advanceTimersByTime(1000);
+      post(BEAT);
+    }
+    for (let i = 0; i < 30; i++) {
+      vi.advanceTimersByTime(2000);
+      post(BEAT);
+    }
+    expect(lost).toEqual([]);
+    // Heartbeats are the watchdog's: the page's router never sees them.
+    expect(seen.map((e) => e.type)).toEqual(['hello']);
+  });
+
+  it('silence (closed, crashed or hung) is noticed within 3–3.25 s: terminated, requests rejected, nothing sent', async () => {
+    const { bridge, post, lost, workers, sent } = setup();
+    post(HELLO);
+    vi.advanceTimersByTime(500);
+    post(BEAT);
+    const saving = bridge.request('save-model', {});
+    const t0 = Date.now();
+    let noticedAfter = -1;
+    while (noticedAfter < 0 && Date.now() - t0 < 10_000) {
+      vi.advanceTimersByTime(50);
+      if (lost.length) noticedAfter = Date.now() - t0;
+    }
+    expect(noticedAfter).toBeGreaterThan(WATCHDOG.SILENCE_MS);
+    expect(noticedAfter).toBeLessThanOrEqual(WATCHDOG.SILENCE_MS + WATCHDOG.CHECK_MS);
+    expect(lost).toEqual([{ reason: 'silent', message: expect.stringMatching(/stopped answering/) }]);
+    expect(workers[0]!.terminated).toBe(true);
+    expect(bridge.lost).toBe(true);
+    await expect(saving).rejects.toThrow(/worker stopped/);
+    const n = sent.length;
+    bridge.send({ type: 'start' });
+    expect(sent.length).toBe(n);
+    vi.advanceTimersByTime(60_000);
+    expect(lost.length).toBe(1);
+  });
+
+  it('no first message within START_MS, or an error before it (the script failed to load): lost', () => {
+    const slow = setup();
+    vi.advanceTimersByTime(WATCHDOG.START_MS - 500);
+    expect(slow.lost).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    expect(slow.lost.map((l) => l.reason)).toEqual(['no-start']);
+
+    const broken = setup();
+    expect(broken.fail('Failed to fetch a worker script')).toBe(true);
+    expect(broken.lost).toEqual([
+      { reason: 'load-failed', message: expect.stringMatching(/could not start/) },
+    ]);
+    expect(broken.workers[0]!.terminated).toBe(true);
+  });
+
+  it('an uncaught error in a live worker is reported as such (not a page error, not a loss) — unless the beat stops', () => {
+    const { post, fail, lost, workerErrors } = setup();
+    post(HELLO);
+    expect(fail('Uncaught Error: boom')).toBe(true);
+    expect(workerErrors).toEqual(['Uncaught Error: boom']);
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(1000);
+      post(BEAT);
+    }
+    expect(lost).toEqual([]);
+    vi.advanceTimersByTime(WATCHDOG.SILENCE_MS + WATCHDOG.CHECK_MS);
+    expect(lost.map((l) => l.reason)).toEqual(['silent']);
+  });
+
+  it('a late check (this page busy or throttled) looks again rather than judge queued messages', () => {
+    const { post, lost } = setup();
+    post(HELLO);
+    // The page's thread is blocked for 5 s: no timer runs; the worker's beats wait in the queue.
+    vi.setSystemTime(Date.now() + 5000);
+    vi.advanceTimersByTime(WATCHDOG.CHECK_MS);
+    post(BEAT); // the queued beat is handled after the late check
+    vi.advanceTimersByTime(1000);
+    expect(lost).toEqual([]);
+  });
+
+  it('restart: the old worker terminated, a new one watched; its messages flow again', () => {
+    const { bridge, post, lost, workers, sent, seen } = setup();
+    post(HELLO);
+    vi.advanceTimersByTime(WATCHDOG.SILENCE_MS + WATCHDOG.CHECK_MS);
+    expect(lost.length).toBe(1);
+    const old = workers[0]!;
+    bridge.restart();
+    expect(workers.length).toBe(2);
+    expect(bridge.lost).toBe(false);
+    // A late message of the old worker is not the new one's sign of life.
+    old.onmessage?.({ data: HELLO } as MessageEvent<WorkerEvent>);
+    bridge.send({ type: 'start' });
+    expect(sent.at(-1)).toEqual({ type: 'start' });
+    post(HELLO);
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(1000);
+      post(BEAT);
+    }
+    expect(lost.length).toBe(1);
+    expect(seen.filter((e) => e.type === 'hello').length).toBe(2);
+    vi.advanceTimersByTime(WATCHDOG.SILENCE_MS + WATCHDOG.CHECK_MS);
+    expect(lost.length).toBe(2);
   });
 });

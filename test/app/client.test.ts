@@ -17,7 +17,8 @@ import { FakeClock, mnistSlice } from '../training/harness';
 /** A Worker whose two directions are queues the test flushes. */
 class FakeWorker implements WorkerLike {
   onmessage: ((ev: MessageEvent<WorkerEvent>) => void) | null = null;
-  onerror: ((ev: ErrorEvent) => void) | null = null;
+  onerror: WorkerLike['onerror'] = null;
+  terminated = false;
   readonly toWorker: Command[] = [];
   readonly sent: Command[] = [];
   readonly toPage: WorkerEvent[] = [];
@@ -25,6 +26,9 @@ class FakeWorker implements WorkerLike {
     const clone = structuredClone(message, { transfer });
     this.toWorker.push(clone);
     this.sent.push(clone);
+  }
+  terminate(): void {
+    this.terminated = true;
   }
   /** Delivers queued events to the page (optionally only the first n). */
   deliver(n = Infinity): void {

@@ -479,6 +479,37 @@ describe('Trainer', () => {
     expect(got.at(-1)!.epoch).toBe(1);
   });
 
+  it('checkpoint → configure with resume continues the run bit for bit; a checkpoint that does not fit starts afresh', () => {
+    const { clock, log, trainer } = setup();
+    trainer.handle({ type: 'start' });
+    clock.run(6);
+    trainer.handle({ type: 'pause' });
+    trainer.handle({ type: 'checkpoint', id: 7 });
+    const cp = log.of('checkpoint')[0]!;
+    expect(cp).toMatchObject({ id: 7, generation: 1, checkpoint: { step: trainer.step } });
+    const saved = structuredClone(cp.checkpoint);
+    const next = trainer.currentSession!.trainBatch().loss;
+
+    // A new trainer (a restarted worker): configure arrives with the checkpoint, before the data.
+    const log2 = new EventLog();
+    const again = new Trainer({
+      post: log2.post,
+      clock: new FakeClock(),
+      maxBatchesPerSlice: 4,
+      evalLimit: TEST,
+    });
+    again.handle({ type: 'configure', generation: 2, config: smallConfig(), resume: saved });
+    again.setDataset(mnistSlice(TRAIN, TEST));
+    expect(again.step).toBe(saved.step);
+    expect(log2.lastStatus()).toMatchObject({ generation: 2, status: 'idle', step: saved.step });
+    expect(again.currentSession!.trainBatch().loss).toBe(next);
+
+    const bad = { ...saved, params: { ...saved.params, weights: saved.params.weights.slice(1) } };
+    again.handle({ type: 'configure', generation: 3, config: smallConfig(), resume: bad });
+    expect(log2.of('error').at(-1)!.error).toMatchObject({ kind: 'resume-failed' });
+    expect(again.step).toBe(0);
+  });
+
   it('save-model → load-model round trip; a bad file leaves the model untouched', () => {
     const { clock, log, trainer } = setup();
     trainer.handle({ type: 'start' });

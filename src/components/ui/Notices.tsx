@@ -2,7 +2,8 @@
  * Messages in plain language, floating under the top bar so they never shift the layout:
  * - a transient notice ("network reset") when the architecture changes;
  * - the loss diverging, with the next step (a smaller learning rate) and a Reset button;
- * - a failed command (e.g. a rejected model file).
+ * - a failed command (e.g. a rejected model file);
+ * - the training worker lost (closed, crashed, hung), with a Restart button, or restarted automatically.
  */
 import { useEffect, useState } from 'react';
 import { useRunStore, type RunState } from '../../store/run';
@@ -14,6 +15,7 @@ const NOTICE_MS = 2500;
 export function Notices() {
   const diverged = useRunStore((s) => s.diverged);
   const error = useRunStore((s) => s.error);
+  const worker = useRunStore((s) => s.worker);
   const [notice, setNotice] = useState<{ text: string; at: number } | null>(null);
   const [dismissed, setDismissed] = useState<ReadonlySet<object>>(() => new Set());
 
@@ -54,6 +56,20 @@ export function Notices() {
           <button type="button" className="close" aria-label="Dismiss" onClick={() => dismiss(diverged)}>
             ×
           </button>
+        </div>
+      ) : null}
+      {worker.state !== 'ok' && !dismissed.has(worker) ? (
+        <div className="toast error" role="alert" data-testid="worker-lost">
+          <span>{worker.message}</span>
+          {worker.state === 'lost' ? (
+            <button type="button" className="btn small" onClick={() => actions.restartWorker()}>
+              Restart
+            </button>
+          ) : (
+            <button type="button" className="close" aria-label="Dismiss" onClick={() => dismiss(worker)}>
+              ×
+            </button>
+          )}
         </div>
       ) : null}
       {error && !dismissed.has(error) ? (

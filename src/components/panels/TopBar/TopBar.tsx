@@ -32,12 +32,13 @@ export function TopBar() {
       counts: s.data.counts,
       error: s.data.error,
       stopped: s.stopped,
+      workerLost: s.worker.state === 'lost',
     })),
   );
   const dataset = useConfigStore((s) => s.dataset);
   // A configuration held back for its cost is not built: nothing to train (the alert says why).
   const held = useCostStore((s) => s.held !== null);
-  const ready = run.counts !== null && run.error === null && !held;
+  const ready = run.counts !== null && run.error === null && !held && !run.workerLost;
   const training = run.status === 'training';
 
   return (
@@ -85,7 +86,9 @@ export function TopBar() {
         {training && !run.error ? null : (
           <>
             <span className="sep"> · </span>
-            {run.error ? (
+            {run.workerLost ? (
+              'worker stopped'
+            ) : run.error ? (
               'data error'
             ) : run.status === 'done' && run.stopped ? (
               // Why the run stopped by itself: "stopped: loss ≤ 0.15", "early stop: best epoch 7, …".
