@@ -26,7 +26,7 @@
  * snapshot.ts, evaluation.ts, modelCommands.ts (predict, save, export, load), dataLoading.ts.
  */
 import type { Dataset, DatasetName } from '../data/dataset';
-import { costReport, judgeCost, type CostBudget } from '../engine/cost';
+import { costReport, judgeCost } from '../engine/cost';
 import type { TrainConfig } from '../engine/types';
 import { assertNever } from '../protocol/assertNever';
 import type { Command, RunCheckpoint, RunStatus } from '../protocol/messages';
@@ -49,67 +49,11 @@ import { sameArchitecture, takeOver, TrainingSession } from './session';
 import { buildProbe, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
 
+import { DEFAULT_GUARD, DEFAULTS, type CostGuard, type TrainerOptions } from './trainerOptions';
+
 export type { LoadDataFn } from './dataLoading';
+export { WORKER_TIME_SLACK, type CostGuard, type TrainerOptions } from './trainerOptions';
 export type { PostFn } from './run';
-
-export interface TrainerOptions {
-  post: PostFn;
-  clock?: Clock;
-  loadData?: LoadDataFn;
-  /** Training time per slice before yielding (ms). */
-  sliceMs?: number;
-  /** Slice length while predicts are coming in (ms). */
-  interactiveSliceMs?: number;
-  /** How long after a predict the short slices are used (ms). */
-  interactiveWindowMs?: number;
-  /** Cap on batches per slice (tests with a fake clock); default unlimited. */
-  maxBatchesPerSlice?: number;
-  /** Minimum time between `metrics` events while training (ms). */
-  metricsIntervalMs?: number;
-  /** Minimum time between periodic `status` events while training (ms). */
-  statusIntervalMs?: number;
-  /** Heavy snapshots per second, at most (default 15). */
-  snapshotsPerSecond?: number;
-  /** Test images evaluated at each epoch end (default: the whole test split). */
-  evalLimit?: number;
-  /** Use only the first N training samples (tests). */
-  trainLimit?: number;
-  /** Images per evaluation chunk; chunks run until the slice's time is spent. */
-  evalChunk?: number;
-  /**
-   * The hard budget: a configure, update-config or loaded model whose estimated memory or time per batch
-   * is over it is refused with an `error` (kind 'over-budget'), the current network kept. Time is judged
-   * at `flopsPerSecond` (the worker's calibration). Default: memory only, 1 GiB.
-   */
-  guard?: CostGuard;
-}
-
-export interface CostGuard {
-  budget: CostBudget;
-  /** The engine's speed here (cost.ts units), or null: time is not judged. */
-  flopsPerSecond: number | null;
-}
-
-/**
- * The worker judges time against its calibration alone, the page against the speed it saw last (training
- * measures it again): the worker's limit is this many times the page's, so estimates that differ by noise
- * never refuse what the page allowed, and a link still cannot ask for a batch of minutes.
- */
-export const WORKER_TIME_SLACK = 2;
-
-const DEFAULT_GUARD: CostGuard = {
-  budget: { memoryBytes: 1024 ** 3, maxSecondsPerBatch: Infinity },
-  flopsPerSecond: null,
-};
-
-const DEFAULTS = {
-  sliceMs: 25,
-  interactiveSliceMs: 8,
-  interactiveWindowMs: 1000,
-  metricsIntervalMs: 66,
-  statusIntervalMs: 250,
-  evalChunk: 256,
-};
 
 const copyConfig = (c: TrainConfig): TrainConfig => ({ ...c, hidden: [...c.hidden] });
 
