@@ -60,8 +60,9 @@ export function crossEntropyGrad(
   dz: Float32Array,
   batch: number,
   n: number,
+  normaliser: number = batch,
 ): void {
-  const inv = 1 / batch;
+  const inv = 1 / normaliser;
   for (let b = 0, o = 0; b < batch; b++, o += n) {
     for (let j = 0; j < n; j++) dz[o + j] = p[o + j]! * inv;
     dz[o + labels[b]!] = (p[o + labels[b]!]! - 1) * inv;

@@ -62,12 +62,43 @@ export interface NetworkParams {
   biases: Float32Array[];
 }
 
+/**
+ * Where a network keeps its parameters, when the caller provides the memory (data-parallel training: the
+ * weights live in one SharedArrayBuffer every compute worker reads). `values` and `grads` each hold every
+ * parameter back to back in `parameters` order ({@link parameterCountOf} floats).
+ */
+export interface ParameterMemory {
+  values: Float32Array;
+  grads: Float32Array;
+  /** False for a replica over weights another network already initialised (they are left as they are). */
+  initialise: boolean;
+}
+
+/** Adds λ·w to the gradient of every decayed parameter (weights, not biases): d(λ/2·Σw²)/dw = λw. */
+export function addWeightDecay(parameters: readonly Parameter[], l2: number): void {
+  if (!(l2 > 0)) return;
+  for (const p of parameters) {
+    if (!p.decay) continue;
+    const g = p.grad;
+    const w = p.value;
+    for (let i = 0; i < g.length; i++) g[i] = g[i]! + l2 * w[i]!;
+  }
+}
+
 /** Default row capacity of the activation buffers. */
 export const DEFAULT_MAX_BATCH = 1024;
 
 /** Layer sizes input side first: [inputSize, ...hidden, outputSize]. */
 export function layerSizes(config: ModelConfig): number[] {
   return [config.inputSize, ...config.hidden, config.outputSize];
+}
+
+/** Weights and biases of a network of this shape, in total. */
+export function parameterCountOf(config: ModelConfig): number {
+  const sizes = layerSizes(config);
+  let n = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) n += sizes[l + 1]! * (sizes[l]! + 1);
+  return n;
 }
 
 function isSize(v: unknown, max: number): v is number {
@@ -117,11 +148,17 @@ class Layer implements DenseLayer {
     readonly activation: LayerActivation,
     /** z = x·Wᵀ + b and dW = dzᵀ·x, by whichever kernels suit this layer's input. */
     readonly products: LayerProducts,
+    /** Views of the caller's memory from `offset` on (weights, then biases), or null for own buffers. */
+    memory: ParameterMemory | null,
+    offset: number,
   ) {
-    this.weights = new Float32Array(inSize * outSize);
-    this.biases = new Float32Array(outSize);
-    this.gradWeights = new Float32Array(inSize * outSize);
-    this.gradBiases = new Float32Array(outSize);
+    const w = inSize * outSize;
+    const view = (buf: Float32Array | undefined, at: number, n: number) =>
+      buf ? buf.subarray(at, at + n) : new Float32Array(n);
+    this.weights = view(memory?.values, offset, w);
+    this.biases = view(memory?.values, offset + w, outSize);
+    this.gradWeights = view(memory?.grads, offset, w);
+    this.gradBiases = view(memory?.grads, offset + w, outSize);
   }
 }
 
@@ -151,7 +188,7 @@ export class Network {
   private views: Float32Array[] = [];
   private viewInput: Float32Array | null = null;
 
-  private constructor(config: ModelConfig, maxBatch: number) {
+  private constructor(config: ModelConfig, maxBatch: number, memory: ParameterMemory | null) {
     this.config = {
       inputSize: config.inputSize,
       hidden: [...config.hidden],
@@ -164,11 +201,12 @@ export class Network {
     const sizes = layerSizes(config);
     this.firstProducts = new SparseInputProducts(sizes[0]!, sizes[1]!, maxBatch);
     const layers: Layer[] = [];
-    for (let l = 0; l + 1 < sizes.length; l++) {
+    for (let l = 0, offset = 0; l + 1 < sizes.length; l++) {
       const [inSize, outSize] = [sizes[l]!, sizes[l + 1]!];
       const activation = l + 2 === sizes.length ? 'softmax' : config.activation;
       const products = l === 0 ? this.firstProducts : new DenseProducts(inSize, outSize);
-      layers.push(new Layer(inSize, outSize, activation, products));
+      layers.push(new Layer(inSize, outSize, activation, products, memory, offset));
+      offset += outSize * (inSize + 1);
     }
     this.layerImpl = layers;
     this.layers = layers;
@@ -194,16 +232,29 @@ export class Network {
     this.deltas = layers.map((layer) => new Float32Array(maxBatch * layer.outSize));
     this.logits = new Float32Array(maxBatch * config.outputSize);
     this.logSumExp = new Float64Array(maxBatch);
-    initialiseLayers(layers, this.config.init, this.config.seed);
+    if (memory?.initialise !== false) initialiseLayers(layers, this.config.init, this.config.seed);
   }
 
-  /** Builds and initialises from config.seed; all buffers for up to maxBatch rows allocated once here. */
-  static create(config: ModelConfig, maxBatch: number = DEFAULT_MAX_BATCH): Network {
+  /**
+   * Builds and initialises from config.seed; all buffers for up to maxBatch rows allocated once here.
+   * With `memory`, the parameters and their gradients live in the caller's buffers (see ParameterMemory).
+   */
+  static create(
+    config: ModelConfig,
+    maxBatch: number = DEFAULT_MAX_BATCH,
+    memory?: ParameterMemory,
+  ): Network {
     validateModelConfig(config);
     if (!isSize(maxBatch, LIMITS.maxBatchSize)) {
       throw new Error(`maxBatch must be an integer from 1 to ${LIMITS.maxBatchSize}, got ${maxBatch}`);
     }
-    return new Network(config, maxBatch);
+    if (memory) {
+      const n = parameterCountOf(config);
+      if (memory.values.length !== n || memory.grads.length !== n) {
+        throw new Error(`parameter memory must hold ${n} values and ${n} gradients`);
+      }
+    }
+    return new Network(config, maxBatch, memory ?? null);
   }
 
   /** Back to the seeded initial weights of `config.seed` (bit-identical to a freshly created network). */
@@ -294,15 +345,18 @@ export class Network {
    * dL/dz = (p − onehot(y)) / batch at the output, back through each layer (dL/dW = dzᵀ·x, dL/db = Σ_b dz,
    * dL/dx = dz·W, dL/dz_prev = dL/dx ⊙ f′), plus λ·W on weights when l2 > 0 (not biases). The first
    * layer's input gradient is never computed (nothing upstream needs it).
+   * @param normaliser the B of (p − onehot(y)) / B: by default this batch's size; a compute worker that
+   *   trains a share of a larger batch passes the whole batch's size, so the shares' gradients add up to
+   *   the batch's.
    * @returns the mean data loss (without the λ/2·Σw² term).
    */
-  backward(labels: Uint8Array, l2: number): number {
+  backward(labels: Uint8Array, l2: number, normaliser?: number): number {
     const loss = this.dataLoss(labels);
     const batch = this.lastBatch;
     const f = ACTIVATION_TABLE[this.config.activation];
     const layers = this.layerImpl;
     const last = layers.length - 1;
-    crossEntropyGrad(this.outs[last]!, labels, this.deltas[last]!, batch, this.config.outputSize);
+    crossEntropyGrad(this.outs[last]!, labels, this.deltas[last]!, batch, this.config.outputSize, normaliser);
     for (let l = last; l >= 0; l--) {
       const layer = layers[l]!;
       const x = l === 0 ? this.lastInput! : this.outs[l - 1]!; // this layer's input
@@ -315,14 +369,7 @@ export class Network {
         f.backprop(dx, x, batch * layer.inSize); // dz_prev = dx ⊙ f′, f′ from the stored a = x
       }
     }
-    if (l2 > 0) {
-      for (const p of this.parameters) {
-        if (!p.decay) continue;
-        const g = p.grad;
-        const w = p.value;
-        for (let i = 0; i < g.length; i++) g[i] = g[i]! + l2 * w[i]!; // d(λ/2·Σw²)/dw = λw
-      }
-    }
+    addWeightDecay(this.parameters, l2);
     return loss;
   }
 

@@ -20,6 +20,7 @@ import { deriveSeed, Rng } from '../engine/rng.ts';
 import { learningRateAt } from '../engine/schedule.ts';
 import { l2Norm } from '../engine/stats.ts';
 import { LIMITS, type TrainConfig } from '../engine/types.ts';
+import type { ComputePool, SharedStep } from './parallel/computePool.ts';
 
 export interface BatchResult {
   /** Mean data loss of this batch (before the update); non-finite when training diverged. */
@@ -130,6 +131,8 @@ export class TrainingSession {
   /** Indices (into the training split) of the images trained on. */
   private readonly trainIndex: Uint32Array;
   private readonly order: Uint32Array;
+  /** The batch split across compute workers (null: this thread trains it alone). */
+  private readonly shared: SharedStep | null;
   private readonly x: Float32Array;
   private readonly y: Uint8Array;
   private _epoch = 0;
@@ -139,8 +142,16 @@ export class TrainingSession {
   private shuffledEpoch = -1;
   private trained = false;
 
-  /** trainLimit: a cap on the training subset for tests (the config's trainSize is the setting). */
-  constructor(config: TrainConfig, data: { train: Split; test: Split }, options?: { trainLimit?: number }) {
+  /**
+   * trainLimit: a cap on the training subset for tests (the config's trainSize is the setting).
+   * pool: compute workers to split every batch across (data-parallel, parallel/computePool.ts); with one
+   * thread (or none given) the session trains alone, exactly as it always has.
+   */
+  constructor(
+    config: TrainConfig,
+    data: { train: Split; test: Split },
+    options?: { trainLimit?: number; pool?: ComputePool },
+  ) {
     if (
       !Number.isInteger(config.batchSize) ||
       config.batchSize < 1 ||
@@ -164,17 +175,26 @@ export class TrainingSession {
     if (this.trainCount === 0) throw new Error('no training samples');
     this.validationSplit = split.validation.length > 0 ? gather(data.train, split.validation) : null;
     this.batchesPerEpoch = Math.ceil(this.trainCount / config.batchSize);
-    this.network = Network.create(this.config, Math.max(config.batchSize, EVAL_BATCH));
-    this.optimizer = createOptimizer(this.network, this.config);
     const inputSize = this.config.inputSize;
     if (data.train.rows * data.train.cols !== inputSize) {
       throw new Error(
         `images are ${data.train.rows}×${data.train.cols}, the network expects ${inputSize} inputs`,
       );
     }
+    const pool = options?.pool;
+    this.shared = pool && pool.workers > 1 ? pool.bind(this.config) : null;
+    const maxBatch = Math.max(config.batchSize, EVAL_BATCH);
+    this.network = Network.create(this.config, maxBatch, this.shared?.coordinatorMemory);
+    this.optimizer = createOptimizer(this.network, this.config, this.shared?.optimizerMemory);
+    this.shared?.attach(this.network, this.optimizer);
     this.order = new Uint32Array(this.trainCount);
-    this.x = new Float32Array(config.batchSize * inputSize);
-    this.y = new Uint8Array(config.batchSize);
+    this.x = this.shared?.x ?? new Float32Array(config.batchSize * inputSize);
+    this.y = this.shared?.y ?? new Uint8Array(config.batchSize);
+  }
+
+  /** Threads that train each batch (1: this one alone). */
+  get workers(): number {
+    return this.shared?.workers ?? 1;
   }
 
   get epoch(): number {
@@ -221,11 +241,17 @@ export class TrainingSession {
     const y = this.y;
     const n = this.gatherNextBatch(x, y);
     const lr = this.learningRate;
-    const p = this.network.forward(x, n);
+    let loss: number;
     let correct = 0;
-    for (let b = 0; b < n; b++) if (argmaxRow(p, b, outputSize) === y[b]) correct++;
-    const loss = this.network.backward(y, this.config.l2);
-    if (Number.isFinite(loss)) this.optimizer.step(lr);
+    if (this.shared) {
+      // Rows, summed gradients, λw and the update, across the threads (parallel/computeShares.ts).
+      ({ loss, correct } = this.shared.run(n, lr));
+    } else {
+      const p = this.network.forward(x, n);
+      for (let b = 0; b < n; b++) if (argmaxRow(p, b, outputSize) === y[b]) correct++;
+      loss = this.network.backward(y, this.config.l2);
+      if (Number.isFinite(loss)) this.optimizer.step(lr);
+    }
     this.trained = true;
     this._step++;
     this._batchInEpoch++;

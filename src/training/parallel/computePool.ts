@@ -1,0 +1,229 @@
+/**
+ * The coordinator's side of data-parallel training: a pool of compute workers (spawned through an
+ * injected function, so the same code runs Web Workers in the browser and worker threads in Node) and,
+ * per training session, a {@link SharedStep} that owns the shared buffers and runs one batch across the
+ * threads. The protocol and the helpers' loop are in ./computeShares.ts.
+ */
+import type { Network } from '../../engine/network.ts';
+import { parameterCountOf, type ParameterMemory } from '../../engine/network.ts';
+import { optimizerSlots, type Optimizer } from '../../engine/optimizer.ts';
+import type { TrainConfig } from '../../engine/types.ts';
+import {
+  ARRIVED,
+  awaitCount,
+  CMD,
+  CMD_RELEASE,
+  CMD_STEP,
+  CONTROL_BYTES,
+  CONTROL_INTS,
+  DONE,
+  FAILED,
+  readFailure,
+  reportFailure,
+  resultsLayout,
+  ROWS,
+  SEQ,
+  STEP_T,
+  StepThread,
+  type ComputeBind,
+} from './computeShares.ts';
+
+/** One compute worker, as the pool sees it. */
+export interface ComputeThread {
+  post(message: ComputeBind): void;
+  terminate(): void;
+  /**
+   * Settles once the worker has loaded and can serve (it posts `COMPUTE_READY`); rejects when it cannot
+   * start. The pool never blocks on a helper before this: a parent blocked in Atomics.wait cannot finish
+   * starting its child (Node's loader and Chromium's nested-worker fetch both need the parent's loop).
+   */
+  ready: Promise<void>;
+}
+
+/** Starts one compute worker (a Web Worker, a Node worker thread) that calls serveShares with each message. */
+export type SpawnCompute = () => ComputeThread;
+
+/**
+ * How long the coordinator waits for a step's helpers before it gives up (a helper that died without a
+ * word: killed, out of memory). A step of the largest network the budget allows takes seconds, not this.
+ */
+export const HELPER_STALL_MS = 60_000;
+
+/** True where threads can share memory: SharedArrayBuffer exists and Atomics.wait may block here. */
+export function sharedMemoryAvailable(): boolean {
+  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
+}
+
+export class ComputePool {
+  private helpers: ComputeThread[] = [];
+  /** The control block of the binding the helpers serve now (released before the next). */
+  private bound: SharedArrayBuffer | null = null;
+
+  constructor(private readonly spawn: SpawnCompute) {}
+
+  /** Threads that train a batch: the helpers and the coordinator. */
+  get workers(): number {
+    return this.helpers.length + 1;
+  }
+
+  /**
+   * Spawns or ends helpers so that `workers` threads train (the coordinator included); resolves once every
+   * helper is ready. When one cannot start, the pool keeps those that did and the promise rejects.
+   */
+  async resize(workers: number): Promise<void> {
+    const want = Math.max(0, Math.floor(workers) - 1);
+    if (want === this.helpers.length) return;
+    this.release();
+    while (this.helpers.length > want) this.helpers.pop()!.terminate();
+    const fresh: ComputeThread[] = [];
+    while (this.helpers.length + fresh.length < want) fresh.push(this.spawn());
+    const started = await Promise.allSettled(fresh.map((h) => h.ready));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    fresh.forEach((h, i) => {
+      if (started[i]!.status === 'fulfilled') this.helpers.push(h);
+      else h.terminate();
+    });
+    if (failed) {
+      throw new Error(
+        `a compute worker could not start: ${failed.reason instanceof Error ? failed.reason.message : String(failed.reason)}`,
+      );
+    }
+  }
+
+  /**
+   * Shared buffers for a session of `config`, the helpers bound to them (the previous binding released).
+   * The coordinator builds its network over `coordinatorMemory` (which initialises the shared weights) and
+   * its optimizer over `optimizerMemory`, attaches both, then trains with {@link SharedStep.run}.
+   */
+  bind(config: TrainConfig): SharedStep {
+    this.release();
+    const step = new SharedStep(config, this.workers);
+    this.helpers.forEach((h, i) => h.post(step.bindMessage(i + 1)));
+    this.bound = step.control;
+    return step;
+  }
+
+  /** Ends every helper. */
+  dispose(): void {
+    this.release();
+    for (const h of this.helpers) h.terminate();
+    this.helpers = [];
+  }
+
+  private release(): void {
+    if (!this.bound) return;
+    const c = new Int32Array(this.bound, 0, CONTROL_INTS);
+    Atomics.store(c, CMD, CMD_RELEASE);
+    Atomics.add(c, SEQ, 1);
+    Atomics.notify(c, SEQ);
+    this.bound = null;
+  }
+}
+
+/** One session's shared buffers and its parallel step (the coordinator's side). */
+export class SharedStep {
+  /** [batchSize, inputSize]: the coordinator gathers each batch here. */
+  readonly x: Float32Array;
+  /** [batchSize] labels. */
+  readonly y: Uint8Array;
+  /** Where the coordinator's network keeps its parameters: the shared weights, gradient buffer 0. */
+  readonly coordinatorMemory: ParameterMemory;
+  /** Where the coordinator's optimizer keeps its state (shared: each thread updates its slice). */
+  readonly optimizerMemory: Float32Array;
+  readonly control: SharedArrayBuffer;
+  private readonly bind0: ComputeBind;
+  private thread: StepThread | null = null;
+  private optimizer: Optimizer | null = null;
+  private readonly layerSums: Float64Array;
+
+  constructor(
+    config: TrainConfig,
+    readonly workers: number,
+  ) {
+    const count = parameterCountOf(config);
+    const layers = config.hidden.length + 1;
+    const slots = optimizerSlots(config.optimizer);
+    this.bind0 = {
+      type: 'bind',
+      config: { ...config, hidden: [...config.hidden] },
+      optim: config,
+      l2: config.l2,
+      index: 0,
+      workers,
+      shareCapacity: Math.ceil(config.batchSize / workers),
+      params: new SharedArrayBuffer(count * 4),
+      grads: Array.from({ length: workers }, () => new SharedArrayBuffer(count * 4)),
+      optimizerState: new SharedArrayBuffer(Math.max(1, slots * count) * 4),
+      x: new SharedArrayBuffer(config.batchSize * config.inputSize * 4),
+      y: new SharedArrayBuffer(config.batchSize),
+      control: new SharedArrayBuffer(CONTROL_BYTES),
+      results: new SharedArrayBuffer(resultsLayout(workers, layers).length * 8),
+    };
+    this.control = this.bind0.control;
+    this.x = new Float32Array(this.bind0.x);
+    this.y = new Uint8Array(this.bind0.y);
+    this.coordinatorMemory = {
+      values: new Float32Array(this.bind0.params),
+      grads: new Float32Array(this.bind0.grads[0]!),
+      initialise: true,
+    };
+    this.optimizerMemory = new Float32Array(this.bind0.optimizerState, 0, slots * count);
+    this.layerSums = new Float64Array(2 * layers);
+  }
+
+  /** The message that binds helper `index` (1 … workers − 1). */
+  bindMessage(index: number): ComputeBind {
+    return { ...this.bind0, index };
+  }
+
+  /** The coordinator's network (built over coordinatorMemory) and optimizer (over optimizerMemory). */
+  attach(net: Network, optimizer: Optimizer): void {
+    this.thread = new StepThread(this.bind0, net, optimizer);
+    this.optimizer = optimizer;
+  }
+
+  /**
+   * One step over the n rows gathered in x, y: every thread's rows, the summed gradients, λw and the
+   * optimizer's update at `learningRate` (skipped when the loss is not finite, as TrainingSession does).
+   * Returns the batch's mean data loss and correct count. Throws when a thread failed or stopped answering.
+   */
+  run(n: number, learningRate: number): { loss: number; correct: number } {
+    const thread = this.thread;
+    const optimizer = this.optimizer;
+    if (!thread || !optimizer) throw new Error('SharedStep.run before attach');
+    const c = thread.control;
+    const t = optimizer.steps + 1;
+    Atomics.store(c, ARRIVED, 0);
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, ROWS, n);
+    Atomics.store(c, STEP_T, t);
+    thread.results[0] = learningRate;
+    Atomics.store(c, CMD, CMD_STEP);
+    Atomics.add(c, SEQ, 1);
+    Atomics.notify(c, SEQ);
+    thread.trainRows(n);
+    if (!thread.awaitRows(HELPER_STALL_MS)) this.stalled(ARRIVED);
+    let totals = { loss: NaN, correct: 0 };
+    if (Atomics.load(c, FAILED) === 0) {
+      totals = thread.totals(n);
+      try {
+        thread.updateSlice(n, Number.isFinite(totals.loss));
+      } catch (e) {
+        reportFailure(this.control, 0, e);
+      }
+    }
+    if (!awaitCount(c, DONE, this.workers - 1, HELPER_STALL_MS)) this.stalled(DONE);
+    const failure = readFailure(this.control);
+    if (failure) throw new Error(failure);
+    if (Number.isFinite(totals.loss)) optimizer.completeStep(t, thread.layerSums(this.layerSums));
+    return totals;
+  }
+
+  private stalled(slot: number): never {
+    const c = new Int32Array(this.control, 0, CONTROL_INTS);
+    const target = slot === ARRIVED ? this.workers : this.workers - 1;
+    throw new Error(
+      `a compute worker did not answer for ${HELPER_STALL_MS / 1000} s (${Atomics.load(c, slot)} of ${target} threads finished their part of the step)`,
+    );
+  }
+}
