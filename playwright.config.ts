@@ -12,6 +12,12 @@ import { chromiumLaunchOptions } from './test/e2e/chromium';
 // E2E_PORT: run a second copy of the suite (another checkout) while 4173 is taken.
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const BASE_URL = `http://127.0.0.1:${PORT}/`;
+/**
+ * The same site without the COOP/COEP headers (a static host that cannot set them): workers.spec.ts checks
+ * that the app falls back to one worker there and says so. Read by the spec from E2E_NOT_ISOLATED_URL.
+ */
+const NOT_ISOLATED_PORT = PORT + 1;
+process.env.E2E_NOT_ISOLATED_URL = `http://127.0.0.1:${NOT_ISOLATED_PORT}/`;
 
 if (!existsSync(path.join(import.meta.dirname, 'dist', 'index.html'))) {
   throw new Error('dist/ is missing: run `npm run build` before the browser tests (`npm test` does both).');
@@ -37,12 +43,23 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    command: `node_modules/.bin/vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
-    url: BASE_URL,
-    reuseExistingServer: !process.env.CI,
-    timeout: 30_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `node_modules/.bin/vite preview --port ${PORT} --strictPort --host 127.0.0.1`,
+      url: BASE_URL,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `node_modules/.bin/vite preview --port ${NOT_ISOLATED_PORT} --strictPort --host 127.0.0.1`,
+      env: { BACKPROP_NOT_ISOLATED: '1' },
+      url: process.env.E2E_NOT_ISOLATED_URL,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

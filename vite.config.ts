@@ -54,12 +54,26 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation, which SharedArrayBuffer needs (data-parallel training across workers): the page
+ * opens no cross-origin window and embeds nothing cross-origin without consent. Everything the app loads
+ * is its own, so `require-corp` costs nothing. Sent by `vite` dev and preview; a static host sends the same
+ * (README "Hosting"). Without them the app trains on one worker and says so.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
+/** BACKPROP_NOT_ISOLATED=1 serves without them: the browser tests' host that cannot set headers. */
+const headers = process.env.BACKPROP_NOT_ISOLATED === '1' ? {} : ISOLATION_HEADERS;
+
 // `base: './'` makes the built site work from any sub-path (GitHub Pages, a course server's folder).
 export default defineConfig({
   base: './',
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
-  server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  server: { host: '127.0.0.1', headers },
+  preview: { host: '127.0.0.1', headers },
 });

@@ -117,6 +117,9 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
       setRun({ data: { ...data, progress: null, error: ev.error } });
       return;
     }
+    case 'workers':
+      setRun({ workers: { used: ev.used, requested: ev.requested, cores: ev.cores, note: ev.note } });
+      return;
     case 'calibration':
       useCostStore.setState({ calibration: ev.flopsPerSecond, budget: ev.budget });
       ctx.reconsider?.();

@@ -14,11 +14,14 @@ import { TFJS_WEIGHTS_FILE, exportTfjs } from '../engine/tfjsExport.ts';
 import type { TrainConfig } from '../engine/types.ts';
 import { initReport } from '../engine/initLab.ts';
 import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '../training/inspection.ts';
+import { resolveWorkers } from '../settings/workerCount.ts';
+import { ComputePool } from '../training/parallel/computePool.ts';
 import { TrainingSession } from '../training/session.ts';
 import { lastStepEpoch, stopMessage, StopRules } from '../training/stopping.ts';
 import type { StopReason } from '../protocol/messages.ts';
 import { DivergenceWatch } from '../training/divergence.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
+import { nodeCores, spawnNodeCompute } from './computeThreads.ts';
 import { costGate } from './dryRun.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
 
@@ -192,8 +195,27 @@ function writeOutputs(
   }
 }
 
-function train(options: CliOptions, io: CliIo): number {
-  const { config, json } = options;
+/**
+ * The compute threads for `--workers` (clamped to the cores, with a note): a ready pool, or none for one
+ * thread. A pool that cannot start is not fatal: the run goes on one thread and says so.
+ */
+async function computePool(requested: number, io: CliIo): Promise<ComputePool | undefined> {
+  const count = resolveWorkers(requested, nodeCores());
+  if (count.note) io.stderr(`note: ${count.note}\n`);
+  if (count.used <= 1) return undefined;
+  const pool = new ComputePool(spawnNodeCompute);
+  try {
+    await pool.resize(count.used);
+    return pool;
+  } catch (e) {
+    pool.dispose();
+    io.stderr(`note: ${(e as Error).message}; training on 1 thread.\n`);
+    return undefined;
+  }
+}
+
+async function train(options: CliOptions, io: CliIo): Promise<number> {
+  const { config } = options;
   const stop = costGate(options, io, EXIT);
   if (stop !== undefined) return stop;
   let data;
@@ -212,9 +234,24 @@ function train(options: CliOptions, io: CliIo): number {
     }
     return EXIT.ok;
   }
+  const pool = await computePool(config.workers, io);
+  try {
+    return trainWith(options, io, data, pool);
+  } finally {
+    pool?.dispose();
+  }
+}
+
+function trainWith(
+  options: CliOptions,
+  io: CliIo,
+  data: ReturnType<typeof loadDatasetFromDisk>,
+  pool: ComputePool | undefined,
+): number {
+  const { config, json } = options;
   let session: TrainingSession;
   try {
-    session = new TrainingSession(config, data);
+    session = new TrainingSession(config, data, { pool });
   } catch (e) {
     throw new CliFailure(`cannot train this configuration: ${(e as Error).message}`, EXIT.usage);
   }
@@ -223,7 +260,8 @@ function train(options: CliOptions, io: CliIo): number {
   const say = json ? io.stderr : io.stdout;
 
   if (!json) {
-    say(`Backprop Lab · ${options.dataset} · ${describeConfig(session.config)}\n`);
+    const threads = session.workers === 1 ? '' : ` · ${session.workers} workers`;
+    say(`Backprop Lab · ${options.dataset} · ${describeConfig(session.config)}${threads}\n`);
     say(
       `Training on ${fmtInt(session.trainCount)} samples (${fmtInt(session.batchesPerEpoch)} batches per epoch), ` +
         (session.validationSplit ? `validating on ${fmtInt(session.validationSplit.count)} held out, ` : '') +
@@ -397,14 +435,14 @@ function train(options: CliOptions, io: CliIo): number {
 }
 
 /** Runs the CLI: parses `argv`, trains, writes outputs. Returns the exit status; never throws for user errors. */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     const parsed = parseArgs(argv);
     if (parsed.kind === 'help') {
       io.stdout(`${helpText()}\n`);
       return EXIT.ok;
     }
-    return train(parsed.options, io);
+    return await train(parsed.options, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`error: ${e.message}\nRun \`npm run train -- --help\` for the options.\n`);

@@ -55,6 +55,11 @@ interface Common<T> {
   help: string;
   /** Changing it builds a new network (a new generation), rather than updating the running session. */
   rebuilds: boolean;
+  /**
+   * False for a setting that changes how fast a run goes, never what it learns (speed, workers): runs are
+   * not told apart by it (their labels leave it out).
+   */
+  identity?: false;
   /** The query parameter: present when the setting belongs to the URL. */
   url?: string;
   /** Present when the setting belongs to the CLI. */

@@ -312,6 +312,21 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
     modelFile: 'default',
     control: { presets: [0, 1, 2, 3, 5, 10] },
   },
+  // How many threads share each batch: how fast a run goes, never what it learns. The app's 0 picks what
+  // suits the machine; the CLI's default is 1, so its figures stay comparable from machine to machine.
+  // More than the machine's cores (a link or file from a bigger machine) is clamped where it runs.
+  workers: {
+    kind: 'int',
+    range: { min: 0, max: LIMITS.maxWorkers },
+    label: 'workers',
+    help: 'threads that train each batch (data-parallel); 0 = as many as suit this machine; beyond its cores, clamped',
+    rebuilds: false,
+    identity: false,
+    url: 'workers',
+    cli: { flag: 'workers', arg: 'N', default: 1 },
+    modelFile: 'default',
+    control: {},
+  },
 };
 
 /** The rows of every TrainConfig field, in URL and --help order. */

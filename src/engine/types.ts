@@ -91,6 +91,11 @@ export interface TrainConfig extends ModelConfig, OptimConfig, DataConfig, StopC
   batchSize: number;
   /** Epochs to run; 0 = until stopped. */
   epochs: number;
+  /**
+   * Threads that train each batch (data-parallel, src/training/parallel/); 0 = as many as suit the machine
+   * (src/settings/workerCount.ts). How fast, never what: the same curve within float tolerance.
+   */
+  workers: number;
 }
 
 /** Hard limits that keep absurd settings (from the URL, a model file, the CLI) from freezing a machine. */
@@ -100,6 +105,7 @@ export const LIMITS = {
   maxBatchSize: 4096,
   maxInputSize: 65_536,
   maxOutputSize: 1024,
+  maxWorkers: 64,
 } as const;
 
 /**
@@ -140,4 +146,5 @@ export const DEFAULT_CONFIG: TrainConfig = {
   validation: 0,
   untilLoss: 0,
   patience: 0,
+  workers: 0,
 };

@@ -212,6 +212,12 @@ export type WorkerEvent =
   | { type: 'calibration'; flopsPerSecond: number; budget: CostBudget }
   /** "Still here": every HEARTBEAT_MS while the worker lives (the page's watchdog, bridge.ts). */
   | { type: 'heartbeat' }
+  /**
+   * The threads training each batch (data-parallel): `used` now, the `workers` setting as `requested` (0 =
+   * automatic), the machine's `cores`, and one line when it trains on fewer than asked (not isolated,
+   * workers that could not start, more than the cores). Sent when any of these changes.
+   */
+  | { type: 'workers'; used: number; requested: number; cores: number; note: string | null }
   | { type: 'data-progress'; progress: DataProgress }
   | {
       type: 'data-ready';

@@ -47,6 +47,7 @@ export const SPEED_SETTING: NumberOrFullSetting = {
   label: 'speed',
   help: "'full', or batches per second",
   rebuilds: false,
+  identity: false,
   url: 'speed',
   control: { presets: ['full', 200, 50, 10, 2] },
 };

@@ -67,6 +67,11 @@ export interface RunState {
    * the run was resumed).
    */
   worker: { state: 'ok' } | { state: 'lost' | 'restarted'; message: string };
+  /**
+   * The threads training each batch, as the worker last said (`workers` event): null until it has; `note`
+   * is the one line shown when it trains on fewer than asked (not isolated, more than the cores …).
+   */
+  workers: { used: number; requested: number; cores: number; note: string | null } | null;
 }
 
 export const INITIAL_RUN_STATE: RunState = {
@@ -85,6 +90,7 @@ export const INITIAL_RUN_STATE: RunState = {
   notice: null,
   error: null,
   worker: { state: 'ok' },
+  workers: null,
 };
 
 export const useRunStore = create<RunState>()(() => ({ ...INITIAL_RUN_STATE }));

@@ -84,7 +84,7 @@ export function differences(
 ): string {
   const parts: string[] = [];
   for (const row of SETTINGS) {
-    if (!row.url || row.name === 'speed') continue;
+    if (!row.url || row.identity === false) continue;
     const a = settingText(row, run.dataset, run.config);
     const b = settingText(row, dataset, config);
     if (a !== null && a !== b) parts.push(`${row.url} ${a}`);

@@ -194,7 +194,7 @@ export class TrainingSession {
 
   /** Threads that train each batch (1: this one alone). */
   get workers(): number {
-    return this.shared?.workers ?? 1;
+    return this.shared?.live ? this.shared.workers : 1;
   }
 
   get epoch(): number {
@@ -243,7 +243,7 @@ export class TrainingSession {
     const lr = this.learningRate;
     let loss: number;
     let correct = 0;
-    if (this.shared) {
+    if (this.shared?.live) {
       // Rows, summed gradients, λw and the update, across the threads (parallel/computeShares.ts).
       ({ loss, correct } = this.shared.run(n, lr));
     } else {

@@ -45,6 +45,7 @@ import {
 } from './modelCommands';
 import { DEFAULT_SNAPSHOTS_PER_SECOND } from './pacing';
 import { Run, type PostFn, type RunHost } from './run';
+import { Threads } from './parallel/threads';
 import { sameArchitecture, takeOver, TrainingSession } from './session';
 import { buildProbe, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
@@ -64,6 +65,10 @@ export class Trainer {
   private readonly trainLimit: number | undefined;
   private readonly run: Run;
   private readonly guard: CostGuard;
+  private readonly threads: Threads;
+  private readonly cores: number;
+  /** The last `workers` event posted (JSON), so only changes are sent. */
+  private workersPosted = '';
 
   // What it trains (the run reads these through its RunHost).
   private dataset: Dataset | null = null;
@@ -85,6 +90,8 @@ export class Trainer {
     this.loadData = options.loadData;
     this.trainLimit = options.trainLimit;
     this.guard = options.guard ?? DEFAULT_GUARD;
+    this.cores = options.compute?.cores ?? 1;
+    this.threads = new Threads(options.compute, () => this.threadsChanged());
     const host: RunHost = {
       generation: () => this.generation,
       config: () => this.config,
@@ -160,6 +167,7 @@ export class Trainer {
         if (!this.withinBudget(cmd.config)) return;
         this.generation = cmd.generation;
         this.config = copyConfig(cmd.config);
+        this.threads.want(this.config.workers);
         this.resume = cmd.resume ?? null;
         this.rebuild();
         return;
@@ -307,6 +315,7 @@ export class Trainer {
     const resumed = resumeRun(session, this.resume);
     this.resume = null;
     this.run.begin(session, resumed.error ? () => this.post(resumed.error!) : undefined);
+    this.reportWorkers();
     if (this.startWhenReady) {
       this.startWhenReady = false;
       this.start();
@@ -342,6 +351,7 @@ export class Trainer {
       config = copyConfig(parsed.config);
       const verdict = this.verdict(config);
       if (verdict.kind === 'over') throw new Error(verdict.reason);
+      this.threads.want(config.workers);
       session = this.newSession(config);
       session.network.setParams(parsed.params);
     } catch (e) {
@@ -353,6 +363,7 @@ export class Trainer {
     this.resume = null;
     this.startWhenReady = false;
     this.run.begin(session, () => this.post({ type: 'model-loaded', id, generation, config }));
+    this.reportWorkers();
   }
 
   private verdict(config: TrainConfig) {
@@ -381,7 +392,51 @@ export class Trainer {
 
   private newSession(config: TrainConfig): TrainingSession {
     const ds = this.dataset!;
-    return new TrainingSession(config, { train: ds.train, test: ds.test }, { trainLimit: this.trainLimit });
+    return new TrainingSession(
+      config,
+      { train: ds.train, test: ds.test },
+      { trainLimit: this.trainLimit, pool: this.threads.poolForSession() },
+    );
+  }
+
+  /**
+   * The pool reached the wanted size (or could not): the running session moves onto it — weights, position
+   * and optimizer state carried over (takeOver), the same generation, the curves continuing.
+   */
+  private threadsChanged(): void {
+    const old = this.run.session;
+    if (old && this.config && this.dataset && old.workers !== this.threads.current.used) {
+      try {
+        const session = this.newSession(this.config);
+        takeOver(old, session);
+        this.run.continueWith(session);
+      } catch (e) {
+        this.post({ type: 'error', error: toWorkerError(e, 'invalid-config') });
+      }
+    }
+    this.reportWorkers();
+  }
+
+  /** Posts `workers` when the threads in use, the request or the note changed. */
+  private reportWorkers(): void {
+    const count = this.threads.current;
+    const used = this.run.session?.workers ?? 1;
+    const event = {
+      type: 'workers' as const,
+      used,
+      requested: count.requested,
+      cores: this.cores,
+      note: count.note,
+    };
+    const key = JSON.stringify(event);
+    if (key === this.workersPosted) return;
+    this.workersPosted = key;
+    this.post(event);
+  }
+
+  /** Ends the compute threads (the CLI, when it is done; a worker's end ends them anyway). */
+  dispose(): void {
+    this.threads.dispose();
   }
 
   /**
@@ -402,8 +457,10 @@ export class Trainer {
       });
       return;
     }
+    this.threads.want(next.workers);
     if (!old || !this.dataset) {
       this.config = copyConfig(next);
+      this.reportWorkers();
       return;
     }
     let session: TrainingSession;
@@ -416,6 +473,7 @@ export class Trainer {
     }
     this.config = copyConfig(next);
     this.run.continueWith(session);
+    this.reportWorkers();
   }
 
   // ───────────────────────────── run control ─────────────────────────────

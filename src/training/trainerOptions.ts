@@ -5,6 +5,7 @@
 import type { CostBudget } from '../engine/cost';
 import type { Clock } from './clock';
 import type { LoadDataFn } from './dataLoading';
+import type { ComputeOptions } from './parallel/threads';
 import type { PostFn } from './run';
 
 export interface TrainerOptions {
@@ -37,6 +38,11 @@ export interface TrainerOptions {
    * at `flopsPerSecond` (the worker's calibration). Default: memory only, 1 GiB.
    */
   guard?: CostGuard;
+  /**
+   * Compute threads for data-parallel training (parallel/threads.ts): how to start one, the machine's cores,
+   * and why threads cannot share memory here, if they cannot. Default: none — every batch on this thread.
+   */
+  compute?: ComputeOptions;
 }
 
 export interface CostGuard {

@@ -6,7 +6,7 @@ import { parseArgs } from '../../src/cli/options.ts';
 
 const HUGE = ['--hidden', Array(8).fill(4096).join(','), '--batch', '4096'];
 
-function run(argv: string[]) {
+async function run(argv: string[]) {
   let out = '';
   let err = '';
   const io: CliIo = {
@@ -16,13 +16,13 @@ function run(argv: string[]) {
     now: () => performance.now(),
   };
   // No data folder: a dry run must not need (or load) the dataset.
-  const status = runCli([...argv, '--data-dir', '/nonexistent'], io);
+  const status = await runCli([...argv, '--data-dir', '/nonexistent'], io);
   return { status, out, err };
 }
 
 describe('--dry-run', () => {
-  it('prints one JSON line with the figures and trains nothing', () => {
-    const r = run(['--dry-run', '--json', '--hidden', '800']);
+  it('prints one JSON line with the figures and trains nothing', async () => {
+    const r = await run(['--dry-run', '--json', '--hidden', '800']);
     expect(r.status).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -34,24 +34,24 @@ describe('--dry-run', () => {
     expect(line.secondsPerEpoch).toBeGreaterThan(line.secondsPerBatch);
   });
 
-  it('the issue’s configuration: refused with the reason (exit 2), accepted with --force', () => {
-    const r = run(['--dry-run', ...HUGE]);
+  it('the issue’s configuration: refused with the reason (exit 2), accepted with --force', async () => {
+    const r = await run(['--dry-run', ...HUGE]);
     expect(r.status).toBe(2);
     expect(r.out).toMatch(/120,725,514/);
     expect(r.err).toMatch(/would take about .* per batch.*--force/);
-    const forced = run(['--dry-run', '--json', '--force', ...HUGE]);
+    const forced = await run(['--dry-run', '--json', '--force', ...HUGE]);
     expect(forced.status).toBe(0);
     expect(JSON.parse(forced.out)).toMatchObject({ parameters: 120_725_514, withinBudget: false });
   });
 
-  it('a real run over the budget is refused before any data is read', () => {
-    const r = run(HUGE);
+  it('a real run over the budget is refused before any data is read', async () => {
+    const r = await run(HUGE);
     expect(r.status).toBe(2);
     expect(r.err).toMatch(/Not training: pass --force/);
     expect(r.err).not.toMatch(/not prepared/);
   });
 
-  it('parses the flags', () => {
+  it('parses the flags', async () => {
     const p = parseArgs(['--dry-run', '--force']);
     expect(p.kind === 'run' && [p.options.dryRun, p.options.force]).toEqual([true, true]);
   });

@@ -28,10 +28,10 @@ function io(): CliIo & { out: string[]; err: string[] } {
 const base = (...extra: string[]) => ['--data-dir', join(fixture, 'data'), '--limit', '640', ...extra];
 
 describe('--stats-every N', () => {
-  it('adds one JSON line after every N-th step (the first at step N), epoch lines keep their shape', () => {
+  it('adds one JSON line after every N-th step (the first at step N), epoch lines keep their shape', async () => {
     const o = io();
     // 640 samples, batch 64 → 10 steps per epoch, 2 epochs → stats at steps 4, 8, 12, 16, 20.
-    const status = runCli(
+    const status = await runCli(
       base('--hidden', '16,8', '--batch', '64', '--epochs', '2', '--json', '--stats-every', '4'),
       o,
     );
@@ -70,16 +70,16 @@ describe('--stats-every N', () => {
     );
   });
 
-  it('is refused when not a whole number ≥ 1', () => {
+  it('is refused when not a whole number ≥ 1', async () => {
     expect(() => parseArgs(['--stats-every', '0'])).toThrow(UsageError);
     expect(() => parseArgs(['--stats-every', 'x'])).toThrow(/--stats-every/);
   });
 });
 
 describe('--init-report', () => {
-  it('prints one JSON line per init of the lab, hidden layers and logits, without training', () => {
+  it('prints one JSON line per init of the lab, hidden layers and logits, without training', async () => {
     const o = io();
-    const status = runCli(base('--hidden', '32,16', '--init-report'), o);
+    const status = await runCli(base('--hidden', '32,16', '--init-report'), o);
     expect(status).toBe(EXIT.ok);
     const lines = o.out
       .join('')

@@ -29,7 +29,8 @@ function usageError(argv: string[]): string {
 describe('parseArgs', () => {
   it('defaults are the app defaults, with 5 epochs', () => {
     const o = options([]);
-    expect(o.config).toEqual({ ...DEFAULT_CONFIG, epochs: CLI_DEFAULT_EPOCHS });
+    // The CLI's own defaults: 5 epochs, one thread (so its figures compare from machine to machine).
+    expect(o.config).toEqual({ ...DEFAULT_CONFIG, epochs: CLI_DEFAULT_EPOCHS, workers: 1 });
     expect(CLI_DEFAULT_EPOCHS).toBe(5);
     expect(o).toMatchObject({ dataset: 'mnist', dataDir: 'public/data', json: false, progress: true });
     expect(o.config.trainSize).toBe(60_000);
@@ -77,12 +78,14 @@ describe('parseArgs', () => {
       '1e-7',
       '--json',
       '--no-progress',
+      '--workers=3',
     ]);
     expect(o).toEqual({
       dataset: 'fashion-mnist',
       dataDir: '/data',
       config: {
         ...DEFAULT_CONFIG,
+        workers: 3,
         hidden: [256, 128, 64],
         activation: 'tanh',
         init: 'xavier',

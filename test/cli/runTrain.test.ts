@@ -37,9 +37,9 @@ describe('runCli', () => {
     ...extra,
   ];
 
-  it('draws a progress bar on a terminal stderr, while stdout keeps only JSON lines', () => {
+  it('draws a progress bar on a terminal stderr, while stdout keeps only JSON lines', async () => {
     const io = fakeIo(true);
-    const status = runCli(args('--epochs', '2', '--json'), io);
+    const status = await runCli(args('--epochs', '2', '--json'), io);
     expect(status).toBe(EXIT.ok);
     const stdout = io.out.join('');
     expect(
@@ -54,21 +54,21 @@ describe('runCli', () => {
     expect(stderr).toMatch(/\r {2}epoch 2\/2 \[█{30}\] 100%/);
   });
 
-  it('no bar when stderr is not a terminal, or with --no-progress', () => {
+  it('no bar when stderr is not a terminal, or with --no-progress', async () => {
     for (const [tty, extra] of [
       [false, []],
       [true, ['--no-progress']],
     ] as const) {
       const io = fakeIo(tty);
-      expect(runCli(args('--epochs', '1', ...extra), io)).toBe(EXIT.ok);
+      expect(await runCli(args('--epochs', '1', ...extra), io)).toBe(EXIT.ok);
       expect(io.err.join('')).toBe('');
       expect(io.out.join('')).toMatch(/Test accuracy/);
     }
   });
 
-  it('samples per second counts training time only', () => {
+  it('samples per second counts training time only', async () => {
     const io = fakeIo(false);
-    expect(runCli(args('--json', '--epochs', '1'), io)).toBe(EXIT.ok);
+    expect(await runCli(args('--json', '--epochs', '1'), io)).toBe(EXIT.ok);
     const line = JSON.parse(io.out.join('').split('\n')[0]!);
     // Without the bar, the epoch's batches are timed by exactly two clock readings, 150 ms apart:
     // 640 samples / 0.15 s. Evaluation is outside that window.

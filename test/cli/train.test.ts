@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import { parseModel } from '../../src/engine/modelFile.ts';
 import { Network } from '../../src/engine/network.ts';
+import { availableParallelism } from 'node:os';
 import { DEFAULT_CONFIG } from '../../src/engine/types.ts';
 import { loadDatasetFromDisk } from '../../src/cli/data.ts';
 import { TrainingSession } from '../../src/training/session.ts';
@@ -98,6 +99,31 @@ describe('npm run train (spawned)', () => {
     expect(strip(a)).toEqual(strip(b));
     // The learning-rate decay (×0.6 per epoch by default) and a second epoch still lower the training loss.
     expect(a[1]!.trainLoss).toBeLessThan(a[0]!.trainLoss);
+  });
+
+  it('--workers 2 trains on worker threads: the same figures within float tolerance, the same bits twice', () => {
+    const args = ['--data-dir', dataDir, '--limit', '1000', '--epochs', '2', '--json', '--hidden', '32'];
+    const strip = (ls: Record<string, number>[]) => ls.map(({ samplesPerSecond: _, ...rest }) => rest);
+    const one = strip(jsonLines(run(args).stdout));
+    const twoRun = run([...args, '--workers', '2']);
+    expect(twoRun.status).toBe(0);
+    const two = strip(jsonLines(twoRun.stdout));
+    expect(strip(jsonLines(run([...args, '--workers', '2']).stdout))).toEqual(two);
+    expect(two.map((l) => l.epoch)).toEqual(one.map((l) => l.epoch));
+    two.forEach((line, i) => {
+      for (const [k, v] of Object.entries(line)) {
+        if (typeof v === 'number') expect(v, k).toBeCloseTo(one[i]![k]!, 3);
+        else expect(v, k).toBe(one[i]![k]);
+      }
+    });
+  });
+
+  it('--workers beyond the cores is clamped with a note; the run is otherwise the same', () => {
+    const many = String(availableParallelism() + 2);
+    const r = run(['--data-dir', dataDir, '--limit', '600', '--epochs', '1', '--workers', many]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`note: ${many} workers asked for; this machine has ${availableParallelism()}`);
+    expect(r.stdout).toMatch(/Test accuracy/);
   });
 
   it('without --json prints a readable table and a summary, reading public/data by default', () => {
@@ -217,6 +243,7 @@ describe('npm run train (spawned)', () => {
     const parsed = parseModel(readFileSync(modelPath, 'utf8'));
     expect(parsed.config).toEqual({
       ...DEFAULT_CONFIG,
+      workers: 1,
       hidden: [48, 24],
       activation: 'leaky-relu',
       seed: 3,

@@ -99,6 +99,7 @@ export function smallConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
     validation: 0,
     untilLoss: 0,
     patience: 0,
+    workers: 1,
     ...overrides,
   };
 }

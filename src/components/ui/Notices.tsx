@@ -3,7 +3,8 @@
  * - a transient notice ("network reset") when the architecture changes;
  * - the loss diverging, with the next step (a smaller learning rate) and a Reset button;
  * - a failed command (e.g. a rejected model file);
- * - the training worker lost (closed, crashed, hung), with a Restart button, or restarted automatically.
+ * - the training worker lost (closed, crashed, hung), with a Restart button, or restarted automatically;
+ * - why training uses fewer workers than the setting asked (the page not isolated, more than the cores).
  */
 import { useEffect, useState } from 'react';
 import { useRunStore, type RunState } from '../../store/run';
@@ -12,10 +13,19 @@ import { CostAlert } from './CostAlert';
 
 const NOTICE_MS = 2500;
 
+/** One object per distinct note text, so dismissing a note hides that text only (a new one shows). */
+const noteKeys = new Map<string, object>();
+function noteKey(text: string): object {
+  let key = noteKeys.get(text);
+  if (!key) noteKeys.set(text, (key = {}));
+  return key;
+}
+
 export function Notices() {
   const diverged = useRunStore((s) => s.diverged);
   const error = useRunStore((s) => s.error);
   const worker = useRunStore((s) => s.worker);
+  const workersNote = useRunStore((s) => s.workers?.note ?? null);
   const [notice, setNotice] = useState<{ text: string; at: number } | null>(null);
   const [dismissed, setDismissed] = useState<ReadonlySet<object>>(() => new Set());
 
@@ -70,6 +80,20 @@ export function Notices() {
               ×
             </button>
           )}
+        </div>
+      ) : null}
+      {workersNote && !dismissed.has(noteKey(workersNote)) ? (
+        // Why training uses fewer workers than asked: one line, until dismissed (the status keeps the count).
+        <div className="toast" role="status" data-testid="workers-note">
+          <span>{workersNote}</span>
+          <button
+            type="button"
+            className="close"
+            aria-label="Dismiss"
+            onClick={() => dismiss(noteKey(workersNote))}
+          >
+            ×
+          </button>
         </div>
       ) : null}
       {error && !dismissed.has(error) ? (

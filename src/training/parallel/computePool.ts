@@ -56,8 +56,8 @@ export function sharedMemoryAvailable(): boolean {
 
 export class ComputePool {
   private helpers: ComputeThread[] = [];
-  /** The control block of the binding the helpers serve now (released before the next). */
-  private bound: SharedArrayBuffer | null = null;
+  /** The binding the helpers serve now (released before the next). */
+  private bound: SharedStep | null = null;
 
   constructor(private readonly spawn: SpawnCompute) {}
 
@@ -99,7 +99,7 @@ export class ComputePool {
     this.release();
     const step = new SharedStep(config, this.workers);
     this.helpers.forEach((h, i) => h.post(step.bindMessage(i + 1)));
-    this.bound = step.control;
+    this.bound = step;
     return step;
   }
 
@@ -110,9 +110,11 @@ export class ComputePool {
     this.helpers = [];
   }
 
+  /** The helpers leave the current binding; its session goes on training alone (SharedStep.live). */
   private release(): void {
     if (!this.bound) return;
-    const c = new Int32Array(this.bound, 0, CONTROL_INTS);
+    this.bound.live = false;
+    const c = new Int32Array(this.bound.control, 0, CONTROL_INTS);
     Atomics.store(c, CMD, CMD_RELEASE);
     Atomics.add(c, SEQ, 1);
     Atomics.notify(c, SEQ);
@@ -131,6 +133,11 @@ export class SharedStep {
   /** Where the coordinator's optimizer keeps its state (shared: each thread updates its slice). */
   readonly optimizerMemory: Float32Array;
   readonly control: SharedArrayBuffer;
+  /**
+   * True while the pool's helpers serve this binding. Once the pool is resized or bound to another session,
+   * this session trains alone (its network and optimizer work on the shared buffers as on any others).
+   */
+  live = true;
   private readonly bind0: ComputeBind;
   private thread: StepThread | null = null;
   private optimizer: Optimizer | null = null;
@@ -191,6 +198,7 @@ export class SharedStep {
     const thread = this.thread;
     const optimizer = this.optimizer;
     if (!thread || !optimizer) throw new Error('SharedStep.run before attach');
+    if (!this.live) throw new Error('SharedStep.run after its helpers were released');
     const c = thread.control;
     const t = optimizer.steps + 1;
     Atomics.store(c, ARRIVED, 0);

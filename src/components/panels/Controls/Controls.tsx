@@ -15,7 +15,9 @@ import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { TrainConfig } from '../../../engine/types';
 import { SPEED_SETTING, trainSetting, type SpeedSetting } from '../../../settings/schema';
+import { resolveWorkers } from '../../../settings/workerCount';
 import { useConfigStore } from '../../../store/config';
+import { useRunStore } from '../../../store/run';
 import { actions } from '../../../app/client';
 import { formatLr, lrFromLog } from '../../ui/format';
 import { Panel } from '../../ui/Panel';
@@ -42,6 +44,7 @@ const S = {
   validation: trainSetting('validation'),
   untilLoss: trainSetting('untilLoss'),
   patience: trainSetting('patience'),
+  workers: trainSetting('workers'),
   speed: SPEED_SETTING,
 };
 
@@ -63,6 +66,19 @@ const SPEEDS = (controlOf(S.speed).presets as readonly SpeedSetting[]).map((valu
 
 const update = (patch: Partial<TrainConfig>) => actions.updateConfig(patch);
 
+/** The page's cores before the worker said (navigator.hardwareConcurrency; 1 when the browser hides it). */
+const navigatorCores = () =>
+  typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0 ? navigator.hardwareConcurrency : 1;
+
+/** Automatic, then 1 … the machine's cores (a link's larger value is added by withValue, and clamped). */
+const workerChoices = (cores: number) => [
+  0,
+  ...Array.from(
+    { length: Math.min(cores, S.workers.kind === 'int' ? S.workers.range.max : cores) },
+    (_, i) => i + 1,
+  ),
+];
+
 export function Controls() {
   const c = useConfigStore(
     useShallow((s) => ({
@@ -81,8 +97,10 @@ export function Controls() {
       validation: s.config.validation,
       untilLoss: s.config.untilLoss,
       patience: s.config.patience,
+      workers: s.config.workers,
     })),
   );
+  const cores = useRunStore((s) => s.workers?.cores ?? null) ?? navigatorCores();
   const speed = useConfigStore((s) => s.speed);
   const fullConfig = useConfigStore((s) => s.config);
   // The hidden sizes while a slider is dragged: the cost follows the thumb, before anything is rebuilt.
@@ -201,6 +219,16 @@ export function Controls() {
           }
           testId="speed"
           onChange={(s) => actions.setSpeed(s)}
+        />
+        <Select
+          setting={S.workers}
+          value={c.workers}
+          options={withValue(workerChoices(cores), c.workers).map((v) => ({
+            value: v,
+            label: v === 0 ? `auto (${resolveWorkers(0, cores).used})` : String(v),
+          }))}
+          testId="workers"
+          onChange={(workers) => update({ workers })}
         />
         <NumberField
           setting={S.seed}

@@ -33,6 +33,7 @@ export function TopBar() {
       error: s.data.error,
       stopped: s.stopped,
       workerLost: s.worker.state === 'lost',
+      workers: s.workers,
     })),
   );
   const dataset = useConfigStore((s) => s.dataset);
@@ -111,6 +112,21 @@ export function TopBar() {
         step <span className="num">{formatInt(run.step)}</span>
         <span className="sep"> · </span>
         <span className="num">{training ? formatInt(run.samplesPerSecond) : '0'}</span> samples/s
+        {run.workers ? (
+          <>
+            <span className="sep"> · </span>
+            <span
+              data-testid="workers-used"
+              data-used={run.workers.used}
+              title={
+                run.workers.note ??
+                `${run.workers.used} of this machine's ${run.workers.cores} cores train each batch`
+              }
+            >
+              <span className="num">{run.workers.used}</span> {run.workers.used === 1 ? 'worker' : 'workers'}
+            </span>
+          </>
+        ) : null}
       </div>
       <Announcer />
       <div className="accuracy-box" title="Accuracy on the 10,000 test images, after the last finished epoch">
