@@ -20,6 +20,11 @@
  * the ArrayBuffer backing store, which holds the dataset).
  *
  * Targets (issue 4): predict median < 30 ms, no main-thread task > 50 ms, ≤ ~15 snapshots/s, memory flat.
+ *
+ * Every core (browserWorkers.ts): `--workers 1,2` measures a window per worker count (set with the
+ * `workers` control while training, in the same page; `--rounds` alternates them) and the ratio to the
+ * first; `--to-accuracy 0.98 --workers 1,0` times, per count (0 = the app's automatic choice), a fresh page
+ * with the default settings from Train until an epoch's test accuracy reaches 98 %.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,6 +32,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { chromiumLaunchOptions, resolveChromium } from '../test/e2e/chromium';
+import { compareWorkers, printWorkers, timeToAccuracy } from './browserWorkers';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT_DIR = path.join(ROOT, 'node_modules', '.tmp', 'bench-dist');
@@ -48,6 +54,10 @@ interface Options {
    */
   views: ('watch' | 'inside')[];
   rounds: number;
+  /** Worker counts to compare, one window each per round, in the same run (`--workers 1,2`). */
+  workers: number[];
+  /** Time to this test accuracy with the default settings, per worker count (`--to-accuracy 0.98`). */
+  toAccuracy: number | null;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -61,6 +71,8 @@ function parseArgs(argv: string[]): Options {
     draw: true,
     views: ['watch'],
     rounds: 1,
+    workers: [],
+    toAccuracy: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -83,9 +95,19 @@ function parseArgs(argv: string[]): Options {
         return x;
       });
     } else if (a === '--rounds') o.rounds = Math.max(1, Math.round(next()));
-    else if (a === '--help' || a === '-h') {
+    else if (a === '--workers') {
+      o.workers = (argv[++i] ?? '').split(',').map((x) => {
+        const n = Number(x);
+        if (!Number.isInteger(n) || n < 0) throw new Error(`--workers takes counts like 1,2, got "${x}"`);
+        return n;
+      });
+    } else if (a === '--to-accuracy') {
+      o.toAccuracy = next();
+      if (o.toAccuracy <= 0 || o.toAccuracy >= 1)
+        throw new Error('--to-accuracy takes a fraction, e.g. 0.98');
+    } else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw] [--views watch,inside] [--rounds 1]',
+        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw] [--views watch,inside] [--rounds 1] [--workers 1,2] [--to-accuracy 0.98]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
@@ -116,6 +138,10 @@ function instrument(): void {
     acksSent: number;
     status: { status: string; step: number; samplesPerSecond: number; t: number } | null;
     firstStatus: { step: number; t: number } | null;
+    /** Every epoch's end (never reset): its test accuracy and when it arrived. */
+    epochs: { epoch: number; testAccuracy: number; t: number }[];
+    /** When the first 'training' status arrived (never reset). */
+    trainingSince: number | null;
     reset(): void;
   }
   const b: Bench = {
@@ -134,6 +160,8 @@ function instrument(): void {
     acksSent: 0,
     status: null,
     firstStatus: null,
+    epochs: [],
+    trainingSince: null,
     reset() {
       b.t0 = performance.now();
       b.counts = {};
@@ -163,6 +191,8 @@ function instrument(): void {
           status?: string;
           step?: number;
           samplesPerSecond?: number;
+          epoch?: number;
+          testAccuracy?: number;
         };
         b.counts[d.type] = (b.counts[d.type] ?? 0) + 1;
         if (d.type === 'prediction' && d.id !== undefined) {
@@ -175,6 +205,9 @@ function instrument(): void {
         } else if (d.type === 'status') {
           b.status = { status: d.status!, step: d.step!, samplesPerSecond: d.samplesPerSecond!, t };
           if (!b.firstStatus && d.status === 'training') b.firstStatus = { step: d.step!, t };
+          if (b.trainingSince === null && d.status === 'training') b.trainingSince = t;
+        } else if (d.type === 'epoch-end') {
+          b.epochs.push({ epoch: d.epoch!, testAccuracy: d.testAccuracy!, t });
         } else if (d.type === 'snapshot') {
           b.snapshotsReceived++;
           b.maxUnacked = Math.max(b.maxUnacked, b.snapshotsReceived - b.acksSent);
@@ -403,7 +436,7 @@ export async function drawOnce(page: Page, k: number): Promise<void> {
 }
 
 /** One screen's figures over one measuring window. */
-interface PhaseResult {
+export interface PhaseResult {
   view: 'watch' | 'inside';
   seconds: number;
   samplesPerSecond: number;
@@ -414,7 +447,11 @@ interface PhaseResult {
 }
 
 /** Opens `view`, lets it settle, then measures training and the page for `o.minutes` while drawing. */
-async function measurePhase(page: Page, view: 'watch' | 'inside', o: Options): Promise<PhaseResult> {
+export async function measurePhase(
+  page: Page,
+  view: 'watch' | 'inside',
+  o: Pick<Options, 'minutes' | 'draw'>,
+): Promise<PhaseResult> {
   await page.getByTestId(`open-${view}`).click();
   await page.waitForTimeout(2000);
   await page.evaluate(() => (window as unknown as { __bench: { reset(): void } }).__bench.reset());
@@ -506,6 +543,17 @@ async function main(): Promise<void> {
     await waitForServer(baseUrl, 20_000);
 
     browser = await chromium.launch(chromiumLaunchOptions());
+    if (o.toAccuracy !== null) {
+      await timeToAccuracy(
+        browser,
+        baseUrl,
+        o.workers.length ? o.workers : [1, 0],
+        o.toAccuracy,
+        o.json,
+        log,
+      );
+      return;
+    }
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     await context.addInitScript({ content: instrumentScript() });
     const page = await context.newPage();
@@ -546,6 +594,7 @@ async function main(): Promise<void> {
       }
     }
     const phaseSummary = phases.length ? summarisePhases(phases) : null;
+    const workers = o.workers.length ? await compareWorkers(page, o, log) : null;
     const memory: MemorySample[] = [await sampleMemory(worker, pageCdp, 0)];
     await pageCdp.send('Performance.enable');
     const metrics0 = await mainThreadMetrics(pageCdp);
@@ -603,6 +652,7 @@ async function main(): Promise<void> {
       finalStatus: statusText,
       pageErrors,
       views: phaseSummary,
+      workers,
     };
 
     if (o.json) {
@@ -680,6 +730,7 @@ async function main(): Promise<void> {
           );
         }
       }
+      if (workers) printWorkers(workers);
       if (pageErrors.length) console.log(`\npage errors: ${pageErrors.join(' | ')}`);
     }
   } finally {

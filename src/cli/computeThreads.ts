@@ -8,8 +8,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ComputeThread } from '../training/parallel/computePool.ts';
-import { COMPUTE_READY } from '../training/parallel/computeShares.ts';
+import { ComputePool, type ComputeThread } from '../training/parallel/computePool.ts';
+import { COMPUTE_READY, NODE_SPIN_MS } from '../training/parallel/computeShares.ts';
 
 const THREAD_FILE = new URL('./compute.thread.ts', import.meta.url).href;
 // tsx's ESM API (its `import` export; require.resolve would name the CommonJS build).
@@ -56,4 +56,9 @@ export function spawnNodeCompute(): ComputeThread {
 /** Cores this process may use (Node's own count, which honours CPU affinity). */
 export function nodeCores(): number {
   return availableParallelism();
+}
+
+/** A pool of worker threads for Node, its threads spinning briefly between steps (the cores are ours). */
+export function nodeComputePool(): ComputePool {
+  return new ComputePool(spawnNodeCompute, NODE_SPIN_MS);
 }

@@ -21,7 +21,7 @@ import { lastStepEpoch, stopMessage, StopRules } from '../training/stopping.ts';
 import type { StopReason } from '../protocol/messages.ts';
 import { DivergenceWatch } from '../training/divergence.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
-import { nodeCores, spawnNodeCompute } from './computeThreads.ts';
+import { nodeComputePool, nodeCores } from './computeThreads.ts';
 import { costGate } from './dryRun.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
 
@@ -203,7 +203,7 @@ async function computePool(requested: number, io: CliIo): Promise<ComputePool | 
   const count = resolveWorkers(requested, nodeCores());
   if (count.note) io.stderr(`note: ${count.note}\n`);
   if (count.used <= 1) return undefined;
-  const pool = new ComputePool(spawnNodeCompute);
+  const pool = nodeComputePool();
   try {
     await pool.resize(count.used);
     return pool;

@@ -59,7 +59,11 @@ export class ComputePool {
   /** The binding the helpers serve now (released before the next). */
   private bound: SharedStep | null = null;
 
-  constructor(private readonly spawn: SpawnCompute) {}
+  /** spinMs: how long a waiting thread spins before it sleeps (computeShares.ts, NODE_SPIN_MS). */
+  constructor(
+    private readonly spawn: SpawnCompute,
+    private readonly spinMs = 0,
+  ) {}
 
   /** Threads that train a batch: the helpers and the coordinator. */
   get workers(): number {
@@ -97,7 +101,7 @@ export class ComputePool {
    */
   bind(config: TrainConfig): SharedStep {
     this.release();
-    const step = new SharedStep(config, this.workers);
+    const step = new SharedStep(config, this.workers, this.spinMs);
     this.helpers.forEach((h, i) => h.post(step.bindMessage(i + 1)));
     this.bound = step;
     return step;
@@ -146,6 +150,7 @@ export class SharedStep {
   constructor(
     config: TrainConfig,
     readonly workers: number,
+    spinMs: number,
   ) {
     const count = parameterCountOf(config);
     const layers = config.hidden.length + 1;
@@ -158,6 +163,7 @@ export class SharedStep {
       index: 0,
       workers,
       shareCapacity: Math.ceil(config.batchSize / workers),
+      spinMs,
       params: new SharedArrayBuffer(count * 4),
       grads: Array.from({ length: workers }, () => new SharedArrayBuffer(count * 4)),
       optimizerState: new SharedArrayBuffer(Math.max(1, slots * count) * 4),
@@ -220,7 +226,7 @@ export class SharedStep {
         reportFailure(this.control, 0, e);
       }
     }
-    if (!awaitCount(c, DONE, this.workers - 1, HELPER_STALL_MS)) this.stalled(DONE);
+    if (!awaitCount(c, DONE, this.workers - 1, this.bind0.spinMs, HELPER_STALL_MS)) this.stalled(DONE);
     const failure = readFailure(this.control);
     if (failure) throw new Error(failure);
     if (Number.isFinite(totals.loss)) optimizer.completeStep(t, thread.layerSums(this.layerSums));

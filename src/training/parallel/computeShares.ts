@@ -72,6 +72,8 @@ export interface ComputeBind {
   workers: number;
   /** Rows of a share at most: ⌈batchSize / workers⌉. */
   shareCapacity: number;
+  /** How long a waiting thread spins before it sleeps (NODE_SPIN_MS, or 0 in a page). */
+  spinMs: number;
   /** Float32 [parameterCount]: the network's weights and biases (parameters order). */
   params: SharedArrayBuffer;
   /** Float32 [parameterCount] per thread: its gradients (0: the coordinator's, where the sum goes). */
@@ -128,13 +130,16 @@ export function trainShare(
 }
 
 /**
- * How long a thread spins before it sleeps in Atomics.wait. A thread woken from a futex sleep is often
- * queued on its waker's core (the scheduler's wake affinity) and shares that core for milliseconds
- * before it migrates: measured here (784-256-128-10, batch 64, two threads), both shares then took
- * ~6 ms instead of ~4. Spinning through the short gaps of a running step keeps each on its own core; a
- * paused run costs this much CPU once, then sleeps.
+ * How long a thread spins before it sleeps in Atomics.wait, where the cores are its own (the CLI). A
+ * thread woken from a futex sleep is often queued on its waker's core (the scheduler's wake affinity) and
+ * shares that core for milliseconds before it migrates: measured here (784-256-128-10, batch 64, two
+ * threads), both shares then took ~6 ms instead of ~4. Spinning through the short gaps of a running step
+ * keeps each on its own core; a paused run costs this much CPU once, then sleeps.
+ * In a page the threads share the cores with the page's own (rendering, drawing): there a spinning thread
+ * takes a core from a thread with work, so the browser passes 0 (measured on 2 cores: 2 workers at 0.94×
+ * one worker with 3 ms of spinning, 1.16× with none).
  */
-export const SPIN_MS = 3;
+export const NODE_SPIN_MS = 3;
 
 /**
  * Returns once control[slot] is no longer `value`: spins (checking the clock every 256 loads) for up to
@@ -156,14 +161,20 @@ export function awaitChange(
 }
 
 /** Waits until control[slot] ≥ target (spinning first, as awaitChange). */
-export function awaitCount(control: Int32Array, slot: number, target: number, timeoutMs = Infinity): boolean {
+export function awaitCount(
+  control: Int32Array,
+  slot: number,
+  target: number,
+  spinMs: number,
+  timeoutMs = Infinity,
+): boolean {
   const started = Date.now();
   for (;;) {
     const now = Atomics.load(control, slot);
     if (now >= target) return true;
     const left = timeoutMs - (Date.now() - started);
     if (left <= 0) return false;
-    awaitChange(control, slot, now, SPIN_MS, Math.min(left, 1000));
+    awaitChange(control, slot, now, spinMs, Math.min(left, 1000));
   }
 }
 
@@ -230,7 +241,7 @@ export class StepThread {
 
   /** Waits for every thread's rows (false: timed out). */
   awaitRows(timeoutMs = Infinity): boolean {
-    return awaitCount(this.control, ARRIVED, this.bind.workers, timeoutMs);
+    return awaitCount(this.control, ARRIVED, this.bind.workers, this.bind.spinMs, timeoutMs);
   }
 
   /** The batch's mean loss and correct count, summed over the shares in thread order (all threads alike). */
@@ -314,7 +325,7 @@ export function serveShares(bind: ComputeBind): void {
   }
   let seen = 0;
   for (;;) {
-    awaitChange(control, SEQ, seen, SPIN_MS);
+    awaitChange(control, SEQ, seen, bind.spinMs);
     seen = Atomics.load(control, SEQ);
     if (Atomics.load(control, CMD) === CMD_RELEASE) return;
     const n = Atomics.load(control, ROWS);

@@ -5,7 +5,7 @@
  * fails is reported by name instead of hanging the run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnNodeCompute } from '../../../src/cli/computeThreads';
+import { nodeComputePool } from '../../../src/cli/computeThreads';
 import type { TrainConfig } from '../../../src/engine/types';
 import { ComputePool } from '../../../src/training/parallel/computePool';
 import { TrainingSession } from '../../../src/training/session';
@@ -16,7 +16,7 @@ const pools = new Map<number, ComputePool>();
 
 beforeAll(async () => {
   for (const w of [2, 3]) {
-    const pool = new ComputePool(spawnNodeCompute);
+    const pool = nodeComputePool();
     await pool.resize(w);
     pools.set(w, pool);
   }
