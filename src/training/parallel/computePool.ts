@@ -9,8 +9,13 @@ import { parameterCountOf, type ParameterMemory } from '../../engine/network.ts'
 import { optimizerSlots, type Optimizer } from '../../engine/optimizer.ts';
 import type { TrainConfig } from '../../engine/types.ts';
 import {
-  ARRIVED,
   awaitCount,
+  CHUNKS_DONE,
+  CHUNKS_PER_THREAD,
+  NEXT_CHUNK,
+  NEXT_SLICE,
+  SLICES_DONE,
+  SLICES_PER_THREAD,
   CMD,
   CMD_RELEASE,
   CMD_STEP,
@@ -19,7 +24,6 @@ import {
   DONE,
   FAILED,
   readFailure,
-  reportFailure,
   resultsLayout,
   ROWS,
   SEQ,
@@ -132,7 +136,7 @@ export class SharedStep {
   readonly x: Float32Array;
   /** [batchSize] labels. */
   readonly y: Uint8Array;
-  /** Where the coordinator's network keeps its parameters: the shared weights, gradient buffer 0. */
+  /** Where the coordinator's network keeps its parameters: the shared weights, chunk 0's gradients. */
   readonly coordinatorMemory: ParameterMemory;
   /** Where the coordinator's optimizer keeps its state (shared: each thread updates its slice). */
   readonly optimizerMemory: Float32Array;
@@ -162,15 +166,19 @@ export class SharedStep {
       l2: config.l2,
       index: 0,
       workers,
-      shareCapacity: Math.ceil(config.batchSize / workers),
+      chunks: CHUNKS_PER_THREAD * workers,
+      slices: SLICES_PER_THREAD * workers,
+      chunkCapacity: Math.ceil(config.batchSize / (CHUNKS_PER_THREAD * workers)),
       spinMs,
       params: new SharedArrayBuffer(count * 4),
-      grads: Array.from({ length: workers }, () => new SharedArrayBuffer(count * 4)),
+      grads: Array.from({ length: CHUNKS_PER_THREAD * workers }, () => new SharedArrayBuffer(count * 4)),
       optimizerState: new SharedArrayBuffer(Math.max(1, slots * count) * 4),
       x: new SharedArrayBuffer(config.batchSize * config.inputSize * 4),
       y: new SharedArrayBuffer(config.batchSize),
       control: new SharedArrayBuffer(CONTROL_BYTES),
-      results: new SharedArrayBuffer(resultsLayout(workers, layers).length * 8),
+      results: new SharedArrayBuffer(
+        resultsLayout(CHUNKS_PER_THREAD * workers, SLICES_PER_THREAD * workers, layers).length * 8,
+      ),
     };
     this.control = this.bind0.control;
     this.x = new Float32Array(this.bind0.x);
@@ -196,9 +204,10 @@ export class SharedStep {
   }
 
   /**
-   * One step over the n rows gathered in x, y: every thread's rows, the summed gradients, λw and the
-   * optimizer's update at `learningRate` (skipped when the loss is not finite, as TrainingSession does).
-   * Returns the batch's mean data loss and correct count. Throws when a thread failed or stopped answering.
+   * One step over the n rows gathered in x, y: every chunk's rows, the summed gradients, λw and the
+   * optimizer's update at `learningRate` (skipped when the loss is not finite, as TrainingSession does),
+   * the coordinator claiming chunks and slices like every helper. Returns the batch's mean data loss and
+   * correct count. Throws when a thread failed or stopped answering.
    */
   run(n: number, learningRate: number): { loss: number; correct: number } {
     const thread = this.thread;
@@ -207,37 +216,34 @@ export class SharedStep {
     if (!this.live) throw new Error('SharedStep.run after its helpers were released');
     const c = thread.control;
     const t = optimizer.steps + 1;
-    Atomics.store(c, ARRIVED, 0);
-    Atomics.store(c, DONE, 0);
+    for (const slot of [NEXT_CHUNK, CHUNKS_DONE, NEXT_SLICE, SLICES_DONE, DONE]) Atomics.store(c, slot, 0);
     Atomics.store(c, ROWS, n);
     Atomics.store(c, STEP_T, t);
     thread.results[0] = learningRate;
     Atomics.store(c, CMD, CMD_STEP);
     Atomics.add(c, SEQ, 1);
     Atomics.notify(c, SEQ);
-    thread.trainRows(n);
-    if (!thread.awaitRows(HELPER_STALL_MS)) this.stalled(ARRIVED);
+    thread.trainChunks(n);
+    if (!thread.awaitChunks(HELPER_STALL_MS)) this.stalled(CHUNKS_DONE, this.bind0.chunks, 'chunks');
     let totals = { loss: NaN, correct: 0 };
     if (Atomics.load(c, FAILED) === 0) {
       totals = thread.totals(n);
-      try {
-        thread.updateSlice(n, Number.isFinite(totals.loss));
-      } catch (e) {
-        reportFailure(this.control, 0, e);
-      }
+      thread.updateSlices(n, Number.isFinite(totals.loss));
     }
-    if (!awaitCount(c, DONE, this.workers - 1, this.bind0.spinMs, HELPER_STALL_MS)) this.stalled(DONE);
+    // Every helper out of the step (each finished the slices it claimed) before the counters are reset.
+    if (!awaitCount(c, DONE, this.workers - 1, this.bind0.spinMs, HELPER_STALL_MS)) {
+      this.stalled(DONE, this.workers - 1, 'helpers');
+    }
     const failure = readFailure(this.control);
     if (failure) throw new Error(failure);
     if (Number.isFinite(totals.loss)) optimizer.completeStep(t, thread.layerSums(this.layerSums));
     return totals;
   }
 
-  private stalled(slot: number): never {
+  private stalled(slot: number, target: number, what: string): never {
     const c = new Int32Array(this.control, 0, CONTROL_INTS);
-    const target = slot === ARRIVED ? this.workers : this.workers - 1;
     throw new Error(
-      `a compute worker did not answer for ${HELPER_STALL_MS / 1000} s (${Atomics.load(c, slot)} of ${target} threads finished their part of the step)`,
+      `a compute worker did not answer for ${HELPER_STALL_MS / 1000} s (${Atomics.load(c, slot)} of ${target} ${what} finished the step)`,
     );
   }
 }

@@ -4,20 +4,26 @@
  * runs. Pure (no Worker API): the browser's compute worker and the CLI's worker thread both call
  * {@link serveShares} with the messages they are sent.
  *
- * One step with N threads (the coordinator — the training worker, or the CLI's main thread — is thread 0):
+ * One step with N threads (the coordinator — the training worker, or the CLI's main thread — is thread 0).
+ * The batch is cut into C = 2N chunks of rows and the parameters into S = 4N slices, both fixed by N alone,
+ * and each thread claims the next chunk, then the next slice, from an atomic counter: a thread the system
+ * descheduled for a while (the page's own rendering on the same cores, a busy machine) takes less, and
+ * nobody waits for its fixed share. Which thread did a chunk never changes a result:
  * 1. the coordinator gathers the batch into the shared `x`, `y`, writes n, the rate and the step number,
  *    bumps `SEQ` and wakes the helpers;
- * 2. phase 1 — thread k trains rows [⌊k·n/N⌋, ⌊(k+1)·n/N⌋) forward and backward on its own replica of the
- *    network (its weights are views of the one shared parameter buffer, its gradients its own buffer),
- *    normalising by the whole batch's n, so the shares' gradients add up to the batch's; it writes its loss
- *    sum and correct count and arrives at a barrier (`ARRIVED`);
- * 3. phase 2 — once all N arrived, thread k takes its slice of the flat parameter vector: sums the N
- *    gradients there in a fixed order (0 + 1 + … + N−1, so a given seed and N give the same bits every
- *    time), adds λw, and applies the optimizer to that slice (its state is shared too) — unless the batch's
- *    loss is not finite, which every thread computes alike from the shared sums; then it reports `DONE`.
- * The coordinator waits for every DONE and combines the per-layer update statistics.
+ * 2. phase 1 — chunk c (rows [⌊c·n/C⌋, ⌊(c+1)·n/C⌋)) is trained forward and backward on a replica of the
+ *    network whose weights are views of the one shared parameter buffer and whose gradients go to chunk
+ *    c's own buffer, normalised by the whole batch's n, so the chunks' gradients add up to the batch's;
+ *    its loss sum and correct count go to its results slots;
+ * 3. phase 2 — once every chunk is done, slice s of the flat parameter vector: the C gradients summed there
+ *    in chunk order (so a given seed and N give the same bits every time), λw added, and the optimizer
+ *    applied to the slice (its state is shared too) — unless the batch's loss is not finite, which every
+ *    thread computes alike from the chunks' sums;
+ * 4. each helper reports `DONE` when no slice is left; the coordinator waits for every slice and every
+ *    helper (none may still be claiming when the next step resets the counters), then combines the
+ *    slices' update statistics in slice order.
  * Atomics (store/add, wait/notify) order the plain reads and writes around them: a helper sees the batch
- * and weights written before SEQ moved; every thread sees the others' gradients once all have arrived.
+ * and weights written before SEQ moved; every thread sees every chunk's gradients once all are counted.
  */
 import { argmaxRow } from '../../engine/evaluate.ts';
 import { Network } from '../../engine/network.ts';
@@ -28,15 +34,23 @@ import type { ModelConfig, OptimConfig } from '../../engine/types.ts';
 export const SEQ = 0;
 export const CMD = 1;
 export const ROWS = 2;
-/** Threads (the coordinator included) that finished their rows of the step. */
-export const ARRIVED = 3;
-/** Helpers that finished their slice of the update. */
-export const DONE = 4;
+/** Chunks claimed (phase 1) and chunks finished. */
+export const NEXT_CHUNK = 3;
+export const CHUNKS_DONE = 4;
+/** Slices claimed (phase 2) and slices finished. */
+export const NEXT_SLICE = 5;
+export const SLICES_DONE = 6;
+/** Helpers that left the step (nothing more to claim). */
+export const DONE = 7;
 /** 1 + the index of the first thread that failed (0: none); its message is in the control block's text. */
-export const FAILED = 5;
+export const FAILED = 8;
 /** The step number t of the update being applied (Adam's bias correction). */
-export const STEP_T = 6;
-export const CONTROL_INTS = 8;
+export const STEP_T = 9;
+export const CONTROL_INTS = 12;
+
+/** Chunks of rows per thread, and slices of parameters per thread (both fixed by the thread count). */
+export const CHUNKS_PER_THREAD = 1;
+export const SLICES_PER_THREAD = 4;
 /** UTF-16 code units of the failure message after the Int32 slots. */
 export const MESSAGE_UNITS = 256;
 export const CONTROL_BYTES = CONTROL_INTS * 4 + MESSAGE_UNITS * 2;
@@ -49,15 +63,15 @@ export const CMD_RELEASE = 2;
 export const COMPUTE_READY = 'compute-ready';
 
 /**
- * The Float64 results buffer: [0] the learning rate of the step; then per thread [loss sum, correct];
- * then per thread and layer [Σ(Δw)², Σw²] of its slice.
+ * The Float64 results buffer: [0] the learning rate of the step; then per chunk [loss sum, correct];
+ * then per slice and layer [Σ(Δw)², Σw²].
  */
-export function resultsLayout(workers: number, layers: number) {
+export function resultsLayout(chunks: number, slices: number, layers: number) {
   return {
     rate: 0,
-    share: (k: number) => 1 + 2 * k,
-    sums: (k: number) => 1 + 2 * workers + 2 * layers * k,
-    length: 1 + 2 * workers + 2 * layers * workers,
+    chunk: (c: number) => 1 + 2 * c,
+    sums: (s: number) => 1 + 2 * chunks + 2 * layers * s,
+    length: 1 + 2 * chunks + 2 * layers * slices,
   };
 }
 
@@ -70,13 +84,16 @@ export interface ComputeBind {
   /** This helper's thread index, 1 … workers − 1 (the coordinator is 0). */
   index: number;
   workers: number;
-  /** Rows of a share at most: ⌈batchSize / workers⌉. */
-  shareCapacity: number;
+  /** Chunks of rows per batch and slices of parameters (CHUNKS_PER_THREAD, SLICES_PER_THREAD × workers). */
+  chunks: number;
+  slices: number;
+  /** Rows of a chunk at most: ⌈batchSize / chunks⌉. */
+  chunkCapacity: number;
   /** How long a waiting thread spins before it sleeps (NODE_SPIN_MS, or 0 in a page). */
   spinMs: number;
   /** Float32 [parameterCount]: the network's weights and biases (parameters order). */
   params: SharedArrayBuffer;
-  /** Float32 [parameterCount] per thread: its gradients (0: the coordinator's, where the sum goes). */
+  /** Float32 [parameterCount] per chunk: its gradients (chunk 0's: the coordinator's network's, where the sum goes). */
   grads: SharedArrayBuffer[];
   /** Float32 [slots × parameterCount]: the optimizer's state (optimizer.ts). */
   optimizerState: SharedArrayBuffer;
@@ -88,22 +105,22 @@ export interface ComputeBind {
   results: SharedArrayBuffer;
 }
 
-/** The first row and the end of thread k's share of a batch of n rows among `workers` threads. */
-export function shareBounds(k: number, n: number, workers: number): [number, number] {
-  return [Math.floor((k * n) / workers), Math.floor(((k + 1) * n) / workers)];
+/** The first row and the end of chunk c of a batch of n rows cut into `chunks`. */
+export function chunkBounds(c: number, n: number, chunks: number): [number, number] {
+  return [Math.floor((c * n) / chunks), Math.floor(((c + 1) * n) / chunks)];
 }
 
-/** Thread k's slice [lo, hi) of `count` parameters, cut at multiples of 16 floats (64-byte cache lines). */
-export function sliceBounds(k: number, count: number, workers: number): [number, number] {
+/** Slice s [lo, hi) of `count` parameters cut into `slices`, at multiples of 16 floats (64-byte cache lines). */
+export function sliceBounds(s: number, count: number, slices: number): [number, number] {
   const cut = (j: number) =>
-    j >= workers ? count : Math.min(count, Math.floor((j * count) / workers / 16) * 16);
-  return [cut(k), cut(k + 1)];
+    j >= slices ? count : Math.min(count, Math.floor((j * count) / slices / 16) * 16);
+  return [cut(s), cut(s + 1)];
 }
 
 /**
  * Trains rows [start, end) of the batch in `x`, `y` on `net` (forward, backward with no L2, gradients
  * normalised by the whole batch's n). Returns the loss summed over the rows and how many were right.
- * With no rows the gradients are zeroed.
+ * With no rows nothing is computed (the sum skips empty chunks).
  */
 export function trainShare(
   net: Network,
@@ -114,10 +131,7 @@ export function trainShare(
   n: number,
 ): { lossSum: number; correct: number } {
   const rows = end - start;
-  if (rows <= 0) {
-    for (const p of net.parameters) p.grad.fill(0);
-    return { lossSum: 0, correct: 0 };
-  }
+  if (rows <= 0) return { lossSum: 0, correct: 0 };
   const inputSize = net.config.inputSize;
   const xs = start === 0 ? x : x.subarray(start * inputSize);
   const ys = start === 0 ? y : y.subarray(start);
@@ -179,9 +193,10 @@ export function awaitCount(
 }
 
 /**
- * Everything one thread needs to take part in steps: its network replica, the shared buffers as arrays,
- * and an optimizer over the summed gradients and the shared state. Built by helpers from a ComputeBind
- * and by the coordinator for itself (SharedStep).
+ * Everything one thread needs to take part in steps: a network replica per chunk (weights shared, each
+ * replica's gradients in its chunk's buffer), the shared buffers as arrays, and an optimizer over the
+ * summed gradients and the shared state. Built by helpers from a ComputeBind and by the coordinator for
+ * itself (SharedStep), whose network is its replica of chunk 0.
  */
 export class StepThread {
   readonly control: Int32Array;
@@ -190,93 +205,116 @@ export class StepThread {
   private readonly x: Float32Array;
   private readonly y: Uint8Array;
   private readonly grads: Float32Array[];
+  private readonly replicas: Network[];
   private readonly optimizer: Optimizer;
-  private readonly slice: [number, number];
   private readonly layers: number;
+  private readonly count: number;
 
   constructor(
     private readonly bind: ComputeBind,
-    /** This thread's replica (a helper's own; the coordinator's network). */
-    readonly net: Network,
+    /** The coordinator's network (chunk 0's replica, over chunk 0's gradients); helpers build their own. */
+    net?: Network,
     /** The optimizer over the shared weights, summed gradients and shared state (the coordinator's own). */
     optimizer?: Optimizer,
   ) {
     this.control = new Int32Array(bind.control, 0, CONTROL_INTS);
     this.results = new Float64Array(bind.results);
     this.layers = bind.config.hidden.length + 1;
-    this.layout = resultsLayout(bind.workers, this.layers);
+    this.layout = resultsLayout(bind.chunks, bind.slices, this.layers);
     this.x = new Float32Array(bind.x);
     this.y = new Uint8Array(bind.y);
     this.grads = bind.grads.map((g) => new Float32Array(g));
-    const count = this.grads[0]!.length;
-    this.slice = sliceBounds(bind.index, count, bind.workers);
+    this.count = this.grads[0]!.length;
+    const values = new Float32Array(bind.params);
+    const replica = (grads: Float32Array, rows: number) =>
+      Network.create(bind.config, rows, { values, grads, initialise: false });
+    this.replicas = this.grads.map((g, c) => (c === 0 && net ? net : replica(g, bind.chunkCapacity)));
     this.optimizer =
       optimizer ??
       createOptimizer(
-        // The update reads the summed gradients (thread 0's buffer) and writes the shared weights.
-        Network.create(bind.config, 1, {
-          values: new Float32Array(bind.params),
-          grads: this.grads[0]!,
-          initialise: false,
-        }),
+        // The update reads the summed gradients (chunk 0's buffer) and writes the shared weights.
+        replica(this.grads[0]!, 1),
         bind.optim,
-        new Float32Array(bind.optimizerState, 0, optimizerSlots(bind.optim.optimizer) * count),
+        new Float32Array(bind.optimizerState, 0, optimizerSlots(bind.optim.optimizer) * this.count),
       );
   }
 
-  /** Phase 1: this thread's rows; then the barrier. */
-  trainRows(n: number): void {
-    const k = this.bind.index;
-    try {
-      const [start, end] = shareBounds(k, n, this.bind.workers);
-      const r = trainShare(this.net, this.x, this.y, start, end, n);
-      this.results[this.layout.share(k)] = r.lossSum;
-      this.results[this.layout.share(k) + 1] = r.correct;
-    } catch (e) {
-      reportFailure(this.bind.control, k, e);
+  /** Phase 1: claims and trains chunks until none is left. */
+  trainChunks(n: number): void {
+    const c0 = this.control;
+    for (;;) {
+      const c = Atomics.add(c0, NEXT_CHUNK, 1);
+      if (c >= this.bind.chunks) return;
+      try {
+        const [start, end] = chunkBounds(c, n, this.bind.chunks);
+        const r = trainShare(this.replicas[c]!, this.x, this.y, start, end, n);
+        this.results[this.layout.chunk(c)] = r.lossSum;
+        this.results[this.layout.chunk(c) + 1] = r.correct;
+      } catch (e) {
+        reportFailure(this.bind.control, this.bind.index, e);
+      }
+      Atomics.add(c0, CHUNKS_DONE, 1);
+      Atomics.notify(c0, CHUNKS_DONE);
     }
-    Atomics.add(this.control, ARRIVED, 1);
-    Atomics.notify(this.control, ARRIVED);
   }
 
-  /** Waits for every thread's rows (false: timed out). */
-  awaitRows(timeoutMs = Infinity): boolean {
-    return awaitCount(this.control, ARRIVED, this.bind.workers, this.bind.spinMs, timeoutMs);
+  /** Waits for every chunk (false: timed out). */
+  awaitChunks(timeoutMs = Infinity): boolean {
+    return awaitCount(this.control, CHUNKS_DONE, this.bind.chunks, this.bind.spinMs, timeoutMs);
   }
 
-  /** The batch's mean loss and correct count, summed over the shares in thread order (all threads alike). */
+  /** The batch's mean loss and correct count, summed in chunk order (every thread alike). */
   totals(n: number): { loss: number; correct: number } {
     let lossSum = 0;
     let correct = 0;
-    for (let k = 0; k < this.bind.workers; k++) {
-      lossSum += this.results[this.layout.share(k)]!;
-      correct += this.results[this.layout.share(k) + 1]!;
+    for (let c = 0; c < this.bind.chunks; c++) {
+      lossSum += this.results[this.layout.chunk(c)]!;
+      correct += this.results[this.layout.chunk(c) + 1]!;
     }
     return { loss: lossSum / n, correct };
   }
 
+  /** Phase 2: claims and updates slices until none is left (see updateSlice). */
+  updateSlices(n: number, apply: boolean): void {
+    const c0 = this.control;
+    for (;;) {
+      const s = Atomics.add(c0, NEXT_SLICE, 1);
+      if (s >= this.bind.slices) return;
+      try {
+        this.updateSlice(s, n, apply);
+      } catch (e) {
+        reportFailure(this.bind.control, this.bind.index, e);
+      }
+      Atomics.add(c0, SLICES_DONE, 1);
+      Atomics.notify(c0, SLICES_DONE);
+    }
+  }
+
   /**
-   * Phase 2 on this thread's slice: the gradients summed (thread order, empty shares skipped), λw added
-   * to weights, and — when `apply` — the optimizer's update as step t; the layer sums into the results.
+   * Slice s: the chunks' gradients summed into chunk 0's buffer (chunk order, empty chunks skipped), λw
+   * added to weights, and — when `apply` — the optimizer's update as step t; the layer sums into the results.
    */
-  updateSlice(n: number, apply: boolean): void {
-    const [lo, hi] = this.slice;
-    const workers = this.bind.workers;
+  private updateSlice(s: number, n: number, apply: boolean): void {
+    const [lo, hi] = sliceBounds(s, this.count, this.bind.slices);
+    const chunks = this.bind.chunks;
+    const live: Float32Array[] = [];
+    for (let c = 0; c < chunks; c++) {
+      const [start, end] = chunkBounds(c, n, chunks);
+      if (end > start) live.push(this.grads[c]!);
+    }
     const sum = this.grads[0]!;
-    for (let k = 1; k < workers; k++) {
-      const [start, end] = shareBounds(k, n, workers);
-      if (end <= start) continue;
-      const g = this.grads[k]!;
+    const first = live[0]!;
+    for (let i = lo; i < hi; i++) sum[i] = first[i]!;
+    for (let k = 1; k < live.length; k++) {
+      const g = live[k]!;
       for (let i = lo; i < hi; i++) sum[i] = sum[i]! + g[i]!;
     }
     const l2 = this.bind.l2;
-    const sums = this.results.subarray(
-      this.layout.sums(this.bind.index),
-      this.layout.sums(this.bind.index) + 2 * this.layers,
-    );
+    const at = this.layout.sums(s);
+    const sums = this.results.subarray(at, at + 2 * this.layers);
     sums.fill(0);
     if (l2 > 0) {
-      for (const p of this.net.parameters) {
+      for (const p of this.replicas[0]!.parameters) {
         if (!p.decay) continue;
         // The parameter's flat offset: its value view's position in the shared buffer.
         const off = p.value.byteOffset / 4;
@@ -293,11 +331,11 @@ export class StepThread {
     }
   }
 
-  /** The layer sums of every thread's slice, added in thread order (the coordinator, after all DONE). */
+  /** The layer sums of every slice, added in slice order (the coordinator, after every slice). */
   layerSums(out: Float64Array): Float64Array {
     out.fill(0);
-    for (let k = 0; k < this.bind.workers; k++) {
-      const at = this.layout.sums(k);
+    for (let s = 0; s < this.bind.slices; s++) {
+      const at = this.layout.sums(s);
       for (let j = 0; j < out.length; j++) out[j] = out[j]! + this.results[at + j]!;
     }
     return out;
@@ -313,14 +351,9 @@ export function serveShares(bind: ComputeBind): void {
   const control = new Int32Array(bind.control, 0, CONTROL_INTS);
   let thread: StepThread | null = null;
   try {
-    const net = Network.create(bind.config, bind.shareCapacity, {
-      values: new Float32Array(bind.params),
-      grads: new Float32Array(bind.grads[bind.index]!),
-      initialise: false,
-    });
-    thread = new StepThread(bind, net);
+    thread = new StepThread(bind);
   } catch (e) {
-    // Still take part in every step (arrive, finish), so the coordinator reads the failure, not a silence.
+    // Still take part in every step (claiming nothing), so the coordinator reads the failure, not a silence.
     reportFailure(bind.control, bind.index, e);
   }
   let seen = 0;
@@ -330,19 +363,10 @@ export function serveShares(bind: ComputeBind): void {
     if (Atomics.load(control, CMD) === CMD_RELEASE) return;
     const n = Atomics.load(control, ROWS);
     if (thread) {
-      thread.trainRows(n);
+      thread.trainChunks(n);
       // No timeout here: the coordinator gives up on a stalled step; then this binding is released.
-      thread.awaitRows();
-      if (Atomics.load(control, FAILED) === 0) {
-        try {
-          thread.updateSlice(n, Number.isFinite(thread.totals(n).loss));
-        } catch (e) {
-          reportFailure(bind.control, bind.index, e);
-        }
-      }
-    } else {
-      Atomics.add(control, ARRIVED, 1);
-      Atomics.notify(control, ARRIVED);
+      thread.awaitChunks();
+      if (Atomics.load(control, FAILED) === 0) thread.updateSlices(n, Number.isFinite(thread.totals(n).loss));
     }
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
