@@ -36,7 +36,7 @@
 import { nodeCores, spawnNodeCompute } from '../src/cli/computeThreads.ts';
 import { sharedMemoryAvailable } from '../src/training/parallel/computePool.ts';
 import { loadBenchData } from './benchData.ts';
-import { parseArgs, type Options } from './benchOptions.ts';
+import { parseArgs, USAGE, type Options } from './benchOptions.ts';
 import { runDense, type DenseResult } from './dense.ts';
 import { runEngines, type EnginesResult } from './enginesPart.ts';
 import { Pools } from './pools.ts';
@@ -56,7 +56,12 @@ interface BenchResult {
 
 async function main(): Promise<void> {
   const cores = nodeCores();
-  const opts = parseArgs(process.argv.slice(2), cores);
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help')) {
+    console.log(USAGE);
+    return;
+  }
+  const opts = parseArgs(argv, cores);
   const log = (s: string) => {
     if (!opts.json) console.log(s);
   };
