@@ -33,7 +33,7 @@
  * Every figure comes with the cores this process kept busy (its CPU time ÷ wall time) and a warning when
  * other processes kept cores busy meanwhile: on a shared machine a "speed-up" can measure the neighbours.
  */
-import { nodeCores, spawnNodeCompute } from '../src/cli/computeThreads.ts';
+import { nodeComputePool, nodeCores } from '../src/cli/computeThreads.ts';
 import { sharedMemoryAvailable } from '../src/training/parallel/computePool.ts';
 import { loadBenchData } from './benchData.ts';
 import { parseArgs, USAGE, type Options } from './benchOptions.ts';
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     batch: null,
   };
   const mnist = () => loadBenchData('mnist');
-  const pools = new Pools(spawnNodeCompute);
+  const pools = new Pools(nodeComputePool);
   try {
     if (has('engines')) {
       log('');

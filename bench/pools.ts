@@ -3,19 +3,20 @@
  * ~1 s: tsx compiles the engine for it). A pool serves one session at a time, so each part builds its
  * sessions afresh; idle helpers block in Atomics.wait and cost no CPU.
  */
-import { ComputePool, type SpawnCompute } from '../src/training/parallel/computePool.ts';
+import type { ComputePool } from '../src/training/parallel/computePool.ts';
 
 export class Pools {
   private readonly pools = new Map<number, ComputePool>();
 
-  constructor(private readonly spawn: SpawnCompute) {}
+  /** makePool: a fresh pool (the CLI's: nodeComputePool, whose threads spin briefly between steps). */
+  constructor(private readonly makePool: () => ComputePool) {}
 
   /** The pool of `workers` threads (the coordinator included); undefined for 1: the session trains alone. */
   async get(workers: number): Promise<ComputePool | undefined> {
     if (workers <= 1) return undefined;
     let pool = this.pools.get(workers);
     if (!pool) {
-      pool = new ComputePool(this.spawn);
+      pool = this.makePool();
       this.pools.set(workers, pool); // before resize: dispose() ends the threads that did start
       await pool.resize(workers);
     }
