@@ -124,7 +124,11 @@ async function main(): Promise<void> {
       undefined,
       { timeout: 10_000 },
     );
-    const workerUrl = page.workers()[0]?.url() ?? 'training.worker';
+    const workerUrl =
+      page
+        .workers()
+        .find((w) => w.url().includes('training.worker'))
+        ?.url() ?? 'training.worker';
     const worker = await WorkerCdp.attach(browser, path.basename(new URL(workerUrl).pathname));
     const pageCdp = await context.newCDPSession(page);
 

@@ -28,13 +28,14 @@ async function stepOf(page: Page): Promise<number> {
   return Number(/step ([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '') ?? NaN);
 }
 
-/** The page's newest worker (after a restart, the new one). */
+/**
+ * The page's newest training worker (after a restart, the new one). Its compute workers are listed too,
+ * but they block in Atomics.wait between steps and never run an evaluate: the training worker is the one.
+ */
 async function newestWorker(page: Page, not?: Worker): Promise<Worker> {
-  await expect.poll(() => page.workers().filter((w) => w !== not).length).toBeGreaterThan(0);
-  return page
-    .workers()
-    .filter((w) => w !== not)
-    .at(-1)!;
+  const training = () => page.workers().filter((w) => w !== not && w.url().includes('training.worker'));
+  await expect.poll(() => training().length).toBeGreaterThan(0);
+  return training().at(-1)!;
 }
 
 /**
