@@ -29,11 +29,18 @@ describe('the version-1 fixture keeps loading', () => {
       hidden: [8],
       seed: 7,
       learningRate: 0.003,
+      batchSize: 64,
       epochs: 2,
     });
     expect(parsed.training).toEqual({ epochs: 2, steps: 314, testAccuracy: 0.804 });
-    // Older than the training subset, the validation split and the stop rules: their defaults.
-    expect(parsed.config).toMatchObject({ trainSize: 60_000, validation: 0, untilLoss: 0, patience: 0 });
+    // Older than the training subset, the validation split, the stop rules and workers: their defaults.
+    expect(parsed.config).toMatchObject({
+      trainSize: 60_000,
+      validation: 0,
+      untilLoss: 0,
+      patience: 0,
+      workers: 0,
+    });
   });
 
   it('weights and predictions as trained', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readViewState, writeViewState } from '../../src/store/view';
 import { linkSearch } from '../../src/store/urlState';
+import { DEFAULT_CONFIG } from '../../src/engine/types';
 
 describe('view parameters', () => {
   it('reads presenter mode with the schema row’s rules, and a lesson id', () => {
@@ -25,7 +26,8 @@ describe('linkSearch', () => {
       linkSearch('lesson=a&init=uniform&foo=9', '?data=d&lr=0.5&x=1&lesson=b', ['x']),
     );
     expect(s.get('init')).toBe('uniform');
-    expect(s.get('lr')).toBe('0.001');
+    // The link names no learning rate: the default's, not the page's 0.5.
+    expect(s.get('lr')).toBe(String(DEFAULT_CONFIG.learningRate));
     expect([s.get('data'), s.get('x'), s.get('lesson'), s.get('foo')]).toEqual(['d', null, 'a', '9']);
   });
 });
