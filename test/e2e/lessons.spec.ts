@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { DEFAULT_CONFIG } from '../../src/engine/types';
 
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
 const LOAD_TIMEOUT = 45_000;
@@ -164,7 +165,14 @@ test('each lesson loads its set-up, opens its view, and the view shows the effec
 
   // (f) No hidden layer: one epoch, then the test accuracy is shown.
   await key(page, '6');
-  await expectParams(page, { lesson: 'no-hidden', hidden: 'none', epochs: '1', lr: '0.001', opt: 'adam' });
+  // The lesson names no learning rate: the default's (the previous lesson's SGD 1000 is gone).
+  await expectParams(page, {
+    lesson: 'no-hidden',
+    hidden: 'none',
+    epochs: '1',
+    lr: String(DEFAULT_CONFIG.learningRate),
+    opt: 'adam',
+  });
   await key(page, 'Space');
   await expect(page.getByTestId('test-accuracy')).toHaveText(/%/, { timeout: 60_000 });
   await expectCardAbove(page, 'loss-chart');
