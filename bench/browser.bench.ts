@@ -446,6 +446,11 @@ export interface PhaseResult {
   predictMedianMs: number;
 }
 
+/** The batch size the page trains with (its control): steps × this = samples. */
+async function batchOf(page: Page): Promise<number> {
+  return Number(await page.getByTestId('batch-size').inputValue());
+}
+
 /** Opens `view`, lets it settle, then measures training and the page for `o.minutes` while drawing. */
 export async function measurePhase(
   page: Page,
@@ -466,7 +471,7 @@ export async function measurePhase(
   return {
     view,
     seconds: s.seconds,
-    samplesPerSecond: s.seconds > 0 ? (s.stepsInWindow * 64) / s.seconds : 0,
+    samplesPerSecond: s.seconds > 0 ? (s.stepsInWindow * (await batchOf(page))) / s.seconds : 0,
     framesPerSecond: s.frames / s.seconds,
     longTasks: s.longtasks.length,
     longestTaskMs: s.longtasks.reduce((m, l) => Math.max(m, l.duration), 0),
@@ -630,7 +635,7 @@ async function main(): Promise<void> {
 
     const rtts = [...s.rttsWhileTraining].sort((a, b) => a - b);
     const longest = s.longtasks.reduce((m, l) => Math.max(m, l.duration), 0);
-    const batchSize = 64;
+    const batchSize = await batchOf(page);
     const result = {
       browser: chromiumPath,
       minutes: o.minutes,
