@@ -58,6 +58,8 @@ interface Options {
   workers: number[];
   /** Time to this test accuracy with the default settings, per worker count (`--to-accuracy 0.98`). */
   toAccuracy: number | null;
+  /** For --to-accuracy: the links to time, instead of `workers=N` per count (`--queries "a=1&b=2,workers=0"`). */
+  queries: string[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -73,6 +75,7 @@ function parseArgs(argv: string[]): Options {
     rounds: 1,
     workers: [],
     toAccuracy: null,
+    queries: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -101,13 +104,15 @@ function parseArgs(argv: string[]): Options {
         if (!Number.isInteger(n) || n < 0) throw new Error(`--workers takes counts like 1,2, got "${x}"`);
         return n;
       });
+    } else if (a === '--queries') {
+      o.queries = (argv[++i] ?? '').split(',').filter(Boolean);
     } else if (a === '--to-accuracy') {
       o.toAccuracy = next();
       if (o.toAccuracy <= 0 || o.toAccuracy >= 1)
         throw new Error('--to-accuracy takes a fraction, e.g. 0.98');
     } else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw] [--views watch,inside] [--rounds 1] [--workers 1,2] [--to-accuracy 0.98]',
+        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw] [--views watch,inside] [--rounds 1] [--workers 1,2] [--to-accuracy 0.98 [--queries q1,q2]]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
@@ -549,14 +554,10 @@ async function main(): Promise<void> {
 
     browser = await chromium.launch(chromiumLaunchOptions());
     if (o.toAccuracy !== null) {
-      await timeToAccuracy(
-        browser,
-        baseUrl,
-        o.workers.length ? o.workers : [1, 0],
-        o.toAccuracy,
-        o.json,
-        log,
-      );
+      const queries = o.queries.length
+        ? o.queries
+        : (o.workers.length ? o.workers : [1, 0]).map((n) => `workers=${n}`);
+      await timeToAccuracy(browser, baseUrl, queries, o.toAccuracy, o.json, log);
       return;
     }
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });

@@ -72,24 +72,23 @@ export function printWorkers(figures: WorkersFigure[]): void {
 }
 
 /**
- * Per worker count (0 = the app's automatic choice), a fresh page with the default settings: Train, then
- * the time from the first 'training' status to the first epoch whose test accuracy reaches `target`.
+ * Per link (`workers=2`, `workers=1&batch=64&lr=0.001` …; the rest default), a fresh page: Train, then the
+ * time from the first 'training' status to the first epoch whose test accuracy reaches `target`.
  */
 export async function timeToAccuracy(
   browser: Browser,
   baseUrl: string,
-  counts: number[],
+  queries: string[],
   target: number,
   json: boolean,
   log: (s: string) => void,
 ): Promise<void> {
-  const results: { workers: number; used: number; seconds: number; epoch: number; testAccuracy: number }[] =
-    [];
-  for (const n of counts) {
+  const results: { query: string; used: number; seconds: number; epoch: number; testAccuracy: number }[] = [];
+  for (const query of queries) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     await context.addInitScript({ content: instrumentScript() });
     const page = await context.newPage();
-    await page.goto(`${baseUrl}?workers=${n}`);
+    await page.goto(`${baseUrl}?${query}`);
     await page.getByTestId('dataset-counts').waitFor({ timeout: 60_000 });
     await page.getByTestId('train-toggle').click();
     type Epochs = { epoch: number; testAccuracy: number; t: number }[];
@@ -106,14 +105,15 @@ export async function timeToAccuracy(
     const hit = (await reached.jsonValue())!;
     const used = Number(await page.getByTestId('workers-used').getAttribute('data-used'));
     const r = {
-      workers: n,
+      query,
       used,
       seconds: (hit.t - hit.since) / 1000,
       epoch: hit.epoch,
       testAccuracy: hit.testAccuracy,
     };
     log(
-      `  workers=${n} (${used} in use): ${fmt(r.seconds)} s to ${fmt(100 * target)} % (epoch ${r.epoch}, ${fmt(100 * r.testAccuracy, 2)} %)`,
+      `  ?${query} (${used} worker${used === 1 ? '' : 's'} in use): ${fmt(r.seconds)} s to ${fmt(100 * target)} % ` +
+        `(epoch ${r.epoch}, ${fmt(100 * r.testAccuracy, 2)} %)`,
     );
     results.push(r);
     await context.close();
