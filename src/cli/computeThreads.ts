@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { resolveWorkers } from '../settings/workerCount.ts';
 import { ComputePool, type ComputeThread } from '../training/parallel/computePool.ts';
 import { COMPUTE_READY, NODE_SPIN_MS } from '../training/parallel/computeShares.ts';
 
@@ -61,4 +62,26 @@ export function nodeCores(): number {
 /** A pool of worker threads for Node, its threads spinning briefly between steps (the cores are ours). */
 export function nodeComputePool(): ComputePool {
   return new ComputePool(spawnNodeCompute, NODE_SPIN_MS);
+}
+
+/**
+ * The compute threads for `--workers` (clamped to the cores, with a note): a ready pool, or none for one
+ * thread. A pool that cannot start is not fatal: the run goes on one thread and says so.
+ */
+export async function cliComputePool(
+  requested: number,
+  note: (line: string) => void,
+): Promise<ComputePool | undefined> {
+  const count = resolveWorkers(requested, nodeCores());
+  if (count.note) note(`note: ${count.note}\n`);
+  if (count.used <= 1) return undefined;
+  const pool = nodeComputePool();
+  try {
+    await pool.resize(count.used);
+    return pool;
+  } catch (e) {
+    pool.dispose();
+    note(`note: ${(e as Error).message}; training on 1 thread.\n`);
+    return undefined;
+  }
 }

@@ -14,14 +14,13 @@ import { TFJS_WEIGHTS_FILE, exportTfjs } from '../engine/tfjsExport.ts';
 import type { TrainConfig } from '../engine/types.ts';
 import { initReport } from '../engine/initLab.ts';
 import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '../training/inspection.ts';
-import { resolveWorkers } from '../settings/workerCount.ts';
-import { ComputePool } from '../training/parallel/computePool.ts';
+import type { ComputePool } from '../training/parallel/computePool.ts';
 import { TrainingSession } from '../training/session.ts';
 import { lastStepEpoch, stopMessage, StopRules } from '../training/stopping.ts';
 import type { StopReason } from '../protocol/messages.ts';
 import { DivergenceWatch } from '../training/divergence.ts';
 import { DataMissingError, loadDatasetFromDisk } from './data.ts';
-import { nodeComputePool, nodeCores } from './computeThreads.ts';
+import { cliComputePool } from './computeThreads.ts';
 import { costGate } from './dryRun.ts';
 import { UsageError, helpText, parseArgs, type CliOptions } from './options.ts';
 
@@ -195,25 +194,6 @@ function writeOutputs(
   }
 }
 
-/**
- * The compute threads for `--workers` (clamped to the cores, with a note): a ready pool, or none for one
- * thread. A pool that cannot start is not fatal: the run goes on one thread and says so.
- */
-async function computePool(requested: number, io: CliIo): Promise<ComputePool | undefined> {
-  const count = resolveWorkers(requested, nodeCores());
-  if (count.note) io.stderr(`note: ${count.note}\n`);
-  if (count.used <= 1) return undefined;
-  const pool = nodeComputePool();
-  try {
-    await pool.resize(count.used);
-    return pool;
-  } catch (e) {
-    pool.dispose();
-    io.stderr(`note: ${(e as Error).message}; training on 1 thread.\n`);
-    return undefined;
-  }
-}
-
 async function train(options: CliOptions, io: CliIo): Promise<number> {
   const { config } = options;
   const stop = costGate(options, io, EXIT);
@@ -234,7 +214,7 @@ async function train(options: CliOptions, io: CliIo): Promise<number> {
     }
     return EXIT.ok;
   }
-  const pool = await computePool(config.workers, io);
+  const pool = await cliComputePool(config.workers, (line) => io.stderr(line));
   try {
     return trainWith(options, io, data, pool);
   } finally {

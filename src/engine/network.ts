@@ -74,14 +74,22 @@ export interface ParameterMemory {
   initialise: boolean;
 }
 
-/** Adds λ·w to the gradient of every decayed parameter (weights, not biases): d(λ/2·Σw²)/dw = λw. */
-export function addWeightDecay(parameters: readonly Parameter[], l2: number): void {
+/**
+ * Adds λ·w to the gradient of every decayed parameter (weights, not biases): d(λ/2·Σw²)/dw = λw. With
+ * `lo`, `hi`: only the flat indices [lo, hi) of the parameters laid back to back in list order (one
+ * thread's slice of a data-parallel step).
+ */
+export function addWeightDecay(parameters: readonly Parameter[], l2: number, lo = 0, hi = Infinity): void {
   if (!(l2 > 0)) return;
+  let offset = 0;
   for (const p of parameters) {
-    if (!p.decay) continue;
     const g = p.grad;
     const w = p.value;
-    for (let i = 0; i < g.length; i++) g[i] = g[i]! + l2 * w[i]!;
+    const from = Math.max(lo - offset, 0);
+    const to = Math.min(hi - offset, g.length);
+    offset += g.length;
+    if (!p.decay) continue;
+    for (let i = from; i < to; i++) g[i] = g[i]! + l2 * w[i]!;
   }
 }
 

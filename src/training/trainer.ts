@@ -66,9 +66,6 @@ export class Trainer {
   private readonly run: Run;
   private readonly guard: CostGuard;
   private readonly threads: Threads;
-  private readonly cores: number;
-  /** The last `workers` event posted (JSON), so only changes are sent. */
-  private workersPosted = '';
 
   // What it trains (the run reads these through its RunHost).
   private dataset: Dataset | null = null;
@@ -90,7 +87,6 @@ export class Trainer {
     this.loadData = options.loadData;
     this.trainLimit = options.trainLimit;
     this.guard = options.guard ?? DEFAULT_GUARD;
-    this.cores = options.compute?.cores ?? 1;
     this.threads = new Threads(options.compute, () => this.threadsChanged());
     const host: RunHost = {
       generation: () => this.generation,
@@ -419,19 +415,8 @@ export class Trainer {
 
   /** Posts `workers` when the threads in use, the request or the note changed. */
   private reportWorkers(): void {
-    const count = this.threads.current;
-    const used = this.run.session?.workers ?? 1;
-    const event = {
-      type: 'workers' as const,
-      used,
-      requested: count.requested,
-      cores: this.cores,
-      note: count.note,
-    };
-    const key = JSON.stringify(event);
-    if (key === this.workersPosted) return;
-    this.workersPosted = key;
-    this.post(event);
+    const event = this.threads.changedEvent(this.run.session?.workers ?? 1);
+    if (event) this.post(event);
   }
 
   /** Ends the compute threads (the CLI, when it is done; a worker's end ends them anyway). */

@@ -26,7 +26,7 @@
  * and weights written before SEQ moved; every thread sees every chunk's gradients once all are counted.
  */
 import { argmaxRow } from '../../engine/evaluate.ts';
-import { Network } from '../../engine/network.ts';
+import { addWeightDecay, Network } from '../../engine/network.ts';
 import { createOptimizer, optimizerSlots, type Optimizer } from '../../engine/optimizer.ts';
 import type { ModelConfig, OptimConfig } from '../../engine/types.ts';
 
@@ -122,28 +122,23 @@ export function sliceBounds(s: number, count: number, slices: number): [number, 
 }
 
 /**
- * Trains rows [start, end) of the batch in `x`, `y` on `net` (forward, backward with no L2, gradients
- * normalised by the whole batch's n). Returns the loss summed over the rows and how many were right.
- * With no rows nothing is computed (the sum skips empty chunks).
+ * Trains the first `rows` rows of `x`, `y` on `net` (forward, backward with no L2, gradients normalised by
+ * the whole batch's n). Returns the loss summed over the rows and how many were right. With no rows nothing
+ * is computed (the sum skips empty chunks).
  */
 export function trainShare(
   net: Network,
   x: Float32Array,
   y: Uint8Array,
-  start: number,
-  end: number,
+  rows: number,
   n: number,
 ): { lossSum: number; correct: number } {
-  const rows = end - start;
   if (rows <= 0) return { lossSum: 0, correct: 0 };
-  const inputSize = net.config.inputSize;
-  const xs = start === 0 ? x : x.subarray(start * inputSize);
-  const ys = start === 0 ? y : y.subarray(start);
-  const p = net.forward(xs, rows);
+  const p = net.forward(x, rows);
   const classes = net.config.outputSize;
   let correct = 0;
-  for (let b = 0; b < rows; b++) if (argmaxRow(p, b, classes) === ys[b]) correct++;
-  const loss = net.backward(ys, 0, n);
+  for (let b = 0; b < rows; b++) if (argmaxRow(p, b, classes) === y[b]) correct++;
+  const loss = net.backward(y, 0, n);
   return { lossSum: loss * rows, correct };
 }
 
@@ -213,6 +208,13 @@ export class StepThread {
   private readonly optimizer: Optimizer;
   private readonly layers: number;
   private readonly count: number;
+  /** Per slice: its [Σ(Δw)², Σw²] per layer in the results (views made once). */
+  private readonly sliceSums: Float64Array[];
+  /** Per chunk, for batches of `viewsFor` rows: its rows of x and y (views made once per batch size). */
+  private chunkViews: { x: Float32Array; y: Uint8Array }[] = [];
+  private viewsFor = -1;
+  private live: Float32Array[] = [];
+  private liveFor = -1;
 
   constructor(
     private readonly bind: ComputeBind,
@@ -233,6 +235,9 @@ export class StepThread {
     const replica = (grads: Float32Array, rows: number) =>
       Network.create(bind.config, rows, { values, grads, initialise: false });
     this.replicas = this.grads.map((g, c) => (c === 0 && net ? net : replica(g, bind.chunkCapacity)));
+    this.sliceSums = Array.from({ length: bind.slices }, (_, s) =>
+      this.results.subarray(this.layout.sums(s), this.layout.sums(s) + 2 * this.layers),
+    );
     this.optimizer =
       optimizer ??
       createOptimizer(
@@ -251,7 +256,8 @@ export class StepThread {
       if (c >= this.bind.chunks) return;
       try {
         const [start, end] = chunkBounds(c, n, this.bind.chunks);
-        const r = trainShare(this.replicas[c]!, this.x, this.y, start, end, n);
+        const v = this.viewsOf(c, n);
+        const r = trainShare(this.replicas[c]!, v.x, v.y, end - start, n);
         this.results[this.layout.chunk(c)] = r.lossSum;
         this.results[this.layout.chunk(c) + 1] = r.correct;
       } catch (e) {
@@ -260,6 +266,19 @@ export class StepThread {
       Atomics.add(c0, CHUNKS_DONE, 1);
       Atomics.notify(c0, CHUNKS_DONE);
     }
+  }
+
+  /** Chunk c's rows of x and y for a batch of n: views made once per batch size, so a step allocates none. */
+  private viewsOf(c: number, n: number): { x: Float32Array; y: Uint8Array } {
+    if (n !== this.viewsFor) {
+      const inputSize = this.bind.config.inputSize;
+      this.chunkViews = this.grads.map((_, k) => {
+        const [start] = chunkBounds(k, n, this.bind.chunks);
+        return { x: this.x.subarray(start * inputSize), y: this.y.subarray(start) };
+      });
+      this.viewsFor = n;
+    }
+    return this.chunkViews[c]!;
   }
 
   /** Waits for every chunk (false: timed out). */
@@ -300,12 +319,7 @@ export class StepThread {
    */
   private updateSlice(s: number, n: number, apply: boolean): void {
     const [lo, hi] = sliceBounds(s, this.count, this.bind.slices);
-    const chunks = this.bind.chunks;
-    const live: Float32Array[] = [];
-    for (let c = 0; c < chunks; c++) {
-      const [start, end] = chunkBounds(c, n, chunks);
-      if (end > start) live.push(this.grads[c]!);
-    }
+    const live = this.liveGrads(n);
     const sum = this.grads[0]!;
     const first = live[0]!;
     for (let i = lo; i < hi; i++) sum[i] = first[i]!;
@@ -313,26 +327,26 @@ export class StepThread {
       const g = live[k]!;
       for (let i = lo; i < hi; i++) sum[i] = sum[i]! + g[i]!;
     }
-    const l2 = this.bind.l2;
-    const at = this.layout.sums(s);
-    const sums = this.results.subarray(at, at + 2 * this.layers);
+    const sums = this.sliceSums[s]!;
     sums.fill(0);
-    if (l2 > 0) {
-      for (const p of this.replicas[0]!.parameters) {
-        if (!p.decay) continue;
-        // The parameter's flat offset: its value view's position in the shared buffer.
-        const off = p.value.byteOffset / 4;
-        const from = Math.max(lo - off, 0);
-        const to = Math.min(hi - off, p.value.length);
-        const g = sum.subarray(off, off + p.value.length);
-        const w = p.value;
-        for (let i = from; i < to; i++) g[i] = g[i]! + l2 * w[i]!;
-      }
-    }
+    // The replica of chunk 0 keeps its gradients in chunk 0's buffer: the sum.
+    addWeightDecay(this.replicas[0]!.parameters, this.bind.l2, lo, hi);
     if (apply) {
       const t = Atomics.load(this.control, STEP_T);
       this.optimizer.stepRange(this.results[this.layout.rate]!, t, lo, hi, sums);
     }
+  }
+
+  /** The gradient buffers of the chunks that hold rows for a batch of n (cached: n changes once an epoch). */
+  private liveGrads(n: number): Float32Array[] {
+    if (n !== this.liveFor) {
+      this.live = this.grads.filter((_, c) => {
+        const [start, end] = chunkBounds(c, n, this.bind.chunks);
+        return end > start;
+      });
+      this.liveFor = n;
+    }
+    return this.live;
   }
 
   /** The layer sums of every slice, added in slice order (the coordinator, after every slice). */

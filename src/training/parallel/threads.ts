@@ -4,6 +4,7 @@
  * ready, so it can move the running session onto it (a takeOver, like any hyper-parameter change).
  * Until then sessions train on one thread: nothing waits for a worker to start.
  */
+import type { WorkerEvent } from '../../protocol/messages.ts';
 import { ComputePool, sharedMemoryAvailable, type SpawnCompute } from './computePool.ts';
 import { resolveWorkers, type SingleThreadReason, type WorkerCount } from '../../settings/workerCount.ts';
 
@@ -23,6 +24,8 @@ export class Threads {
   /** The size the pool is being brought to (null: it has the wanted size, or is given up). */
   private pending: number | null = null;
   private startFailed = false;
+  /** The last `workers` event (JSON), so only changes are sent. */
+  private posted = '';
 
   constructor(
     private readonly options: ComputeOptions | undefined,
@@ -74,6 +77,24 @@ export class Threads {
   poolForSession(): ComputePool | undefined {
     if (!this.pool || this.pending !== null) return undefined;
     return this.pool.workers === this.count.used && this.count.used > 1 ? this.pool : undefined;
+  }
+
+  /**
+   * The `workers` event for a session training on `used` threads, or null when it would say nothing new
+   * (same threads, request and note as the last one returned).
+   */
+  changedEvent(used: number): Extract<WorkerEvent, { type: 'workers' }> | null {
+    const event = {
+      type: 'workers' as const,
+      used,
+      requested: this.count.requested,
+      cores: this.options?.cores ?? 1,
+      note: this.count.note,
+    };
+    const key = JSON.stringify(event);
+    if (key === this.posted) return null;
+    this.posted = key;
+    return event;
   }
 
   dispose(): void {
