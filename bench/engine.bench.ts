@@ -34,7 +34,7 @@
  * other processes kept cores busy meanwhile: on a shared machine a "speed-up" can measure the neighbours.
  */
 import { nodeComputePool, nodeCores } from '../src/cli/computeThreads.ts';
-import { sharedMemoryAvailable } from '../src/training/parallel/computePool.ts';
+import { sharedMemoryAvailable } from '../src/training/parallel/sharedMemory.ts';
 import { loadBenchData } from './benchData.ts';
 import { parseArgs, USAGE, type Options } from './benchOptions.ts';
 import { runDense, type DenseResult } from './dense.ts';

@@ -31,6 +31,7 @@ import {
   StepThread,
   type ComputeBind,
 } from './computeShares.ts';
+import { allocShared } from './sharedMemory.ts';
 
 /** One compute worker, as the pool sees it. */
 export interface ComputeThread {
@@ -52,11 +53,6 @@ export type SpawnCompute = () => ComputeThread;
  * word: killed, out of memory). A step of the largest network the budget allows takes seconds, not this.
  */
 export const HELPER_STALL_MS = 60_000;
-
-/** True where threads can share memory: SharedArrayBuffer exists and Atomics.wait may block here. */
-export function sharedMemoryAvailable(): boolean {
-  return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object';
-}
 
 export class ComputePool {
   private helpers: ComputeThread[] = [];
@@ -170,13 +166,13 @@ export class SharedStep {
       slices: SLICES_PER_THREAD * workers,
       chunkCapacity: Math.ceil(config.batchSize / (CHUNKS_PER_THREAD * workers)),
       spinMs,
-      params: new SharedArrayBuffer(count * 4),
-      grads: Array.from({ length: CHUNKS_PER_THREAD * workers }, () => new SharedArrayBuffer(count * 4)),
-      optimizerState: new SharedArrayBuffer(Math.max(1, slots * count) * 4),
-      x: new SharedArrayBuffer(config.batchSize * config.inputSize * 4),
-      y: new SharedArrayBuffer(config.batchSize),
-      control: new SharedArrayBuffer(CONTROL_BYTES),
-      results: new SharedArrayBuffer(
+      params: allocShared(count * 4),
+      grads: Array.from({ length: CHUNKS_PER_THREAD * workers }, () => allocShared(count * 4)),
+      optimizerState: allocShared(Math.max(1, slots * count) * 4),
+      x: allocShared(config.batchSize * config.inputSize * 4),
+      y: allocShared(config.batchSize),
+      control: allocShared(CONTROL_BYTES),
+      results: allocShared(
         resultsLayout(CHUNKS_PER_THREAD * workers, SLICES_PER_THREAD * workers, layers).length * 8,
       ),
     };

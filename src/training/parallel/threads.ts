@@ -5,7 +5,8 @@
  * Until then sessions train on one thread: nothing waits for a worker to start.
  */
 import type { WorkerEvent } from '../../protocol/messages.ts';
-import { ComputePool, sharedMemoryAvailable, type SpawnCompute } from './computePool.ts';
+import { ComputePool, type SpawnCompute } from './computePool.ts';
+import { sharedMemoryAvailable } from './sharedMemory.ts';
 import { resolveWorkers, type SingleThreadReason, type WorkerCount } from '../../settings/workerCount.ts';
 
 /** What the host (the training worker, the CLI) offers for compute threads. */
