@@ -23,6 +23,7 @@
  * layer's sparse kernels skip zero pixels; that saving is left to the measured speed (calibration).
  */
 import type { OptimizerKind, TrainConfig } from './types.ts';
+import { stepPlan } from './stepPlan.ts';
 
 /** Rows the evaluation forwards at once; the session sizes the network's buffers for at least this. */
 export const EVAL_BATCH = 256;
@@ -143,30 +144,43 @@ export interface MemoryEstimate {
   totalBytes: number;
 }
 
+/** A Network's buffers for `rows` rows: outs and deltas, logits, log-sum-exp, the sparse first layer's indices. */
+function activationBytes(s: readonly number[], outputSize: number, rows: number): number {
+  const F32 = 4;
+  let bytes = 0;
+  for (let l = 1; l < s.length; l++) bytes += 2 * rows * s[l]! * F32; // outs + deltas
+  bytes += rows * outputSize * F32 + rows * 8; // logits, logSumExp (float64)
+  // The first layer's sparse-input products (layerProducts.ts).
+  const inSize = s[0]!;
+  const out1 = s[1]!;
+  const blocks = (inSize + 3) >> 2;
+  bytes +=
+    rows * inSize * 2 + // rowNonzeros (uint16)
+    rows * 4 + // rowNonzeroCount
+    blocks * rows * 2 + // blockRows (uint16)
+    blocks * 4 + // blockRowCount
+    rows * out1 * 2 + // deltaNonzeros (uint16)
+    rows * 4 + // deltaNonzeroCount
+    rows * inSize * F32; // packedInput
+  return bytes;
+}
+
 /** The buffers of the sections above, in bytes. `trainCount`: samples in use (the session's order buffer). */
 export function memoryEstimate(c: CostConfig, data: DatasetSize = MNIST_SIZE): MemoryEstimate {
   const s = costSizes(c);
   const params = parameterCount(c);
   const maxBatch = Math.max(c.batchSize, EVAL_BATCH);
   const F32 = 4;
-  let activations = 0;
-  for (let l = 1; l < s.length; l++) activations += 2 * maxBatch * s[l]! * F32; // outs + deltas
-  activations += maxBatch * c.outputSize * F32 + maxBatch * 8; // logits, logSumExp (float64)
-  // The first layer's sparse-input products (layerProducts.ts).
+  // The step's plan: the network's own buffers, and a replica's activations and a gradient buffer for
+  // every other chunk (training/parallel/computeShares.ts; one thread builds them too).
+  const plan = stepPlan(c.batchSize, params);
   const inSize = s[0]!;
-  const out1 = s[1]!;
-  const blocks = (inSize + 3) >> 2;
-  activations +=
-    maxBatch * inSize * 2 + // rowNonzeros (uint16)
-    maxBatch * 4 + // rowNonzeroCount
-    blocks * maxBatch * 2 + // blockRows (uint16)
-    blocks * 4 + // blockRowCount
-    maxBatch * out1 * 2 + // deltaNonzeros (uint16)
-    maxBatch * 4 + // deltaNonzeroCount
-    maxBatch * inSize * F32; // packedInput
+  const activations =
+    activationBytes(s, c.outputSize, maxBatch) +
+    (plan.chunks - 1) * activationBytes(s, c.outputSize, plan.chunkCapacity);
   const breakdown: MemoryBreakdown = {
     weights: params * F32,
-    gradients: params * F32,
+    gradients: plan.chunks * params * F32,
     optimizer: OPTIMIZER_SLOTS[c.optimizer] * params * F32,
     activations,
     batch: c.batchSize * inSize * F32 + c.batchSize + data.trainCount * 4,

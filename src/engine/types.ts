@@ -93,7 +93,7 @@ export interface TrainConfig extends ModelConfig, OptimConfig, DataConfig, StopC
   epochs: number;
   /**
    * Threads that train each batch (data-parallel, src/training/parallel/); 0 = as many as suit the machine
-   * (src/settings/workerCount.ts). How fast, never what: the same curve within float tolerance.
+   * (src/settings/workerCount.ts). How fast, never what: the same bits on any count (engine/stepPlan.ts).
    */
   workers: number;
 }

@@ -13,14 +13,15 @@
  */
 import type { Split } from '../data/dataset.ts';
 import { EVAL_BATCH } from '../engine/cost.ts';
-import { argmaxRow, evaluate, toFloatPixels, type EvalResult } from '../engine/evaluate.ts';
+import { evaluate, toFloatPixels, type EvalResult } from '../engine/evaluate.ts';
 import { Network, type NetworkParams } from '../engine/network.ts';
 import { createOptimizer, type Optimizer, type OptimizerState } from '../engine/optimizer.ts';
 import { deriveSeed, Rng } from '../engine/rng.ts';
 import { learningRateAt } from '../engine/schedule.ts';
 import { l2Norm } from '../engine/stats.ts';
 import { LIMITS, type TrainConfig } from '../engine/types.ts';
-import type { ComputePool, SharedStep } from './parallel/computePool.ts';
+import { SharedStep, type ComputePool } from './parallel/computePool.ts';
+import { allocLocal } from './parallel/sharedMemory.ts';
 
 export interface BatchResult {
   /** Mean data loss of this batch (before the update); non-finite when training diverged. */
@@ -131,8 +132,11 @@ export class TrainingSession {
   /** Indices (into the training split) of the images trained on. */
   private readonly trainIndex: Uint32Array;
   private readonly order: Uint32Array;
-  /** The batch split across compute workers (null: this thread trains it alone). */
-  private readonly shared: SharedStep | null;
+  /**
+   * The step: the batch cut by the step's plan (parallel/stepPlan.ts), across the pool's threads when it has
+   * more than one, else on this thread alone over plain memory — the same arithmetic either way.
+   */
+  private readonly shared: SharedStep;
   private readonly x: Float32Array;
   private readonly y: Uint8Array;
   private _epoch = 0;
@@ -145,7 +149,7 @@ export class TrainingSession {
   /**
    * trainLimit: a cap on the training subset for tests (the config's trainSize is the setting).
    * pool: compute workers to split every batch across (data-parallel, parallel/computePool.ts); with one
-   * thread (or none given) the session trains alone, exactly as it always has.
+   * thread (or none given) the session runs the same plan alone, to the same bits.
    */
   constructor(
     config: TrainConfig,
@@ -182,19 +186,20 @@ export class TrainingSession {
       );
     }
     const pool = options?.pool;
-    this.shared = pool && pool.workers > 1 ? pool.bind(this.config) : null;
+    this.shared =
+      pool && pool.workers > 1 ? pool.bind(this.config) : new SharedStep(this.config, 1, 0, allocLocal);
     const maxBatch = Math.max(config.batchSize, EVAL_BATCH);
-    this.network = Network.create(this.config, maxBatch, this.shared?.coordinatorMemory);
-    this.optimizer = createOptimizer(this.network, this.config, this.shared?.optimizerMemory);
-    this.shared?.attach(this.network, this.optimizer);
+    this.network = Network.create(this.config, maxBatch, this.shared.coordinatorMemory);
+    this.optimizer = createOptimizer(this.network, this.config, this.shared.optimizerMemory);
+    this.shared.attach(this.network, this.optimizer);
     this.order = new Uint32Array(this.trainCount);
-    this.x = this.shared?.x ?? new Float32Array(config.batchSize * inputSize);
-    this.y = this.shared?.y ?? new Uint8Array(config.batchSize);
+    this.x = this.shared.x;
+    this.y = this.shared.y;
   }
 
   /** Threads that train each batch (1: this one alone). */
   get workers(): number {
-    return this.shared?.live ? this.shared.workers : 1;
+    return this.shared.live ? this.shared.workers : 1;
   }
 
   get epoch(): number {
@@ -236,22 +241,10 @@ export class TrainingSession {
    */
   trainBatch(): BatchResult {
     const epoch = this._epoch;
-    const { outputSize } = this.config;
-    const x = this.x;
-    const y = this.y;
-    const n = this.gatherNextBatch(x, y);
+    const n = this.gatherNextBatch(this.x, this.y);
     const lr = this.learningRate;
-    let loss: number;
-    let correct = 0;
-    if (this.shared?.live) {
-      // Rows, summed gradients, λw and the update, across the threads (parallel/computeShares.ts).
-      ({ loss, correct } = this.shared.run(n, lr));
-    } else {
-      const p = this.network.forward(x, n);
-      for (let b = 0; b < n; b++) if (argmaxRow(p, b, outputSize) === y[b]) correct++;
-      loss = this.network.backward(y, this.config.l2);
-      if (Number.isFinite(loss)) this.optimizer.step(lr);
-    }
+    // Rows, summed gradients, λw and the update, by the step's plan (parallel/computeShares.ts).
+    const { loss, correct } = this.shared.run(n, lr);
     this.trained = true;
     this._step++;
     this._batchInEpoch++;
@@ -281,6 +274,17 @@ export class TrainingSession {
       y[i] = labels[s]!;
     }
     return n;
+  }
+
+  /**
+   * The next batch trainBatch will train on, and its gradient exactly as that step will apply it (the
+   * step's plan, λw included) in the network's gradients — the weights, the optimizer and the position
+   * untouched. For One step's explanation. Returns the batch's rows, its first example and label.
+   */
+  nextBatchGradient(): { size: number; x: Float32Array; label: number } {
+    const n = this.gatherNextBatch(this.x, this.y);
+    this.shared.gradient(n);
+    return { size: n, x: this.x.slice(0, this.config.inputSize), label: this.y[0]! };
   }
 
   /** Per layer, from the last trainBatch (zeros before any): O(parameters), no extra forward/backward. */

@@ -32,19 +32,16 @@ export function explainStepReply(
   let batch: { gradRow: Float32Array; gradBias: number; size: number } | null = null;
   const src = cmd.source;
   if (src.kind === 'batch') {
-    // The engine's own forward and backward over the very batch the next Step trains on.
-    const bx = new Float32Array(session.config.batchSize * n);
-    const by = new Uint8Array(session.config.batchSize);
-    const size = session.gatherNextBatch(bx, by);
-    net.forward(bx, size);
-    net.backward(by.subarray(0, size), session.config.l2);
+    // The engine's own forward and backward over the very batch the next Step trains on, by the step's
+    // plan (the same chunks, summed in the same order, whichever threads Step then runs on).
+    const next = session.nextBatchGradient();
     batch = {
       gradRow: layer.gradWeights.slice(cmd.unit * layer.inSize, (cmd.unit + 1) * layer.inSize),
       gradBias: layer.gradBiases[cmd.unit]!,
-      size,
+      size: next.size,
     };
-    x = bx.slice(0, n);
-    label = by[0]!;
+    x = next.x;
+    label = next.label;
   } else if (src.kind === 'test') {
     if (!(Number.isInteger(src.index) && src.index >= 0 && src.index < test.count)) {
       return fail('bad-example', `There is no test image ${src.index}.`);

@@ -101,21 +101,16 @@ describe('npm run train (spawned)', () => {
     expect(a[1]!.trainLoss).toBeLessThan(a[0]!.trainLoss);
   });
 
-  it('--workers 2 trains on worker threads: the same figures within float tolerance, the same bits twice', () => {
+  it('--workers 2 trains on worker threads: the figures of one worker, to the last digit', () => {
     const args = ['--data-dir', dataDir, '--limit', '1000', '--epochs', '2', '--json', '--hidden', '32'];
     const strip = (ls: Record<string, number>[]) => ls.map(({ samplesPerSecond: _, ...rest }) => rest);
     const one = strip(jsonLines(run(args).stdout));
     const twoRun = run([...args, '--workers', '2']);
     expect(twoRun.status).toBe(0);
     const two = strip(jsonLines(twoRun.stdout));
-    expect(strip(jsonLines(run([...args, '--workers', '2']).stdout))).toEqual(two);
     expect(two.map((l) => l.epoch)).toEqual(one.map((l) => l.epoch));
-    two.forEach((line, i) => {
-      for (const [k, v] of Object.entries(line)) {
-        if (typeof v === 'number') expect(v, k).toBeCloseTo(one[i]![k]!, 3);
-        else expect(v, k).toBe(one[i]![k]);
-      }
-    });
+    // The step's plan is fixed by the batch and the network, not the threads (engine/stepPlan.ts).
+    expect(two).toEqual(one);
   });
 
   it('--workers beyond the cores is clamped with a note; the run is otherwise the same', () => {

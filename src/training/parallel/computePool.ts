@@ -11,11 +11,9 @@ import type { TrainConfig } from '../../engine/types.ts';
 import {
   awaitCount,
   CHUNKS_DONE,
-  CHUNKS_PER_THREAD,
   NEXT_CHUNK,
   NEXT_SLICE,
   SLICES_DONE,
-  SLICES_PER_THREAD,
   CMD,
   CMD_RELEASE,
   CMD_STEP,
@@ -32,6 +30,7 @@ import {
   type ComputeBind,
 } from './computeShares.ts';
 import { allocShared } from './sharedMemory.ts';
+import { stepPlan } from '../../engine/stepPlan.ts';
 
 /** One compute worker, as the pool sees it. */
 export interface ComputeThread {
@@ -147,14 +146,20 @@ export class SharedStep {
   private optimizer: Optimizer | null = null;
   private readonly layerSums: Float64Array;
 
+  /**
+   * Buffers for `workers` threads. With one (`alloc` = allocLocal, no pool) the coordinator runs the same
+   * plan alone on plain memory: one thread and N threads share every line of arithmetic.
+   */
   constructor(
     config: TrainConfig,
     readonly workers: number,
     spinMs: number,
+    alloc: (bytes: number) => SharedArrayBuffer = allocShared,
   ) {
     const count = parameterCountOf(config);
     const layers = config.hidden.length + 1;
     const slots = optimizerSlots(config.optimizer);
+    const plan = stepPlan(config.batchSize, count);
     this.bind0 = {
       type: 'bind',
       config: { ...config, hidden: [...config.hidden] },
@@ -162,19 +167,17 @@ export class SharedStep {
       l2: config.l2,
       index: 0,
       workers,
-      chunks: CHUNKS_PER_THREAD * workers,
-      slices: SLICES_PER_THREAD * workers,
-      chunkCapacity: Math.ceil(config.batchSize / (CHUNKS_PER_THREAD * workers)),
+      chunks: plan.chunks,
+      slices: plan.slices,
+      chunkCapacity: plan.chunkCapacity,
       spinMs,
-      params: allocShared(count * 4),
-      grads: Array.from({ length: CHUNKS_PER_THREAD * workers }, () => allocShared(count * 4)),
-      optimizerState: allocShared(Math.max(1, slots * count) * 4),
-      x: allocShared(config.batchSize * config.inputSize * 4),
-      y: allocShared(config.batchSize),
-      control: allocShared(CONTROL_BYTES),
-      results: allocShared(
-        resultsLayout(CHUNKS_PER_THREAD * workers, SLICES_PER_THREAD * workers, layers).length * 8,
-      ),
+      params: alloc(count * 4),
+      grads: Array.from({ length: plan.chunks }, () => alloc(count * 4)),
+      optimizerState: alloc(Math.max(1, slots * count) * 4),
+      x: alloc(config.batchSize * config.inputSize * 4),
+      y: alloc(config.batchSize),
+      control: alloc(CONTROL_BYTES),
+      results: alloc(resultsLayout(plan.chunks, plan.slices, layers).length * 8),
     };
     this.control = this.bind0.control;
     this.x = new Float32Array(this.bind0.x);
@@ -206,19 +209,19 @@ export class SharedStep {
    * correct count. Throws when a thread failed or stopped answering.
    */
   run(n: number, learningRate: number): { loss: number; correct: number } {
-    const thread = this.thread;
-    const optimizer = this.optimizer;
-    if (!thread || !optimizer) throw new Error('SharedStep.run before attach');
-    if (!this.live) throw new Error('SharedStep.run after its helpers were released');
+    const { thread, optimizer } = this.attached();
+    // Released by the pool (it was resized, or serves another session): this thread runs the plan alone.
+    const helpers = this.live ? this.workers - 1 : 0;
     const c = thread.control;
     const t = optimizer.steps + 1;
-    for (const slot of [NEXT_CHUNK, CHUNKS_DONE, NEXT_SLICE, SLICES_DONE, DONE]) Atomics.store(c, slot, 0);
-    Atomics.store(c, ROWS, n);
+    this.resetCounters(n);
     Atomics.store(c, STEP_T, t);
     thread.results[0] = learningRate;
-    Atomics.store(c, CMD, CMD_STEP);
-    Atomics.add(c, SEQ, 1);
-    Atomics.notify(c, SEQ);
+    if (helpers > 0) {
+      Atomics.store(c, CMD, CMD_STEP);
+      Atomics.add(c, SEQ, 1);
+      Atomics.notify(c, SEQ);
+    }
     thread.trainChunks(n);
     if (!thread.awaitChunks(HELPER_STALL_MS)) this.stalled(CHUNKS_DONE, this.bind0.chunks, 'chunks');
     let totals = { loss: NaN, correct: 0 };
@@ -227,13 +230,44 @@ export class SharedStep {
       thread.updateSlices(n, Number.isFinite(totals.loss));
     }
     // Every helper out of the step (each finished the slices it claimed) before the counters are reset.
-    if (!awaitCount(c, DONE, this.workers - 1, this.bind0.spinMs, HELPER_STALL_MS)) {
-      this.stalled(DONE, this.workers - 1, 'helpers');
+    if (!awaitCount(c, DONE, helpers, this.bind0.spinMs, HELPER_STALL_MS)) {
+      this.stalled(DONE, helpers, 'helpers');
     }
     const failure = readFailure(this.control);
     if (failure) throw new Error(failure);
     if (Number.isFinite(totals.loss)) optimizer.completeStep(t, thread.layerSums(this.layerSums));
     return totals;
+  }
+
+  /**
+   * The gradient the next {@link run} over the same n rows will apply — every chunk's, summed in chunk
+   * order, λw added — computed by this thread alone into the network's gradients (chunk 0's buffer), the
+   * weights and the optimizer untouched. The helpers are not woken (they wait for the next step), so this
+   * is for between steps only: One step's explanation of the batch Step trains next.
+   */
+  gradient(n: number): { loss: number; correct: number } {
+    const { thread } = this.attached();
+    this.resetCounters(n);
+    thread.trainChunks(n);
+    const failure = readFailure(this.control);
+    if (failure) throw new Error(failure);
+    const totals = thread.totals(n);
+    thread.updateSlices(n, false);
+    return totals;
+  }
+
+  private attached(): { thread: StepThread; optimizer: Optimizer } {
+    const thread = this.thread;
+    const optimizer = this.optimizer;
+    if (!thread || !optimizer) throw new Error('SharedStep.run before attach');
+    return { thread, optimizer };
+  }
+
+  /** A step's counters back to zero and its row count set (no helper is inside a step now). */
+  private resetCounters(n: number): void {
+    const c = new Int32Array(this.control, 0, CONTROL_INTS);
+    for (const slot of [NEXT_CHUNK, CHUNKS_DONE, NEXT_SLICE, SLICES_DONE, DONE]) Atomics.store(c, slot, 0);
+    Atomics.store(c, ROWS, n);
   }
 
   private stalled(slot: number, target: number, what: string): never {

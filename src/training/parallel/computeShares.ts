@@ -5,10 +5,11 @@
  * {@link serveShares} with the messages they are sent.
  *
  * One step with N threads (the coordinator — the training worker, or the CLI's main thread — is thread 0).
- * The batch is cut into C = N chunks of rows and the parameters into S = 4N slices, both fixed by N alone,
- * and each thread claims the next chunk, then the next slice, from an atomic counter: a thread the system
- * descheduled for a while (the page's own rendering on the same cores, a busy machine) takes less, and
- * nobody waits for its fixed share. Which thread did a chunk never changes a result:
+ * The batch is cut into chunks of rows and the parameters into slices as the step's plan says
+ * (./stepPlan.ts: fixed by the batch size and the network, never by N), and each thread claims the next
+ * chunk, then the next slice, from an atomic counter: a thread the system descheduled for a while (the
+ * page's own rendering on the same cores, a busy machine) takes less, and nobody waits for its fixed share.
+ * Which thread did a chunk never changes a result, and neither does N:
  * 1. the coordinator gathers the batch into the shared `x`, `y`, writes n, the rate and the step number,
  *    bumps `SEQ` and wakes the helpers;
  * 2. phase 1 — chunk c (rows [⌊c·n/C⌋, ⌊(c+1)·n/C⌋)) is trained forward and backward on a replica of the
@@ -16,7 +17,7 @@
  *    c's own buffer, normalised by the whole batch's n, so the chunks' gradients add up to the batch's;
  *    its loss sum and correct count go to its results slots;
  * 3. phase 2 — once every chunk is done, slice s of the flat parameter vector: the C gradients summed there
- *    in chunk order (so a given seed and N give the same bits every time), λw added, and the optimizer
+ *    in chunk order (so a given seed gives the same bits every time, on any N), λw added, and the optimizer
  *    applied to the slice (its state is shared too) — unless the batch's loss is not finite, which every
  *    thread computes alike from the chunks' sums;
  * 4. each helper reports `DONE` when no slice is left; the coordinator waits for every slice and every
@@ -29,6 +30,7 @@ import { argmaxRow } from '../../engine/evaluate.ts';
 import { addWeightDecay, Network } from '../../engine/network.ts';
 import { createOptimizer, optimizerSlots, type Optimizer } from '../../engine/optimizer.ts';
 import type { ModelConfig, OptimConfig } from '../../engine/types.ts';
+import { chunkBounds, sliceBounds } from '../../engine/stepPlan.ts';
 
 /** Int32 slots of the control block. */
 export const SEQ = 0;
@@ -48,13 +50,6 @@ export const FAILED = 8;
 export const STEP_T = 9;
 export const CONTROL_INTS = 12;
 
-/**
- * Chunks of rows per thread, and slices of parameters per thread (both fixed by the thread count). One chunk
- * each: more (2 per thread was tried) make every chunk's products smaller and the sum longer, for no
- * measurable gain here; a thread that starts late still finds its chunk taken by one that is free.
- */
-export const CHUNKS_PER_THREAD = 1;
-export const SLICES_PER_THREAD = 4;
 /** UTF-16 code units of the failure message after the Int32 slots. */
 export const MESSAGE_UNITS = 256;
 export const CONTROL_BYTES = CONTROL_INTS * 4 + MESSAGE_UNITS * 2;
@@ -88,10 +83,9 @@ export interface ComputeBind {
   /** This helper's thread index, 1 … workers − 1 (the coordinator is 0). */
   index: number;
   workers: number;
-  /** Chunks of rows per batch and slices of parameters (CHUNKS_PER_THREAD, SLICES_PER_THREAD × workers). */
+  /** Chunks of rows per batch, slices of parameters, rows of a chunk at most: the step's plan (stepPlan.ts). */
   chunks: number;
   slices: number;
-  /** Rows of a chunk at most: ⌈batchSize / chunks⌉. */
   chunkCapacity: number;
   /** How long a waiting thread spins before it sleeps (NODE_SPIN_MS, or 0 in a page). */
   spinMs: number;
@@ -107,18 +101,6 @@ export interface ComputeBind {
   y: SharedArrayBuffer;
   control: SharedArrayBuffer;
   results: SharedArrayBuffer;
-}
-
-/** The first row and the end of chunk c of a batch of n rows cut into `chunks`. */
-export function chunkBounds(c: number, n: number, chunks: number): [number, number] {
-  return [Math.floor((c * n) / chunks), Math.floor(((c + 1) * n) / chunks)];
-}
-
-/** Slice s [lo, hi) of `count` parameters cut into `slices`, at multiples of 16 floats (64-byte cache lines). */
-export function sliceBounds(s: number, count: number, slices: number): [number, number] {
-  const cut = (j: number) =>
-    j >= slices ? count : Math.min(count, Math.floor((j * count) / slices / 16) * 16);
-  return [cut(s), cut(s + 1)];
 }
 
 /**
@@ -322,7 +304,9 @@ export class StepThread {
     const live = this.liveGrads(n);
     const sum = this.grads[0]!;
     const first = live[0]!;
-    for (let i = lo; i < hi; i++) sum[i] = first[i]!;
+    // Chunk 0's buffer is the sum: with rows in chunk 0 (every batch but one of fewer rows than chunks) the
+    // first term is already in place.
+    if (first !== sum) for (let i = lo; i < hi; i++) sum[i] = first[i]!;
     for (let k = 1; k < live.length; k++) {
       const g = live[k]!;
       for (let i = lo; i < hi; i++) sum[i] = sum[i]! + g[i]!;

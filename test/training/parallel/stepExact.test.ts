@@ -1,0 +1,91 @@
+/**
+ * One step is exact for any worker count: the update One step shows for a neuron (explained on the
+ * coordinator alone, by the step's plan) is, to the bit, what the next Step writes — trained alone, or
+ * across 2 or 3 real worker threads — for SGD, momentum and Adam over 20 consecutive steps (an epoch's short
+ * last batch included); and 1, 2 and 3 threads give the same bits.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeComputePool } from '../../../src/cli/computeThreads';
+import type { OptimizerKind, TrainConfig } from '../../../src/engine/types';
+import type { ComputePool } from '../../../src/training/parallel/computePool';
+import { TrainingSession } from '../../../src/training/session';
+import { explainStepReply } from '../../../src/training/stepCommands';
+import { mnistSlice, smallConfig } from '../harness';
+
+// 1,000 images in batches of 128: 7 full batches (4 chunks each) and one of 104 per epoch.
+const data = mnistSlice(1000, 50);
+const pools = new Map<number, ComputePool>();
+
+beforeAll(async () => {
+  // Built directly: the automatic count would clamp to this machine's cores.
+  for (const w of [2, 3]) {
+    const pool = nodeComputePool();
+    await pool.resize(w);
+    pools.set(w, pool);
+  }
+}, 60_000);
+
+afterAll(() => {
+  for (const pool of pools.values()) pool.dispose();
+});
+
+function config(optimizer: OptimizerKind): TrainConfig {
+  return smallConfig({
+    optimizer,
+    batchSize: 128,
+    l2: 1e-4,
+    learningRate: optimizer === 'adam' ? 2e-3 : 0.05,
+  });
+}
+
+/** The neurons explained in turn: first hidden layer, second, and an output unit. */
+const NEURONS = [
+  [0, 5],
+  [1, 3],
+  [2, 7],
+] as const;
+
+function bitsOf(a: Float32Array): number[] {
+  return Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+}
+
+/** 20 steps, each explained first; returns every weight and bias after them, as bits. */
+function explainAndStep(optimizer: OptimizerKind, workers: number): number[][] {
+  const session = new TrainingSession(config(optimizer), data, {
+    pool: workers > 1 ? pools.get(workers) : undefined,
+  });
+  expect(session.workers).toBe(workers);
+  for (let step = 0; step < 20; step++) {
+    const [layer, unit] = NEURONS[step % NEURONS.length]!;
+    const { event } = explainStepReply(
+      { type: 'explain-step', id: step, layer, unit, source: { kind: 'batch' } },
+      session,
+      0,
+      data.test,
+    );
+    if (event.type !== 'step-explanation') throw new Error(JSON.stringify(event));
+    const e = event.explanation;
+    const L = session.network.layers[layer]!;
+    const row = () => L.weights.subarray(unit * L.inSize, (unit + 1) * L.inSize);
+    expect(bitsOf(e.rowBefore)).toEqual(bitsOf(row()));
+    session.trainBatch();
+    expect(bitsOf(row()), `step ${step + 1}, layer ${layer}, unit ${unit}`).toEqual(bitsOf(e.rowAfter));
+    expect(L.biases[unit]).toBe(e.biasAfter);
+  }
+  expect(session.step).toBe(20);
+  const p = session.network.getParams();
+  return [...p.weights, ...p.biases].map(bitsOf);
+}
+
+describe('One step is exact for any worker count', () => {
+  it.each(['sgd', 'momentum', 'adam'] as const)(
+    '%s: the shown update is what Step writes, on 1, 2 and 3 threads, which give the same bits',
+    (optimizer) => {
+      const one = explainAndStep(optimizer, 1);
+      const two = explainAndStep(optimizer, 2);
+      const three = explainAndStep(optimizer, 3);
+      expect(two).toEqual(one);
+      expect(three).toEqual(one);
+    },
+  );
+});
