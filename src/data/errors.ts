@@ -29,7 +29,11 @@ export type DataErrorKind =
   /** The request never completed (server down, connection reset, decoding failure). */
   | 'network'
   /** manifest.json is missing, not JSON, or does not describe the dataset. */
-  | 'bad-manifest';
+  | 'bad-manifest'
+  /** A file that should be a zip archive is not one (a collection of my digits). */
+  | 'not-zip'
+  /** More records than the format allows (a collection of my digits: MAX_MY_DIGITS). */
+  | 'too-many';
 
 /** What crosses the worker boundary: structured-clone safe, no prototype needed. */
 export interface DataErrorData {
@@ -52,6 +56,8 @@ const KINDS: ReadonlySet<string> = new Set<DataErrorKind>([
   'http',
   'network',
   'bad-manifest',
+  'not-zip',
+  'too-many',
 ]);
 
 export class DataError extends Error {
