@@ -46,7 +46,7 @@ export function collectErrorsScript(): string {
     if (window.${ERRORS_GLOBAL}) return;
     const errors = (window.${ERRORS_GLOBAL} = []);
     window.addEventListener('error', (e) => errors.push('error: ' + (e.message || e.type) + ' at ' + (e.filename || '?') + ':' + (e.lineno || 0)));
-    window.addEventListener('unhandledrejection', (e) => errors.push('unhandled rejection: ' + ((e.reason && (e.reason.stack || e.reason.message)) || String(e.reason))));
+    window.addEventListener('unhandledrejection', (e) => errors.push('unhandled rejection: ' + String(e.reason) + (e.reason && e.reason.stack ? ' ' + e.reason.stack : '')));
   })()`;
 }
 

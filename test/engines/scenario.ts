@@ -187,7 +187,8 @@ export async function runScenario(
         ['dataset-counts', '60,000 train · 10,000 test'],
         60_000,
       );
-      return `${seen}, crossOriginIsolated ${isolated}`;
+      const cores = await d.evaluate('navigator.hardwareConcurrency');
+      return `${seen}, crossOriginIsolated ${isolated}, navigator.hardwareConcurrency ${cores}`;
     });
 
     await check('trains to the first test accuracy', true, async () => {
