@@ -14,10 +14,25 @@ export const AUTO_MAX_WORKERS = 4;
 
 /** Why a run trains on one thread whatever it asked for. */
 export type SingleThreadReason =
-  /** The page is not cross-origin isolated (no COOP/COEP headers): no SharedArrayBuffer. */
+  /** The page is not cross-origin isolated (no COOP/COEP headers): browsers give it no shared memory. */
   | 'not-isolated'
+  /**
+   * The page is isolated, but this browser still gives it no shared memory that workers can be sent: no
+   * SharedArrayBuffer, and no shared WebAssembly.Memory either (WebKitGTK: it makes them, but refuses to
+   * post them to a worker).
+   */
+  | 'no-shared-memory'
   /** Compute workers could not start (a failed load, a browser without nested workers). */
   | 'no-workers';
+
+/** The end of the one-line note "Training on 1 worker: …", per reason. */
+export const SINGLE_THREAD_WHY: Readonly<Record<SingleThreadReason, string>> = {
+  'not-isolated':
+    'this page is not cross-origin isolated (its host sends no COOP/COEP headers), so it cannot share memory between workers',
+  'no-shared-memory':
+    'this browser gives no shared memory to this page (it is cross-origin isolated, but workers cannot be sent shared buffers here)',
+  'no-workers': 'the compute workers could not start',
+};
 
 export interface WorkerCount {
   /** Threads that will train each batch. */
@@ -40,10 +55,7 @@ export function resolveWorkers(
   const machine = Math.max(1, Math.floor(cores) || 1);
   const want = requested > 0 ? Math.floor(requested) : Math.min(machine, AUTO_MAX_WORKERS);
   if (unavailable) {
-    const why =
-      unavailable === 'not-isolated'
-        ? 'this page is not cross-origin isolated (its host sends no COOP/COEP headers), so it cannot share memory between workers'
-        : 'the compute workers could not start';
+    const why = SINGLE_THREAD_WHY[unavailable];
     return {
       used: 1,
       requested,

@@ -1,10 +1,12 @@
 /**
  * Compute workers for the training worker: nested module workers running compute.worker.ts, and what this
  * page allows — shared memory needs cross-origin isolation (COOP/COEP headers: vite.config.ts, README's
- * "Hosting"); without it training stays on one worker and the page says why.
+ * "Hosting") and a browser that gives it (sharedMemory.ts: SharedArrayBuffer, else a shared
+ * WebAssembly.Memory's); without it training stays on one worker and the page says which of the two failed.
  */
 import type { ComputeThread } from '../training/parallel/computePool';
 import { COMPUTE_READY } from '../training/parallel/computeShares';
+import { sharedMemoryAvailable } from '../training/parallel/sharedMemory';
 import type { ComputeOptions } from '../training/parallel/threads';
 
 /** A compute worker that has not loaded after this long is given up (it loads in ~0.1 s). */
@@ -39,12 +41,20 @@ function spawnComputeWorker(): ComputeThread {
 export function browserCompute(scope: {
   crossOriginIsolated?: boolean;
   navigator: { hardwareConcurrency?: number };
+  /** Whether this thread can share memory with workers (sharedMemory.ts's probe; tests stand in for it). */
+  sharedMemory?: () => boolean;
 }): ComputeOptions {
   const cores = scope.navigator.hardwareConcurrency ?? 1;
-  const isolated = scope.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
   return {
     spawn: typeof Worker === 'function' ? spawnComputeWorker : null,
     cores: cores > 0 ? cores : 1,
-    unavailable: isolated ? null : 'not-isolated',
+    // Isolation first: a browser may hand shared memory to a page that is not isolated (a flag, an old
+    // engine), but the app keeps to what every browser promises.
+    unavailable:
+      scope.crossOriginIsolated !== true
+        ? 'not-isolated'
+        : !(scope.sharedMemory ?? sharedMemoryAvailable)()
+          ? 'no-shared-memory'
+          : null,
   };
 }

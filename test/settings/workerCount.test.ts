@@ -28,7 +28,16 @@ describe('resolveWorkers', () => {
     expect(resolveWorkers(0, 8, 'no-workers').note).toBe(
       'Training on 1 worker: the compute workers could not start.',
     );
+    expect(resolveWorkers(4, 8, 'no-shared-memory')).toEqual({
+      used: 1,
+      requested: 4,
+      note: 'Training on 1 worker: this browser gives no shared memory to this page (it is cross-origin isolated, but workers cannot be sent shared buffers here).',
+    });
+    // The two reasons never borrow each other's words: the host is blamed only when it is at fault.
+    expect(notIsolated.note).not.toContain('this browser gives no shared memory');
+    expect(resolveWorkers(4, 8, 'no-shared-memory').note).not.toContain('not cross-origin isolated');
     expect(resolveWorkers(1, 8, 'not-isolated').note).toBeNull();
+    expect(resolveWorkers(1, 8, 'no-shared-memory').note).toBeNull();
     expect(resolveWorkers(0, 1, 'not-isolated').note).toBeNull();
   });
 });

@@ -51,7 +51,12 @@ export class Threads {
     const o = this.options;
     const unavailable: SingleThreadReason | null = !o
       ? null
-      : (o.unavailable ?? (!this.pool || this.startFailed ? 'no-workers' : null));
+      : (o.unavailable ??
+        (!sharedMemoryAvailable()
+          ? 'no-shared-memory'
+          : !this.pool || this.startFailed
+            ? 'no-workers'
+            : null));
     this.count = o ? resolveWorkers(requested, o.cores, unavailable) : { used: 1, requested, note: null };
     if (this.pool && this.count.used !== this.pool.workers && this.pending !== this.count.used) {
       const size = this.count.used;
