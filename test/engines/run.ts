@@ -117,21 +117,27 @@ async function preview(port: number, isolated: boolean): Promise<ChildProcess> {
   let stderr = '';
   proc.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
   const t0 = Date.now();
-  while (Date.now() - t0 < 30_000) {
+  // A server that did not come up is ended here: the caller only stops the servers it got.
+  const fail = (message: string): never => {
+    if (proc.exitCode === null) proc.kill();
+    throw new Error(message);
+  };
+  // A busy machine (another browser on the same 2 cores) can take a while to start node.
+  while (Date.now() - t0 < 60_000) {
     if (proc.exitCode !== null)
-      throw new Error(`vite preview on port ${port} exited (${proc.exitCode}): ${stderr.trim()}`);
+      fail(`vite preview on port ${port} exited (${proc.exitCode}): ${stderr.trim()}`);
     try {
       const r = await fetch(`http://127.0.0.1:${port}/`);
       const coop = r.headers.get('cross-origin-opener-policy');
       if (r.ok && (coop === 'same-origin') === isolated) return proc;
-      if (r.ok) throw new Error(`port ${port} answers with COOP ${coop}: another server? (set ENGINES_PORT)`);
+      if (r.ok) fail(`port ${port} answers with COOP ${coop}: another server? (set ENGINES_PORT)`);
     } catch (e) {
       if (e instanceof Error && e.message.startsWith('port ')) throw e;
       // Not listening yet.
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`vite preview on port ${port} did not answer within 30 s`);
+  return fail(`vite preview on port ${port} did not answer within 60 s`);
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -160,7 +166,8 @@ async function main(): Promise<number> {
   process.once('exit', stopServers);
   try {
     if (present.length > 0) {
-      servers.push(await preview(port, true), await preview(port + 1, false));
+      servers.push(await preview(port, true));
+      servers.push(await preview(port + 1, false));
       console.log(`engines: the built site on :${port} (isolated) and :${port + 1} (plain), query ${query}`);
     }
     for (const engine of present) {
