@@ -34,6 +34,8 @@ export interface CliOptions {
   config: TrainConfig;
   /** Evaluate on only the first N test samples (undefined: all). */
   testLimit?: number;
+  /** A collection of my digits (the page's export): its test half evaluated every epoch, its teach half trained on with config.mine > 0. */
+  myDigits?: string;
   /** Write our model file here after training. */
   save?: string;
   /** Write model.json + weights.bin into this folder after training. */
@@ -122,6 +124,12 @@ const CLI_SPECS: readonly OptionSpec[] = [
     kind: 'string',
     arg: 'DIR',
     help: 'where the prepared datasets are (default public/data)',
+  },
+  {
+    flag: 'my-digits',
+    kind: 'string',
+    arg: 'FILE.zip',
+    help: "my digits, exported from the page: evaluate on the file's test half every epoch (with --mine-weight K, train on its teach half too)",
   },
   { flag: 'json', kind: 'flag', help: 'print only JSON lines on stdout: one per epoch, then why it stopped' },
   {
@@ -400,6 +408,11 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     }
     config.trainSize = MAX_TRAIN_IMAGES - validation;
   }
+  if ((config.mine as number) > 0 && !values.has('my-digits')) {
+    throw new UsageError(
+      "--mine-weight needs --my-digits FILE.zip: it mixes that file's teach half into every epoch",
+    );
+  }
   if ((config.patience as number) > 0 && validation === 0) {
     throw new UsageError(
       '--patience needs --validation N: early stopping watches the loss on held-out validation images',
@@ -413,6 +426,7 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       dataDir: path('data-dir') ?? 'public/data',
       config: config as unknown as TrainConfig,
       testLimit: optionalPositiveInt('test-limit'),
+      ...(values.has('my-digits') ? { myDigits: path('my-digits') } : {}),
       save: path('save'),
       exportTfjs: path('export-tfjs'),
       json: values.has('json'),

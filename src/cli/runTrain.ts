@@ -6,16 +6,18 @@
  * tests also spawn the real command.
  */
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { DataError } from '../data/errors.ts';
+import { halfSplit } from '../data/myDigits.ts';
+import { decodeMyDigits } from '../data/myDigitsFile.ts';
 import { ModelFileError, serializeModel } from '../engine/modelFile.ts';
 import { TFJS_WEIGHTS_FILE, exportTfjs } from '../engine/tfjsExport.ts';
 import type { TrainConfig } from '../engine/types.ts';
 import { initReport } from '../engine/initLab.ts';
 import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '../training/inspection.ts';
 import type { ComputePool } from '../training/parallel/computePool.ts';
-import { TrainingSession } from '../training/session.ts';
+import { TrainingSession, type MyDigitsHalves } from '../training/session.ts';
 import { lastStepEpoch, stopMessage, StopRules } from '../training/stopping.ts';
 import type { StopReason } from '../protocol/messages.ts';
 import { DivergenceWatch } from '../training/divergence.ts';
@@ -42,6 +44,8 @@ export interface EpochLine {
   /** On the held-out validation images (only when --validation is given). */
   validationLoss?: number;
   validationAccuracy?: number;
+  /** On the test half of my digits (only with --my-digits whose test half is not empty). */
+  myDigitsAccuracy?: number;
 }
 
 /** The last line of `--json` output: why and where the run stopped, and the figures of the weights kept. */
@@ -127,12 +131,14 @@ function statsRow(step: number, layers: readonly LayerStatsLine[]): string {
 const TABLE_HEADER = 'epoch  learning rate  train loss  train acc  test loss  test acc   samples/s     time';
 
 const VALIDATION_HEADER = `  ${'val loss'.padStart(11)}  ${'val acc'.padStart(9)}`;
+const MY_DIGITS_HEADER = `  ${'my digits'.padStart(10)}`;
 
 function tableRow(line: EpochLine, lr: number, seconds: number): string {
   const validation =
     line.validationLoss !== undefined
       ? [line.validationLoss.toFixed(4).padStart(11), pct(line.validationAccuracy ?? 0).padStart(9)]
       : [];
+  const mine = line.myDigitsAccuracy !== undefined ? [pct(line.myDigitsAccuracy).padStart(10)] : [];
   return [
     String(line.epoch).padStart(5),
     lr.toExponential(2).padStart(13),
@@ -143,6 +149,7 @@ function tableRow(line: EpochLine, lr: number, seconds: number): string {
     fmtInt(line.samplesPerSecond).padStart(11),
     `${seconds.toFixed(1)} s`.padStart(8),
     ...validation,
+    ...mine,
   ].join('  ');
 }
 
@@ -214,11 +221,37 @@ async function train(options: CliOptions, io: CliIo): Promise<number> {
     }
     return EXIT.ok;
   }
+  const myDigits = options.myDigits
+    ? readMyDigits(options.myDigits, options.dataset, config.outputSize)
+    : undefined;
   const pool = await cliComputePool(config.workers, (line) => io.stderr(line));
   try {
-    return trainWith(options, io, data, pool);
+    return trainWith(options, io, data, pool, myDigits);
   } finally {
     pool?.dispose();
+  }
+}
+
+/** --my-digits FILE: its two halves, or a failure naming the file and the fault (exit 1, as a bad data file). */
+function readMyDigits(file: string, dataset: CliOptions['dataset'], classes: number): MyDigitsHalves {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(file));
+  } catch (e) {
+    throw new CliFailure(`cannot read --my-digits ${file}: ${(e as Error).message}`, EXIT.error);
+  }
+  try {
+    const read = decodeMyDigits(bytes, basename(file), classes);
+    if (read.dataset !== dataset) {
+      throw new CliFailure(
+        `${file} holds digits drawn for ${read.dataset}; this run trains on ${dataset} (--dataset ${read.dataset})`,
+        EXIT.error,
+      );
+    }
+    return { teach: halfSplit(read.digits, 'teach'), test: halfSplit(read.digits, 'test') };
+  } catch (e) {
+    if (e instanceof DataError) throw new CliFailure(e.message, EXIT.error);
+    throw e;
   }
 }
 
@@ -227,11 +260,12 @@ function trainWith(
   io: CliIo,
   data: ReturnType<typeof loadDatasetFromDisk>,
   pool: ComputePool | undefined,
+  myDigits: MyDigitsHalves | undefined,
 ): number {
   const { config, json } = options;
   let session: TrainingSession;
   try {
-    session = new TrainingSession(config, data, { pool });
+    session = new TrainingSession(config, data, { pool, myDigits });
   } catch (e) {
     throw new CliFailure(`cannot train this configuration: ${(e as Error).message}`, EXIT.usage);
   }
@@ -242,14 +276,31 @@ function trainWith(
   if (!json) {
     const threads = session.workers === 1 ? '' : ` · ${session.workers} workers`;
     say(`Backprop Lab · ${options.dataset} · ${describeConfig(session.config)}${threads}\n`);
+    if (myDigits) {
+      say(
+        `My digits (${options.myDigits}): ${fmtInt(myDigits.teach.count)} to teach` +
+          (session.mineSamples > 0 ? ` (each seen ${config.mine}× per epoch)` : ' (not trained on)') +
+          `, ${fmtInt(myDigits.test.count)} to test.\n`,
+      );
+    }
+
     say(
-      `Training on ${fmtInt(session.trainCount)} samples (${fmtInt(session.batchesPerEpoch)} batches per epoch), ` +
+      `Training on ${fmtInt(session.trainCount)} samples` +
+        (session.mineSamples > 0 ? ` + ${fmtInt(session.mineSamples)} of my digits` : '') +
+        ` (${fmtInt(session.batchesPerEpoch)} batches per epoch), ` +
         (session.validationSplit ? `validating on ${fmtInt(session.validationSplit.count)} held out, ` : '') +
         `testing on ${fmtInt(testCount)}, for ${config.epochs} epoch${config.epochs === 1 ? '' : 's'}.\n\n`,
     );
-    say(`${TABLE_HEADER}${session.validationSplit ? VALIDATION_HEADER : ''}\n`);
+    say(
+      `${TABLE_HEADER}${session.validationSplit ? VALIDATION_HEADER : ''}${session.hasMyDigitsTest ? MY_DIGITS_HEADER : ''}\n`,
+    );
   }
 
+  if (session.mineIgnored) {
+    io.stderr(
+      `note: --mine-weight ${config.mine}: ${options.myDigits} has no digit in its teach half, so none is trained on\n`,
+    );
+  }
   const statsProbe = options.statsEvery ? buildStatsProbe(data.train) : null;
   const stops = new StopRules(config);
   const hasValidation = session.validationSplit !== null;
@@ -346,6 +397,7 @@ function trainWith(
 
     const validation = hasValidation ? session.evaluate('validation') : null;
     const test = session.evaluate('test', options.testLimit);
+    const mine = session.hasMyDigitsTest ? session.evaluate('mine') : null;
     if (!Number.isFinite(test.loss)) {
       throw diverged(
         `Training diverged in epoch ${e}: the test loss is ${test.loss} (the last finite training loss was ` +
@@ -361,6 +413,7 @@ function trainWith(
       testAccuracy: test.accuracy,
       samplesPerSecond: trainMs > 0 ? (1000 * samples) / trainMs : 0,
       ...(validation ? { validationLoss: validation.loss, validationAccuracy: validation.accuracy } : {}),
+      ...(mine ? { myDigitsAccuracy: mine.accuracy } : {}),
     };
     if (json) io.stdout(`${JSON.stringify(line)}\n`);
     else io.stdout(`${tableRow(line, lr, trainMs / 1000)}\n`);

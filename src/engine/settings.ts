@@ -57,6 +57,8 @@ export const MAX_LEARNING_RATE = 1e6;
 const MAX_SEED = 0xffff_ffff;
 /** Training images of the datasets (MNIST, Fashion-MNIST): the most a run can train and validate on. */
 export const MAX_TRAIN_IMAGES = 60_000;
+/** The most times a digit of my own is seen per epoch (beyond this it is all the run would learn). */
+export const MAX_MINE_WEIGHT = 1000;
 /** The most training images held out for validation (half the split). */
 export const MAX_VALIDATION = 30_000;
 /** The largest loss tolerance (ln 10 ≈ 2.3 is the loss of a network that guesses). */
@@ -311,6 +313,19 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
     cli: { flag: 'patience', arg: 'K' },
     modelFile: 'default',
     control: { presets: [0, 1, 2, 3, 5, 10] },
+  },
+  // The learner's own digits mixed into training: how often, not which (the collection is data, not a
+  // setting). A change continues the run: fine-tuning from the current weights.
+  mine: {
+    kind: 'int',
+    range: { min: 0, max: MAX_MINE_WEIGHT },
+    label: 'my digits ×',
+    help: 'train on my digits too: each digit of the teach half seen K times per epoch (0 = off); the test half is never trained on',
+    rebuilds: false,
+    url: 'mine',
+    cli: { flag: 'mine-weight', arg: 'K' },
+    modelFile: 'default',
+    control: { presets: [0, 1, 5, 20, 50, 100] },
   },
   // How many threads share each batch: how fast a run goes, never what it learns. The app's 0 picks what
   // suits the machine; the CLI's default is 1, so its figures stay comparable from machine to machine.

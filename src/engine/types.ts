@@ -67,6 +67,11 @@ export interface DataConfig {
   trainSize: number;
   /** Training images held out for validation (0 = none); trainSize + validation ≤ 60,000. */
   validation: number;
+  /**
+   * My digits: how many times each digit of the teach half of the learner's own collection is seen per
+   * epoch, mixed into the epoch's shuffle (0 = off). The test half is never trained on.
+   */
+  mine: number;
 }
 
 /**
@@ -152,5 +157,6 @@ export const DEFAULT_CONFIG: TrainConfig = {
   validation: 0,
   untilLoss: 0,
   patience: 0,
+  mine: 0,
   workers: 0,
 };

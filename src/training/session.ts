@@ -118,6 +118,12 @@ function gather(split: Split, indices: Uint32Array): Split {
   return { images, labels, count: indices.length, rows: split.rows, cols: split.cols };
 }
 
+/** My digits as the session reads them: the teach half (may be trained on) and the test half (never). */
+export interface MyDigitsHalves {
+  teach: Split;
+  test: Split;
+}
+
 export class TrainingSession {
   readonly config: TrainConfig;
   readonly network: Network;
@@ -127,8 +133,17 @@ export class TrainingSession {
 
   /** The held-out validation images, gathered (null when the config holds none out). */
   readonly validationSplit: Split | null;
+  /**
+   * Samples of my digits' teach half per epoch: config.mine × its digits (0 when off or when there are none
+   * to teach with — `mineIgnored` then says why the setting has no effect).
+   */
+  readonly mineSamples: number;
+  /** config.mine > 0 but no teach digits were given: the run trains as with 0. */
+  readonly mineIgnored: boolean;
 
   private readonly data: { train: Split; test: Split };
+  /** The learner's own digits: the teach half (mixed into epochs) and the test half (only evaluated). */
+  private readonly myDigits: MyDigitsHalves | null;
   /** Indices (into the training split) of the images trained on. */
   private readonly trainIndex: Uint32Array;
   private readonly order: Uint32Array;
@@ -154,7 +169,7 @@ export class TrainingSession {
   constructor(
     config: TrainConfig,
     data: { train: Split; test: Split },
-    options?: { trainLimit?: number; pool?: ComputePool },
+    options?: { trainLimit?: number; pool?: ComputePool; myDigits?: MyDigitsHalves },
   ) {
     if (
       !Number.isInteger(config.batchSize) ||
@@ -178,7 +193,11 @@ export class TrainingSession {
     this.trainCount = split.train.length;
     if (this.trainCount === 0) throw new Error('no training samples');
     this.validationSplit = split.validation.length > 0 ? gather(data.train, split.validation) : null;
-    this.batchesPerEpoch = Math.ceil(this.trainCount / config.batchSize);
+    this.myDigits = options?.myDigits ?? null;
+    const teach = this.myDigits?.teach.count ?? 0;
+    this.mineSamples = Math.max(0, Math.floor(config.mine)) * teach;
+    this.mineIgnored = config.mine > 0 && teach === 0;
+    this.batchesPerEpoch = Math.ceil(this.epochSamples / config.batchSize);
     const inputSize = this.config.inputSize;
     if (data.train.rows * data.train.cols !== inputSize) {
       throw new Error(
@@ -192,9 +211,17 @@ export class TrainingSession {
     this.network = Network.create(this.config, maxBatch, this.shared.coordinatorMemory);
     this.optimizer = createOptimizer(this.network, this.config, this.shared.optimizerMemory);
     this.shared.attach(this.network, this.optimizer);
-    this.order = new Uint32Array(this.trainCount);
+    this.order = new Uint32Array(this.epochSamples);
     this.x = this.shared.x;
     this.y = this.shared.y;
+  }
+
+  /**
+   * Samples one epoch visits: the training images, then (as indices past them) each teach digit of mine
+   * config.mine times — all in one seeded shuffle, so with none the epoch is exactly as it always was.
+   */
+  get epochSamples(): number {
+    return this.trainCount + this.mineSamples;
   }
 
   /** Threads that train each batch (1: this one alone). */
@@ -265,13 +292,23 @@ export class TrainingSession {
     if (this.shuffledEpoch !== epoch) this.shuffleFor(epoch);
     const { batchSize, inputSize } = this.config;
     const start = this._batchInEpoch * batchSize;
-    const n = Math.min(batchSize, this.trainCount - start);
+    const n = Math.min(batchSize, this.epochSamples - start);
     const images = this.data.train.images;
     const labels = this.data.train.labels;
+    const trainCount = this.trainCount;
+    const teach = this.myDigits?.teach;
     for (let i = 0; i < n; i++) {
-      const s = this.trainIndex[this.order[start + i]!]!;
-      toFloatPixels(images, s * inputSize, inputSize, x, i * inputSize);
-      y[i] = labels[s]!;
+      const k = this.order[start + i]!;
+      if (k < trainCount) {
+        const s = this.trainIndex[k]!;
+        toFloatPixels(images, s * inputSize, inputSize, x, i * inputSize);
+        y[i] = labels[s]!;
+      } else {
+        // One of my digits: sample k − trainCount is its (k − trainCount) mod count-th teach digit.
+        const m = (k - trainCount) % teach!.count;
+        toFloatPixels(teach!.images, m * inputSize, inputSize, x, i * inputSize);
+        y[i] = teach!.labels[m]!;
+      }
     }
     return n;
   }
@@ -306,7 +343,13 @@ export class TrainingSession {
    * Loss, accuracy and confusion on the test split, the validation images, or the training samples in use
    * (the first `limit` of them, ≤ trainCount).
    */
-  evaluate(which: 'train' | 'validation' | 'test', limit?: number): EvalResult {
+  evaluate(which: 'train' | 'validation' | 'test' | 'mine', limit?: number): EvalResult {
+    if (which === 'mine') {
+      if (!this.myDigits || this.myDigits.test.count === 0) {
+        throw new Error('this session has no test half of my digits');
+      }
+      return evaluate(this.network, this.myDigits.test, limit);
+    }
     if (which === 'train') {
       const n = Math.min(limit ?? this.trainCount, this.trainCount);
       // With no validation the subset is a prefix of the split: no copy.
@@ -359,6 +402,11 @@ export class TrainingSession {
     this.trained = false;
   }
 
+  /** True when a test half of my digits can be evaluated. */
+  get hasMyDigitsTest(): boolean {
+    return (this.myDigits?.test.count ?? 0) > 0;
+  }
+
   /** Back to the seeded initial weights, fresh optimizer state, epoch/step 0 — bit-identical to a new session. */
   reset(): void {
     this.network.reinitialise();
@@ -404,10 +452,11 @@ export function takeOver(old: TrainingSession, next: TrainingSession): void {
   if (next.config.batchSize !== old.config.batchSize) {
     const samples = state.batchInEpoch * old.config.batchSize;
     state.batchInEpoch = Math.ceil(samples / next.config.batchSize);
-    if (state.batchInEpoch >= next.batchesPerEpoch) {
-      state.batchInEpoch = 0;
-      state.epoch++;
-    }
+  }
+  // Another batch size, or another number of my digits: an epoch of other length. Past its end: the next.
+  if (state.batchInEpoch >= next.batchesPerEpoch) {
+    state.batchInEpoch = 0;
+    state.epoch++;
   }
   next.setState(state);
 }

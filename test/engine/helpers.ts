@@ -97,6 +97,7 @@ export function smallConfig(overrides: Partial<TrainConfig> = {}): TrainConfig {
     epochs: 0,
     trainSize: 60_000,
     validation: 0,
+    mine: 0,
     untilLoss: 0,
     patience: 0,
     workers: 1,
