@@ -210,6 +210,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'init-lab-result':
     case 'images':
     case 'step-explanation':
+    case 'my-digits-evaluation':
       // Answers: the bridge hands them to whoever asked.
       return;
     case 'model-loaded': {

@@ -24,7 +24,14 @@ import type { OptimizerState } from '../engine/optimizer';
 import type { Activation, TrainConfig } from '../engine/types';
 
 /** Bump when a message changes shape; the worker announces its version in `hello`. */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
+
+/** Some of my digits as they cross to the worker: images [count, 784] uint8 (0 = background), labels [count]. */
+export interface MyDigitsPart {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+}
 
 /** Progress of the dataset download, per file, in bytes (the worker's loader reports it in this shape). */
 export interface DataProgress {
@@ -124,6 +131,15 @@ export type Command =
    * nothing.
    */
   | { type: 'set-inspect'; on: boolean }
+  /**
+   * The learner's own digits for the current dataset (src/data/myDigits.ts): the teach half, mixed into
+   * training when config.mine > 0 (the running session takes it over: weights and position kept), and the
+   * test half, evaluated after every epoch (`myDigitsAccuracy` in epoch-end). Images [count, 784] uint8.
+   * Sent whenever the collection changes, and again to a new worker.
+   */
+  | { type: 'set-my-digits'; teach: MyDigitsPart; test: MyDigitsPart }
+  /** How the network reads these digits now (the gallery's marks): answered by `my-digits-evaluation`. */
+  | { type: 'evaluate-my-digits'; id: number; digits: MyDigitsPart }
   /** The init lab for the current architecture: fresh networks, one per init, no training. */
   | { type: 'init-lab'; id: number }
   /** The test images that excite unit `unit` of weight layer `layer` (0 = first hidden layer) most. */
@@ -277,6 +293,10 @@ export type WorkerEvent =
       /** On the held-out validation images (present when the config holds some out). */
       validationLoss?: number;
       validationAccuracy?: number;
+      /** On the test half of my digits (present when there is one: set-my-digits). */
+      myDigitsAccuracy?: number;
+      myDigitsCorrect?: number;
+      myDigitsCount?: number;
       /** [classes²], row = true label, column = predicted. */
       confusion: Uint32Array;
     }
@@ -330,6 +350,20 @@ export type WorkerEvent =
       explanation: StepExplanation;
     }
   /** A failed command (e.g. a rejected model file). Nothing was changed. */
+  /**
+   * The answer to evaluate-my-digits, per digit in the order sent: the class read, the probability of the
+   * digit's own label, and the probability of the class read.
+   */
+  | {
+      type: 'my-digits-evaluation';
+      id: number;
+      generation: number;
+      step: number;
+      predicted: Uint8Array;
+      probabilityOfLabel: Float32Array;
+      confidence: Float32Array;
+      correct: number;
+    }
   | { type: 'error'; id?: number; error: WorkerError };
 
 export type WorkerEventType = WorkerEvent['type'];
@@ -348,6 +382,7 @@ export const REPLIES = {
   'unit-images': 'images',
   mistakes: 'images',
   'explain-step': 'step-explanation',
+  'evaluate-my-digits': 'my-digits-evaluation',
 } as const satisfies Partial<Record<Command['type'], WorkerEventType>>;
 
 export type RequestType = keyof typeof REPLIES;

@@ -451,6 +451,14 @@ export class Run {
     this.evalJob = null;
     this.flushMetrics();
     const { event, transfer } = epochEndEvent(job, this.host.generation());
+    const mySession = this.currentSession;
+    if (mySession?.hasMyDigitsTest) {
+      // A few hundred digits at most: one synchronous pass, after the sliced test evaluation.
+      const mine = mySession.evaluate('mine');
+      event.myDigitsAccuracy = mine.accuracy;
+      event.myDigitsCount = mine.count;
+      event.myDigitsCorrect = Math.round(mine.accuracy * mine.count);
+    }
     const test = { loss: event.testLoss, accuracy: event.testAccuracy };
     this.testAccuracy = event.testAccuracy;
     this.inspection.answers = { perSample: job.answers, count: job.limit };

@@ -34,6 +34,7 @@ import { realClock, type Clock } from './clock';
 import { startDataLoad, type LoadDataFn } from './dataLoading';
 import { inspectReply } from './inspectCommands';
 import { explainStepReply } from './stepCommands';
+import { evaluateMyDigitsReply, halvesOf } from './myDigitsCommands';
 import { buildStatsProbe, type StatsProbe } from './inspection';
 import {
   checkpointReply,
@@ -46,7 +47,7 @@ import {
 import { DEFAULT_SNAPSHOTS_PER_SECOND } from './pacing';
 import { Run, type PostFn, type RunHost } from './run';
 import { Threads } from './parallel/threads';
-import { sameArchitecture, takeOver, TrainingSession } from './session';
+import { sameArchitecture, takeOver, TrainingSession, type MyDigitsHalves } from './session';
 import { buildProbe, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
 
@@ -74,6 +75,8 @@ export class Trainer {
   /** 64 training images for the inside views' statistics (fixed, seeded). */
   private statsProbe: StatsProbe | null = null;
   private config: TrainConfig | null = null;
+  /** The learner's own digits (set-my-digits), given to every session. */
+  private myDigits: MyDigitsHalves | null = null;
   private generation = 0;
   private loadAbort: AbortController | null = null;
   /** `start` arrived before the session existed (data still loading): start once it does. */
@@ -235,6 +238,14 @@ export class Trainer {
       case 'set-inspect':
         this.run.setInspect(cmd.on);
         return;
+      case 'set-my-digits':
+        this.setMyDigits(cmd);
+        return;
+      case 'evaluate-my-digits': {
+        const { event, transfer } = evaluateMyDigitsReply(cmd, this.run.session, this.generation);
+        this.post(event, transfer);
+        return;
+      }
       case 'init-lab':
       case 'unit-images':
       case 'mistakes': {
@@ -391,8 +402,26 @@ export class Trainer {
     return new TrainingSession(
       config,
       { train: ds.train, test: ds.test },
-      { trainLimit: this.trainLimit, pool: this.threads.poolForSession() },
+      {
+        trainLimit: this.trainLimit,
+        pool: this.threads.poolForSession(),
+        ...(this.myDigits ? { myDigits: this.myDigits } : {}),
+      },
     );
+  }
+
+  /**
+   * New halves of my digits: kept for every session from now on; the running one is taken over by a
+   * session that has them (weights and position kept: fine-tuning, not a reset).
+   */
+  private setMyDigits(cmd: Extract<Command, { type: 'set-my-digits' }>): void {
+    const classes = this.config?.outputSize ?? 10;
+    this.myDigits = halvesOf(cmd, classes);
+    const old = this.run.session;
+    if (!old || !this.config || !this.dataset) return;
+    const session = this.newSession(this.config);
+    takeOver(old, session);
+    this.run.continueWith(session);
   }
 
   /**
