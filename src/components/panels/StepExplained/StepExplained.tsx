@@ -131,7 +131,13 @@ export function StepExplained() {
   const valid = unit !== null && unit.layer < layerCount && unit.unit < sizes[unit.layer + 1]!;
   const training = status === 'training';
   const names = classNames.length ? classNames : Array.from({ length: 10 }, (_, i) => String(i));
-  const item = answer?.items[0] ?? null;
+  const latest = answer?.items[0] ?? null;
+  // An answer about another neuron (the one selected before, while this one's is on its way) is not shown
+  // as this one's: its check would compare another neuron's weights.
+  const item =
+    latest && valid && latest.explanation.layer === unit.layer && latest.explanation.unit === unit.unit
+      ? latest
+      : null;
   // The batch explanation of step S is applied once the network is at step S + 1.
   const applied = item !== null && item.source === 'batch' && snapshotStep === item.step + 1;
   const matches =
