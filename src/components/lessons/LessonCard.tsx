@@ -43,7 +43,7 @@ export function LessonCard() {
           <span
             className={`lesson-match${setupNow < 0 ? ' none' : ''}`}
             data-testid="lesson-match"
-            data-setup={setupNow < 0 ? 'none' : 'ab'[setupNow]}
+            data-matches={setupNow < 0 ? 'none' : 'ab'[setupNow]}
           >
             {setupWords(lesson, setupNow)}
           </span>
