@@ -3,8 +3,9 @@
  * its digit key) loads its set-up — the address says so — opens its view, and after a short run the view
  * shows the effect; the card never covers the view. Every lesson by its bare link builds its first set-up,
  * and by each set-up's link that set-up; the card says which set-up the settings are (or none), and the
- * view's panel is outlined by the stylesheet. Presenter mode at 1280×720 and 1024×768: the essential controls only, the shortcuts
- * shown, no overlapping text in the top bar. Screenshots go to test/e2e/artifacts/ (looked at, not compared).
+ * view's panel is outlined by the stylesheet. Presenter mode at 1280×720 and 1024×768: the essential controls
+ * only, the shortcuts shown, no overlapping text in the top bar. Screenshots go to test/e2e/artifacts/ (looked
+ * at, not compared).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
