@@ -67,8 +67,9 @@ test('the workers note sits in its own line on every screen; dismissing it moves
 }) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1280, height: 720 });
-  // More workers than cores: the one-line note says so until dismissed.
-  await page.goto('./?workers=64');
+  // More workers than cores: the one-line note says so until dismissed. A small network, so that no cost
+  // check holds it back on a busy machine (the note comes with the network built).
+  await page.goto('./?workers=64&hidden=32-16');
   await ready(page);
   const note = page.getByTestId('workers-note');
   await expect(note).toBeVisible();
@@ -112,7 +113,8 @@ test('a transient notice and a lesson card: the notice below the card, over no p
 }) => {
   test.setTimeout(90_000);
   await page.setViewportSize({ width: 1280, height: 720 });
-  await page.goto('./?lesson=overfitting');
+  // The lesson's card, over a small network (a link with settings of its own keeps them).
+  await page.goto('./?lesson=overfitting&hidden=32');
   await ready(page);
   const card = await boxOf(page.getByTestId('lesson-card'), 'the lesson card');
   const before = await panelBoxes(page);
