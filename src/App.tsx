@@ -103,13 +103,14 @@ export function App() {
   const screen = useInsideStore((s) => s.screen);
   const present = useViewStore((s) => s.present);
   // The drawing column keeps its place (second child) on both screens, so the drawing survives a switch.
-  // The lesson card and the shortcut bar take grid rows of their own: they never cover a view.
+  // The lesson card, the message line and the shortcut bar take grid rows of their own: they never cover a view.
   return (
     <div className="app" data-present={present ? 'true' : undefined}>
       <ErrorBoundary name="The top bar" frameClassName="topbar-error">
         <TopBar />
       </ErrorBoundary>
       <LessonCard />
+      <Notices />
       <main className="main" data-screen={screen}>
         {screen === 'watch' ? (
           <WatchColumns present={present} />
@@ -134,7 +135,6 @@ export function App() {
         </div>
       </main>
       {present ? <ShortcutBar /> : null}
-      <Notices />
     </div>
   );
 }

@@ -3,8 +3,8 @@
  * the router (routeEvents.ts) puts events into the stores, the URL sync (urlSync.ts) mirrors the config
  * store in the address bar, and the actions (actions.ts) are what the components call.
  *
- * At start it reads the URL into the config store, loads the chosen dataset and configures the network
- * (generation 1). `initWorkerClient` does this once for the page, with the browser's globals.
+ * At start it reads the URL into the config store (a lesson's bare link first becomes the link of its first
+ * set-up), loads the chosen dataset and configures the network (generation 1). `initWorkerClient` does this once for the page, with the browser's globals.
  */
 import { resolveDataBase } from './dataBase';
 import { applyConfig, configure, createActions, loadData, type Actions, type AppContext } from './actions';
@@ -16,6 +16,7 @@ import { createUrlSync, type UrlEnv } from './urlSync';
 import { syncView } from './viewActions';
 import type { WorkerEvent } from '../protocol/messages';
 import { useConfigStore } from '../store/config';
+import { bareLessonSearch } from '../components/lessons/lessons';
 
 export type { WorkerLike } from './bridge';
 export type { Actions } from './actions';
@@ -52,6 +53,11 @@ function startClient(env: ClientEnv): AppContext {
     onLost: care.onLost,
     onWorkerError: care.onWorkerError,
   });
+  // A lesson's bare link (`?lesson=vanishing`) starts on the lesson's first set-up: the address says so
+  // before anything is read from it (the same history entry, so Back leaves the page as before).
+  const bare = bareLessonSearch(env.location.search);
+  if (bare !== null)
+    env.history.replaceState(null, '', `${env.location.pathname}${bare}${env.location.hash}`);
   const url = createUrlSync(env, (next, search) => {
     applyConfig(ctx, useConfigStore.getState(), next);
     syncView(search);

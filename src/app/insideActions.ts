@@ -8,6 +8,7 @@ import type { Command, ImageItem, ReplyTo } from '../protocol/messages';
 import { telemetryStore } from '../store/telemetry';
 import {
   useInsideStore,
+  type AutoSelection,
   type StepSource,
   type CellRef,
   type ImageAnswer,
@@ -37,9 +38,9 @@ export function createInsideActions(app: () => AppContext) {
       set({ screen });
       app().bridge.send({ type: 'set-inspect', on: screen === 'inside' });
     },
-    /** The unit every view shows (null: none). */
-    selectUnit(unit: UnitRef | null): void {
-      set({ selectedUnit: unit });
+    /** The unit every view shows (null: none); `auto` says why, when the page chose it rather than the user. */
+    selectUnit(unit: UnitRef | null, auto: AutoSelection | null = null): void {
+      set({ selectedUnit: unit, selectedAuto: unit ? auto : null });
     },
     /** The confusion cell whose images the gallery shows (null: the most confident mistakes). */
     selectCell(cell: CellRef | null): void {

@@ -58,6 +58,10 @@ export function clearForGeneration(generation: number): void {
   newRun();
   const { mistakes, unitImages } = INITIAL_INSIDE_STATE;
   useInsideStore.setState({ mistakes, unitImages });
+  // A unit the page chose itself was chosen for the old network's activations: it goes (the one-step view
+  // chooses again for the new one). One the user picked stays.
+  if (useInsideStore.getState().selectedAuto)
+    useInsideStore.setState({ selectedUnit: null, selectedAuto: null });
 }
 
 /** Shows a short notice for NOTICE_MS (through null, so the same notice twice is still a change). */

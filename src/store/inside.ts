@@ -17,6 +17,15 @@ export interface UnitRef {
   unit: number;
 }
 
+/**
+ * Why the selected unit is selected when the page chose it (the one-step view never opens empty): the most
+ * active hidden unit, or with no hidden layer the most likely class, for the example the diagram shows.
+ */
+export interface AutoSelection {
+  reason: 'most-active' | 'most-likely';
+  example: 'drawing' | 'probe';
+}
+
 /** A confusion-matrix cell. */
 export interface CellRef {
   trueClass: number;
@@ -74,6 +83,8 @@ export interface InsideState {
   /** Which screen is on: the first screen ('watch'), the inside views ('inside') or one step ('step'). */
   screen: 'watch' | 'inside' | 'step';
   selectedUnit: UnitRef | null;
+  /** Set when the page chose the selected unit itself (null: the user did, or none is selected). */
+  selectedAuto: AutoSelection | null;
   selectedCell: CellRef | null;
   /** Init lab results for the current architecture and activation, one per init. */
   initLab: Pending<{ key: string }, InitLabResult> | null;
@@ -90,6 +101,7 @@ export interface InsideState {
 export const INITIAL_INSIDE_STATE: InsideState = {
   screen: 'watch',
   selectedUnit: null,
+  selectedAuto: null,
   selectedCell: null,
   initLab: null,
   mistakes: null,

@@ -305,6 +305,43 @@ describe('worker client', () => {
     expect(useViewStore.getState()).toEqual({ lesson: 'dead-relu', present: true });
   });
 
+  it('a lesson’s bare link builds its first set-up: the first configure is the lesson’s, the address says so', () => {
+    const { env, worker, historyLog, location } = makeEnv('?lesson=vanishing&present=1&data=dir&workers=2');
+    createWorkerClient(env);
+    // One network built, the lesson's (not the default's first, then the lesson's).
+    const configs = worker.sentOf('configure').map((c) => c.config);
+    expect(configs).toHaveLength(1);
+    expect(configs[0]).toMatchObject({
+      hidden: [64, 64, 64, 64, 64],
+      activation: 'sigmoid',
+      init: 'xavier',
+      optimizer: 'sgd',
+      learningRate: 0.1,
+      workers: 2,
+    });
+    // The same history entry, rewritten: Back leaves the page as before.
+    expect(historyLog.map((h) => h.kind)).toEqual(['replace']);
+    const q = new URLSearchParams(location.search);
+    expect([q.get('lesson'), q.get('present'), q.get('data'), q.get('workers')]).toEqual([
+      'vanishing',
+      '1',
+      'dir',
+      '2',
+    ]);
+    expect([q.get('hidden'), q.get('act'), q.get('init')]).toEqual(['64-64-64-64-64', 'sigmoid', 'xavier']);
+    expect(useViewStore.getState()).toEqual({ lesson: 'vanishing', present: true });
+  });
+
+  it('a lesson’s link with settings of its own keeps them: the address is not rewritten', () => {
+    const { env, worker, historyLog, location } = makeEnv('?lesson=vanishing&lr=0.5');
+    createWorkerClient(env);
+    expect(historyLog).toEqual([]);
+    expect(location.search).toBe('?lesson=vanishing&lr=0.5');
+    expect(worker.sentOf('configure').map((c) => c.config)).toEqual([
+      { ...DEFAULT_CONFIG, learningRate: 0.5 },
+    ]);
+  });
+
   it('dataset change: load-data + configure; progress of another dataset is ignored', () => {
     const { env, worker } = makeEnv();
     const client = createWorkerClient(env);

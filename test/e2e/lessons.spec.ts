@@ -1,13 +1,18 @@
 /**
- * Lessons and presenter mode in Chromium: each lesson (from the menu, or its digit key) loads its set-up —
- * the address says so — opens its view, and after a short run the view shows the effect; the card never
- * covers the view. Presenter mode at 1280×720 and 1024×768: the essential controls only, the shortcuts
- * shown, no overlapping text in the top bar. Screenshots go to test/e2e/artifacts/ (looked at, not compared).
+ * Lessons and presenter mode in Chromium, under the CSP guard (fixtures.ts): each lesson (from the menu, or
+ * its digit key) loads its set-up — the address says so — opens its view, and after a short run the view
+ * shows the effect; the card never covers the view. Every lesson by its bare link builds its first set-up,
+ * and by each set-up's link that set-up; the card says which set-up the settings are (or none), and the
+ * view's panel is outlined by the stylesheet. Presenter mode at 1280×720 and 1024×768: the essential controls
+ * only, the shortcuts shown, no overlapping text in the top bar. Screenshots go to test/e2e/artifacts/ (looked
+ * at, not compared).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
+import { LESSONS, lessonQuery } from '../../src/components/lessons/lessons';
 import { DEFAULT_CONFIG } from '../../src/engine/types';
+import { expect, test } from './fixtures';
 
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
 const LOAD_TIMEOUT = 45_000;
@@ -184,6 +189,75 @@ test('each lesson loads its set-up, opens its view, and the view shows the effec
   await expectParams(page, { lesson: null, hidden: 'none' });
   await page.goBack();
   await expect(page.getByTestId('lesson-card')).toHaveAttribute('data-lesson', 'lr-too-large');
+  expect(errors).toEqual([]);
+});
+
+/** The panel of the lesson's view is outlined (by the stylesheet: no <style> in the page), and only it. */
+async function expectOutlined(page: Page, view: string): Promise<void> {
+  const panel = page.locator('.panel', { has: page.getByTestId(view) });
+  await expect(panel).toHaveAttribute('data-lesson-view', 'true');
+  expect(await panel.evaluate((e) => getComputedStyle(e).outlineStyle)).toBe('solid');
+  await expect(page.locator('.panel[data-lesson-view]')).toHaveCount(1);
+  await expect(page.locator('style')).toHaveCount(0);
+}
+
+/** The address carries each setting of the set-up's query as the query says it. */
+async function expectSetup(page: Page, query: string, extra: Record<string, string | null> = {}) {
+  await expectParams(page, { ...Object.fromEntries(new URLSearchParams(query)), ...extra });
+}
+
+test('every lesson by its bare link builds set-up A; by each set-up’s link, that set-up; the card says which', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const card = page.getByTestId('lesson-card');
+  const match = page.getByTestId('lesson-match');
+  for (const lesson of LESSONS) {
+    // The bare link: the first set-up, built (the address says it, the card says it is set-up A).
+    await page.goto(`./?lesson=${lesson.id}`);
+    await expect(card).toHaveAttribute('data-lesson', lesson.id);
+    await expectSetup(page, lesson.setups[0].query, { lesson: lesson.id });
+    await expect(match).toHaveAttribute('data-matches', 'a');
+    await expect(card.locator('[data-setup="a"]')).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByTestId(lesson.view).first()).toBeVisible();
+    await expectOutlined(page, lesson.view);
+    if (lesson.id === 'vanishing') {
+      // The network the card talks about, not the default one: six weight layers of sigmoid.
+      await expect(page.getByTestId('gradient-flow')).toHaveAttribute('data-layers', '6');
+      await expect(match).toHaveText('Your settings: set-up A');
+      await shot(page, 'lesson-bare-vanishing');
+    }
+    // Each set-up's own link.
+    for (let i = 0; i < lesson.setups.length; i++) {
+      await page.goto(`./?${lessonQuery(lesson, i)}`);
+      await expect(card).toHaveAttribute('data-lesson', lesson.id);
+      await expectSetup(page, lesson.setups[i]!.query, { lesson: lesson.id });
+      await expect(match).toHaveAttribute('data-matches', 'ab'[i]!);
+      await expect(card.locator(`[data-setup="${'ab'[i]}"]`)).toHaveAttribute('aria-pressed', 'true');
+      await expectOutlined(page, lesson.view);
+    }
+  }
+
+  // A link with settings of its own keeps them; the card says they are neither set-up, and A loads one.
+  await page.goto('./?lesson=vanishing&lr=0.5&present=1');
+  await expectParams(page, { lesson: 'vanishing', lr: '0.5', hidden: null, present: '1' });
+  await expect(match).toHaveAttribute('data-matches', 'none');
+  await expect(match).toHaveText(/neither A nor B/);
+  await expect(card.locator('[aria-pressed="true"]')).toHaveCount(0);
+  await expectOutlined(page, 'gradient-flow');
+  await shot(page, 'lesson-own-settings');
+  await card.locator('[data-setup="a"]').click();
+  await expectSetup(page, LESSONS[1]!.setups[0].query, { lesson: 'vanishing', present: '1' });
+  await expect(match).toHaveAttribute('data-matches', 'a');
+  // A bare link with presenter mode and a worker count: set-up A, and both kept.
+  await page.goto('./?lesson=dead-relu&present=1&workers=1');
+  await expectSetup(page, LESSONS[3]!.setups[0].query, { lesson: 'dead-relu', present: '1', workers: '1' });
+  await expect(match).toHaveAttribute('data-matches', 'a');
+  // Closing the card: no outline left.
+  await page.getByTestId('lesson-close').click();
+  await expect(page.locator('.panel[data-lesson-view]')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

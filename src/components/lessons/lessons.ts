@@ -8,6 +8,9 @@
  * measured in test/training/lessons.test.ts (and test/training/lessonPhysics.test.ts, test/engine/inspect.test.ts).
  */
 import type { TrainConfig } from '../../engine/types';
+import type { ConfigState } from '../../store/config';
+import { linkSearch, readUrlState, URL_PARAMS, type UrlParam } from '../../store/urlState';
+import { VIEW_KEYS } from '../../store/view';
 import type { ScreenId } from '../ScreenTabs';
 
 export interface LessonSetup {
@@ -163,4 +166,55 @@ export const LESSON_URL_KEYS: readonly string[] = [
 /** The query (without '?') of a lesson's set-up, the lesson named: a link that opens the lesson. */
 export function lessonQuery(lesson: Lesson, setup = 0): string {
   return `lesson=${lesson.id}&${lesson.setups[setup]!.query}`;
+}
+
+/** The lesson a query string names (`lesson=<id>`), or null. */
+export function lessonOf(search: string): Lesson | null {
+  const id = new URLSearchParams(search).get(VIEW_KEYS.lesson);
+  return LESSONS.find((l) => l.id === id) ?? null;
+}
+
+/**
+ * The settings that make a set-up: what a run learns. Not those that only change how fast it goes (workers,
+ * speed: the schema's `identity: false`), which a link may carry beside a lesson on any machine.
+ */
+const SETUP_PARAMS: readonly UrlParam[] = URL_PARAMS.filter((p) => p.setting.identity !== false);
+
+/**
+ * The query string (with '?') a lesson's bare link starts on, or null when `search` is not one. A bare link
+ * names a lesson and none of the settings that make a set-up (`?lesson=vanishing`, perhaps with `present=1`,
+ * `workers=2` or the data folder): it builds the lesson's first set-up, keeping those other parameters. A
+ * link that carries such settings keeps them as they are (the card says which set-up they are, if any).
+ */
+export function bareLessonSearch(search: string): string | null {
+  const lesson = lessonOf(search);
+  const q = new URLSearchParams(search);
+  if (!lesson || SETUP_PARAMS.some((p) => q.has(p.key))) return null;
+  // The link's speed-only settings (workers, speed) stay; the set-up gives the rest.
+  const link = new URLSearchParams(lessonQuery(lesson));
+  for (const p of URL_PARAMS) {
+    const v = q.get(p.key);
+    if (v !== null && !link.has(p.key)) link.set(p.key, v);
+  }
+  return linkSearch(link.toString(), search, LESSON_URL_KEYS);
+}
+
+/**
+ * Which of the lesson's set-ups `state` is (its index), or -1 for none: every setting that makes a set-up
+ * (what a run learns, {@link SETUP_PARAMS}) as that set-up's link gives it, the missing ones at their
+ * defaults. Compared by their URL text, the way a link would say them.
+ */
+export function matchingSetup(lesson: Lesson, state: ConfigState): number {
+  const text = (st: ConfigState) => SETUP_PARAMS.map((p) => p.format(p.get(st))).join('&');
+  const now = text(state);
+  return lesson.setups.findIndex((u) => text(readUrlState(`?${u.query}`)) === now);
+}
+
+/** The card's words for which set-up the settings are (`setup`: {@link matchingSetup}'s answer). */
+export function setupWords(lesson: Lesson, setup: number): string {
+  const two = lesson.setups.length > 1;
+  if (setup >= 0) return two ? `Your settings: set-up ${'AB'[setup]}` : 'Your settings: the lesson’s set-up';
+  return two
+    ? 'Your settings are neither A nor B: load one to start as the lesson says'
+    : 'Your settings are not the lesson’s set-up: load it to start as the lesson says';
 }

@@ -8,6 +8,9 @@ import type { TrainConfig } from '../../engine/types';
 import { actions } from '../../app/client';
 import { engineSpeed, useCostStore } from '../../store/cost';
 
+const REFUSED =
+  'Networks whose batch cannot finish in a quarter of a second are refused rather than cut into pieces, so the page keeps answering.';
+
 function describe(c: TrainConfig): string {
   const speed = engineSpeed(useCostStore.getState());
   const r = costReport(c, speed);
@@ -23,13 +26,17 @@ export function CostAlert() {
   const held = useCostStore((s) => s.held);
   if (!held || held.kind === 'waiting') return null;
   const s = held.suggestion;
+  // The message line shows one line of it; the whole text is the tooltip.
+  const title =
+    held.kind === 'over'
+      ? `Not built. ${held.reason} ${REFUSED}`
+      : `Slow network. ${held.reason} Build it anyway, or take a smaller one?`;
   return (
-    <div className="toast error cost-alert" role="alert" data-testid="cost-alert">
-      <span>
+    <div className="toast error cost-alert" role="alert" data-testid="cost-alert" title={title}>
+      <span className="toast-text">
         {held.kind === 'over' ? (
           <>
-            <b>Not built.</b> {held.reason} Networks whose batch cannot finish in a quarter of a second are
-            refused rather than cut into pieces, so the page keeps answering.
+            <b>Not built.</b> {held.reason} {REFUSED}
           </>
         ) : (
           <>

@@ -1,5 +1,8 @@
 /**
- * Messages in plain language, floating under the top bar so they never shift the layout:
+ * Messages in plain language, in a line of their own under the top bar (and an open lesson's card): the
+ * line is always there, one message high, so a message never covers a view and nothing moves when one comes
+ * or goes. A message longer than the line is cut with an ellipsis; its whole text is its tooltip (`title`)
+ * and stays in the page for screen readers. Several at once share the line. The messages:
  * - a transient notice ("network reset") when the architecture changes;
  * - the loss diverging, with the next step (a smaller learning rate) and a Reset button;
  * - a failed command (e.g. a rejected model file);
@@ -50,16 +53,16 @@ export function Notices() {
   const dismiss = (o: object) => setDismissed((d) => new Set(d).add(o));
 
   return (
-    <div className="toast-layer">
+    <div className="notes" data-testid="notes">
       <CostAlert />
       {notice ? (
-        <div className="toast" role="status" data-testid="notice" key={notice.at}>
-          {notice.text}
+        <div className="toast" role="status" data-testid="notice" key={notice.at} title={notice.text}>
+          <span className="toast-text">{notice.text}</span>
         </div>
       ) : null}
       {diverged && !dismissed.has(diverged) ? (
-        <div className="toast error" role="alert" data-testid="diverged">
-          <span>{diverged.message}</span>
+        <div className="toast error" role="alert" data-testid="diverged" title={diverged.message}>
+          <span className="toast-text">{diverged.message}</span>
           <button type="button" className="btn small" onClick={() => actions.reset()}>
             Reset
           </button>
@@ -69,8 +72,8 @@ export function Notices() {
         </div>
       ) : null}
       {worker.state !== 'ok' && !dismissed.has(worker) ? (
-        <div className="toast error" role="alert" data-testid="worker-lost">
-          <span>{worker.message}</span>
+        <div className="toast error" role="alert" data-testid="worker-lost" title={worker.message}>
+          <span className="toast-text">{worker.message}</span>
           {worker.state === 'lost' ? (
             <button type="button" className="btn small" onClick={() => actions.restartWorker()}>
               Restart
@@ -84,8 +87,8 @@ export function Notices() {
       ) : null}
       {workersNote && !dismissed.has(noteKey(workersNote)) ? (
         // Why training uses fewer workers than asked: one line, until dismissed (the status keeps the count).
-        <div className="toast" role="status" data-testid="workers-note">
-          <span>{workersNote}</span>
+        <div className="toast" role="status" data-testid="workers-note" title={workersNote}>
+          <span className="toast-text">{workersNote}</span>
           <button
             type="button"
             className="close"
@@ -97,8 +100,8 @@ export function Notices() {
         </div>
       ) : null}
       {error && !dismissed.has(error) ? (
-        <div className="toast error" role="alert" data-testid="command-error">
-          <span>{error.message}</span>
+        <div className="toast error" role="alert" data-testid="command-error" title={error.message}>
+          <span className="toast-text">{error.message}</span>
           <button type="button" className="close" aria-label="Dismiss" onClick={() => dismiss(error)}>
             ×
           </button>

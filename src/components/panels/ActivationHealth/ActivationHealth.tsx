@@ -176,6 +176,7 @@ export function ActivationHealth() {
       title="Activation health"
       info="What each hidden layer outputs for 64 fixed training images: a histogram, the mean and spread, the share of dead units (a ReLU that is 0 for all 64 — it gets no gradient and stops learning) and of saturated outputs (sigmoid < 0.01 or > 0.99, tanh beyond ±0.99: there the slope f′ ≈ 0 and the signal backwards fades)."
       className="inside-health"
+      view="activation-health"
     >
       <div
         ref={hostRef}

@@ -200,6 +200,7 @@ export function GradientFlow() {
       title="Gradient flow"
       info="How strongly each layer is told to change. Top: the size of its gradient ‖∂L/∂W‖; bottom: its last step relative to its weights, ‖ΔW‖/‖W‖ (healthy ≈ 0.001). Log scales: one grid line is ×10. When the first layer's line sits far below the last one's, the gradient vanishes on its way back."
       className="inside-flow"
+      view="gradient-flow"
     >
       <div
         ref={hostRef}

@@ -52,6 +52,7 @@ export function InitLab() {
       title="Init lab"
       info="How big the activations are right after initialisation, before any training: mean |a| per layer on 64 training images, and how much it grows (×) or shrinks (÷) from one layer to the next. Uniform(0, 1) multiplies it by about fan-in × ¼ per ReLU layer — the logits explode and softmax saturates; He (Var w = 2/fan-in) keeps every layer near the same size. Click an init to rebuild the network with it."
       className="inside-init"
+      view="init-lab"
     >
       <div className="init-lab" data-testid="init-lab" data-results={results.length}>
         {lab?.error ? <p className="init-error">{lab.error}</p> : null}

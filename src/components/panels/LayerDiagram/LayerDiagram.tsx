@@ -361,7 +361,8 @@ export function LayerDiagram() {
   );
   const painter = useCanvasPainter(canvasRef, paint, SOURCES);
   const hover = useHoverHandlers(hoverRef, painter);
-  // A click on (or near) a hidden neuron selects it everywhere; a click elsewhere clears the selection.
+  // A click on (or near) a neuron — hidden or output — selects it everywhere (for an output neuron, the
+  // last weight layer's unit: the one-step view explains it too); a click elsewhere clears the selection.
   const onClick = useCallback(
     (e: MouseEvent<HTMLDivElement>) => {
       const canvas = canvasRef.current;
@@ -369,7 +370,7 @@ export function LayerDiagram() {
       const r = canvas.getBoundingClientRect();
       const layout = layoutDiagram(r.width, r.height, sizes);
       const hit = hitTest(layout, e.clientX - r.left, e.clientY - r.top, 28, 8);
-      if (hit?.kind === 'neuron' && hit.layer < sizes.length - 1) {
+      if (hit?.kind === 'neuron') {
         actions.selectUnit({ layer: hit.layer - 1, unit: hit.index });
       } else if (!hit) {
         actions.selectUnit(null);
@@ -381,7 +382,7 @@ export function LayerDiagram() {
   return (
     <Panel
       title="Layer diagram"
-      info="The image the network sees (your drawing, else a test example), each neuron coloured by how strongly it fires, and the strongest connections: red pushes up, blue pushes down. Hover a neuron for its value; click one to look inside it (the Inside screen)."
+      info="The image the network sees (your drawing, else a test example), each neuron coloured by how strongly it fires, and the strongest connections: red pushes up, blue pushes down. Hover a neuron for its value; click one (hidden or output) to look inside it (the Inside and One step screens)."
       actions={
         <>
           <ColorLegend lut={sequentialLut()} low="quiet" high="firing" label="neurons" />

@@ -377,6 +377,7 @@ export function LossChart() {
   return (
     <Panel
       title="Loss & accuracy"
+      view="loss-chart"
       info="How wrong the network is on each training batch (faint) and on average (line), with the accuracy on the 10,000 unseen test images after each epoch. Hover for values."
       actions={
         <>

@@ -1,5 +1,6 @@
 /**
- * One step, explained: for the selected neuron, the forward values on the way to it and onward, the
+ * One step, explained: for the selected neuron (never none: with no selection, the view chooses the one the
+ * layer diagram's example makes most active, and says so — stepChoice.ts), the forward values on the way to it and onward, the
  * error term δ at each layer back to it, the gradient of its weights and bias, the optimizer's state and
  * the exact update — formulas beside the engine's numbers. With the next training batch as the source,
  * Step applies exactly the update shown, and the view checks that the weights changed by it.
@@ -8,11 +9,12 @@ import { useEffect, useSyncExternalStore } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { actions } from '../../../app/client';
 import { useConfigStore } from '../../../store/config';
-import { useInsideStore, type StepSource } from '../../../store/inside';
+import { useInsideStore, type AutoSelection, type StepSource } from '../../../store/inside';
 import { useRunStore } from '../../../store/run';
 import { telemetryStore } from '../../../store/telemetry';
 import { Panel } from '../../ui/Panel';
 import { backwardLines, forwardLines, gradientLine, stepRow, updateRule } from './stepText';
+import { chooseStepUnit, choiceWords } from './stepChoice';
 
 /** The latest snapshot's step and the selected row's weights, read without re-rendering per snapshot. */
 function useSnapshotStep(): number {
@@ -20,6 +22,20 @@ function useSnapshotStep(): number {
     (cb) => telemetryStore.subscribe((s, p) => s.snapshot?.step !== p.snapshot?.step && cb()),
     () => telemetryStore.getState().snapshot?.step ?? -1,
   );
+}
+
+/**
+ * The neuron this view would choose for the example the layer diagram shows now (stepChoice.ts), as a key
+ * ("drawing|most-active|0:5"; "" for none yet), read without re-rendering per snapshot unless it changes.
+ */
+function useDiagramChoice(sizes: readonly number[]): string {
+  const get = () => {
+    const { snapshot, prediction } = telemetryStore.getState();
+    const example = prediction ? 'drawing' : 'probe';
+    const c = chooseStepUnit(sizes, prediction?.activations ?? snapshot?.probe.activations ?? null);
+    return c ? `${example}|${c.reason}|${c.unit.layer}:${c.unit.unit}` : '';
+  };
+  return useSyncExternalStore((cb) => telemetryStore.subscribe(cb), get);
 }
 
 /** True when the snapshot's weights of (layer, unit) equal `row` exactly. */
@@ -96,6 +112,7 @@ function SourcePicker({ source, classes }: { source: StepSource; classes: string
 
 export function StepExplained() {
   const unit = useInsideStore((s) => s.selectedUnit);
+  const auto = useInsideStore((s) => s.selectedAuto);
   const source = useInsideStore((s) => s.stepSource);
   const answer = useInsideStore((s) => s.stepExplanation);
   const { status, generation, classNames, ready } = useRunStore(
@@ -114,13 +131,31 @@ export function StepExplained() {
   const valid = unit !== null && unit.layer < layerCount && unit.unit < sizes[unit.layer + 1]!;
   const training = status === 'training';
   const names = classNames.length ? classNames : Array.from({ length: 10 }, (_, i) => String(i));
-  const item = answer?.items[0] ?? null;
+  const latest = answer?.items[0] ?? null;
+  // An answer about another neuron (the one selected before, while this one's is on its way) is not shown
+  // as this one's: its check would compare another neuron's weights.
+  const item =
+    latest && valid && latest.explanation.layer === unit.layer && latest.explanation.unit === unit.unit
+      ? latest
+      : null;
   // The batch explanation of step S is applied once the network is at step S + 1.
   const applied = item !== null && item.source === 'batch' && snapshotStep === item.step + 1;
   const matches =
     applied &&
     valid &&
     rowMatches(unit.layer, unit.unit, item.explanation.rowAfter, item.explanation.biasAfter);
+  // Never empty: with no (usable) selection, the neuron the diagram's example makes most active.
+  const choice = useDiagramChoice(sizes);
+  useEffect(() => {
+    if (valid || choice === '') return;
+    const [example, reason, at] = choice.split('|') as [
+      AutoSelection['example'],
+      AutoSelection['reason'],
+      string,
+    ];
+    const [layer, u] = at.split(':').map(Number) as [number, number];
+    actions.selectUnit({ layer, unit: u }, { reason, example });
+  }, [valid, choice]);
   const sourceKey = JSON.stringify(source);
   const key = valid ? `${unit.layer}:${unit.unit}` : '';
   useEffect(() => {
@@ -138,7 +173,7 @@ export function StepExplained() {
   return (
     <Panel
       title="One step, explained"
-      info="Pick a neuron in the layer diagram, pause, and read one step of backprop for it with the engine's own numbers: the forward pass to it and on to the loss, the error δ flowing back to it, its gradient, and the update the optimizer makes. With the next training batch, press Step and check that the weights changed by exactly the update shown."
+      info="It starts on the neuron that fires most for the example in the layer diagram; click another one there (an output neuron too), pause, and read one step of backprop for it with the engine's own numbers: the forward pass to it and on to the loss, the error δ flowing back to it, its gradient, and the update the optimizer makes. With the next training batch, press Step and check that the weights changed by exactly the update shown."
       className="step-panel"
     >
       <div
@@ -152,7 +187,16 @@ export function StepExplained() {
         data-update-matches={matches ? 'true' : 'false'}
       >
         <SourcePicker source={source} classes={names} />
-        {!valid ? <p className="muted">Click a neuron in the layer diagram.</p> : null}
+        {!valid ? (
+          <p className="muted">
+            {ready ? 'Choosing a neuron…' : 'Waiting for the data…'} (or click one in the layer diagram)
+          </p>
+        ) : null}
+        {valid && auto ? (
+          <p className="step-choice" data-testid="step-choice" data-reason={auto.reason}>
+            {choiceWords({ unit, reason: auto.reason }, auto.example, names)}
+          </p>
+        ) : null}
         {valid && training ? (
           <p className="muted">
             Pause to look at one step.{' '}

@@ -121,7 +121,11 @@ export function UnitView() {
           <p className="muted">No hidden layer: no hidden unit to look at.</p>
         )}
         {hidden && !valid ? (
-          <p className="muted">Click a neuron in the layer diagram (or pick one above).</p>
+          <p className="muted">
+            {unit !== null && unit.layer === sizes.length - 2
+              ? 'An output neuron is selected (One step explains it); this view shows hidden units: click one in the layer diagram, or pick one above.'
+              : 'Click a neuron in the layer diagram (or pick one above).'}
+          </p>
         ) : null}
         {valid ? (
           <div className="unit-body">
