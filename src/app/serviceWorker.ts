@@ -67,7 +67,9 @@ export function registerServiceWorker(): void {
   else window.addEventListener('load', start, { once: true });
 }
 
-function watch(registration: ServiceWorkerRegistration): void {
+function watch(registration: ServiceWorkerRegistration | undefined): void {
+  // Playwright's `serviceWorkers: 'block'` (the test suite) makes register() resolve to nothing.
+  if (registration === undefined) return;
   const consider = (worker: ServiceWorker) => {
     // Installed with a page already controlled = a new build (the very first install takes over by itself).
     if (worker.state === 'installed' && navigator.serviceWorker.controller !== null) {
