@@ -11,7 +11,9 @@
  * Not registered under `vite dev` (its modules change on every save; a worker would pin them), nor where
  * the browser has none (or a test blocks it): the app then simply needs the network, as before.
  */
-import { SKIP_WAITING } from '../sw/precache';
+import type { DataErrorKind } from '../data/errors';
+import { SKIP_WAITING, isDataCacheOf } from '../sw/precache';
+import { useConfigStore } from '../store/config';
 import { useRunStore, type RunState } from '../store/run';
 import { useUpdateStore } from '../store/update';
 
@@ -28,6 +30,16 @@ const UPDATE_CHECK_MS = 60 * 60 * 1000;
  */
 export function updateAction(run: Pick<RunState, 'status' | 'step'>): 'apply' | 'offer' {
   return run.status !== 'training' && run.step === 0 ? 'apply' : 'offer';
+}
+
+/**
+ * Data errors that are about the bytes (not about reaching the host). When the loader refuses a
+ * dataset's bytes for one of these, the page deletes that dataset's cached copy: if the copy was the
+ * culprit (the service worker checks only sizes and the manifest's hash before caching), Retry then
+ * fetches the files afresh rather than the same cached ones.
+ */
+export function dropsCachedCopy(kind: DataErrorKind): boolean {
+  return kind !== 'network' && kind !== 'http';
 }
 
 let waiting: ServiceWorker | null = null;
@@ -54,6 +66,18 @@ export function registerServiceWorker(): void {
     }
     tookOverElsewhere = true;
     newBuildReady();
+  });
+  useRunStore.subscribe((s, prev) => {
+    const error = s.data.error;
+    if (error === null || error === prev.data.error || !dropsCachedCopy(error.kind)) return;
+    // The dataset being loaded is the chosen one (data.dataset is the last one that loaded).
+    const dataset = useConfigStore.getState().dataset;
+    void caches
+      .keys()
+      .then((names) =>
+        Promise.all(names.filter((n) => isDataCacheOf(n, dataset)).map((n) => caches.delete(n))),
+      )
+      .catch(() => {});
   });
   const start = () => {
     container.register(SERVICE_WORKER_URL, { scope: SERVICE_WORKER_SCOPE }).then(watch, (error: unknown) => {

@@ -87,6 +87,14 @@ export function dataCacheName(dataset: string, d: PrecacheDataset): string {
   return `${CACHE_PREFIX}data-${dataset}-${d.manifestSha256.slice(0, NAME_HASH_DIGITS)}`;
 }
 
+/**
+ * Whether a cache holds (some version of) a dataset: the page deletes these when the loader refuses the
+ * dataset's bytes, so that Retry fetches them afresh instead of meeting the same cached copy.
+ */
+export function isDataCacheOf(cacheName: string, dataset: string): boolean {
+  return new RegExp(`^${CACHE_PREFIX}data-${dataset.replace(/[^\w-]/g, '')}-[0-9a-f]+$`).test(cacheName);
+}
+
 /** Every cache this build uses. */
 export function currentCaches(p: Precache): string[] {
   return [shellCacheName(p), ...Object.entries(p.datasets).map(([name, d]) => dataCacheName(name, d))];

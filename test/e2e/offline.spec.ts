@@ -27,6 +27,8 @@ const BUILD_B_ID = 'offline-test-b';
 // Ports of our own: the suite's servers are on E2E_PORT and E2E_PORT + 1.
 const PORT = Number(process.env.E2E_PORT ?? 4173) + 10;
 const SITE = `http://127.0.0.1:${PORT}/`;
+/** The suite's own server of dist/ (playwright.config.ts's webServer). */
+const SITE_OF_SUITE = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 4173)}/`;
 const LOAD_TIMEOUT = 45_000;
 
 test.use({ serviceWorkers: 'allow' });
@@ -89,7 +91,7 @@ async function serve(dir: string): Promise<() => Promise<void>> {
 }
 
 /** The app's caches: name → cached paths (relative to the site), sorted. */
-const cachedPaths = (page: Page) =>
+const cachedPaths = (page: Page, site = SITE) =>
   page.evaluate(async (site) => {
     const out: Record<string, string[]> = {};
     for (const name of await caches.keys()) {
@@ -97,7 +99,7 @@ const cachedPaths = (page: Page) =>
       out[name] = keys.map((r) => r.url.slice(site.length)).sort();
     }
     return out;
-  }, SITE);
+  }, site);
 
 /** The page's build id, or null while it navigates (a reload into the new build). */
 const pageBuildId = (page: Page) =>
@@ -245,4 +247,58 @@ test('a host without COOP/COEP: the first visit is not isolated, the next (from 
   await ready(page);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
   await expect(page.getByTestId('workers-note')).toHaveCount(0);
+
+  // Installable: Chromium parses the web app manifest without errors and finds nothing missing.
+  const cdp = await page.context().newCDPSession(page);
+  const manifest = (await cdp.send('Page.getAppManifest')) as { url: string; errors: unknown[] };
+  expect(manifest.url).toBe(`${notIsolated}manifest.webmanifest`);
+  expect(manifest.errors).toEqual([]);
+  const { installabilityErrors } = (await cdp.send('Page.getInstallabilityErrors')) as {
+    installabilityErrors: { errorId: string }[];
+  };
+  // 'in-incognito': Playwright's contexts are off-the-record profiles, which never install apps.
+  expect(installabilityErrors.map((e) => e.errorId).filter((id) => id !== 'in-incognito')).toEqual([]);
+  const served = await page.request.get(manifest.url);
+  expect(served.headers()['content-type']).toMatch(/^application\/manifest\+json/);
+});
+
+test('a cached file is checked like a downloaded one: a damaged copy is refused, and Retry fetches it afresh', async ({
+  page,
+}) => {
+  await page.goto(`${SITE_OF_SUITE}?hidden=32-16&batch=32`);
+  await ready(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  const LABELS = 'data/mnist/t10k-labels-idx1-ubyte.gz';
+  await expect
+    .poll(async () => Object.values(await cachedPaths(page, SITE_OF_SUITE)).flat())
+    .toContain(LABELS);
+  // One label changed to another digit in the cached copy: the same size, a valid IDX file, another hash.
+  await page.evaluate(async (file) => {
+    const name = (await caches.keys()).find((n) => n.startsWith('backprop-lab-data-mnist-'))!;
+    const cache = await caches.open(name);
+    const url = new URL(file, location.href).href;
+    const cached = (await cache.match(url))!;
+    const bytes = new Uint8Array(await cached.arrayBuffer());
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] + 1) % 10;
+    await cache.put(url, new Response(bytes, { headers: cached.headers }));
+  }, LABELS);
+  await page.reload();
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('t10k-labels-idx1-ubyte.gz is not the file manifest.json describes', {
+    timeout: LOAD_TIMEOUT,
+  });
+  // The page dropped the refused copy: Retry downloads the files again, and they are cached again.
+  await expect
+    .poll(async () => Object.keys(await cachedPaths(page, SITE_OF_SUITE)))
+    .not.toContainEqual(expect.stringMatching(/^backprop-lab-data-mnist-/));
+  await page.getByTestId('retry').click();
+  await ready(page);
+  await expect(error).toHaveCount(0);
+  await expect
+    .poll(
+      async () =>
+        Object.entries(await cachedPaths(page, SITE_OF_SUITE)).find(([n]) => n.includes('mnist'))?.[1],
+    )
+    .toContain(LABELS);
 });

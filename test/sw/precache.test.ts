@@ -12,13 +12,14 @@ import {
   currentCaches,
   dataCacheName,
   dataUrls,
+  isDataCacheOf,
   routeRequest,
   shellCacheName,
   staleCaches,
   withIsolationHeaders,
   type PrecacheDataset,
 } from '../../src/sw/precache';
-import { updateAction } from '../../src/app/serviceWorker';
+import { dropsCachedCopy, updateAction } from '../../src/app/serviceWorker';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -222,5 +223,20 @@ describe('updateAction (the page)', () => {
     expect(updateAction({ status: 'training', step: 120 })).toBe('offer');
     expect(updateAction({ status: 'paused', step: 120 })).toBe('offer');
     expect(updateAction({ status: 'done', step: 900 })).toBe('offer');
+  });
+});
+
+describe('dropping a refused dataset’s cached copy (the page)', () => {
+  it('only for errors about the bytes, and only that dataset’s caches', () => {
+    expect(dropsCachedCopy('hash-mismatch')).toBe(true);
+    expect(dropsCachedCopy('truncated')).toBe(true);
+    expect(dropsCachedCopy('bad-manifest')).toBe(true);
+    expect(dropsCachedCopy('network')).toBe(false); // offline: the cached files are what works
+    expect(dropsCachedCopy('http')).toBe(false);
+    expect(isDataCacheOf(dataCacheName('mnist', MNIST), 'mnist')).toBe(true);
+    expect(isDataCacheOf('backprop-lab-data-mnist-0123456789abcdef', 'mnist')).toBe(true);
+    expect(isDataCacheOf(dataCacheName('fashion-mnist', FASHION), 'mnist')).toBe(false);
+    expect(isDataCacheOf(dataCacheName('mnist', MNIST), 'fashion-mnist')).toBe(false);
+    expect(isDataCacheOf(shellCacheName(precache()), 'mnist')).toBe(false);
   });
 });
