@@ -48,7 +48,8 @@ let reloadOnTakeover = false;
 /** The controller changed without this page asking (another tab accepted): a reload loads the new build. */
 let tookOverElsewhere = false;
 
-/** Registers the service worker once the page has loaded (so its install never competes with the app's own loading). */
+/** Registers the service worker once the page and its first dataset have loaded (its install then copies
+ *  what the page already downloaded instead of competing with it). */
 export function registerServiceWorker(): void {
   if (!import.meta.env.PROD) return;
   const container = typeof navigator === 'undefined' ? undefined : navigator.serviceWorker;
@@ -87,8 +88,29 @@ export function registerServiceWorker(): void {
       );
     });
   };
-  if (document.readyState === 'complete') start();
-  else window.addEventListener('load', start, { once: true });
+  const afterLoad = () => whenDataSettled(start);
+  if (document.readyState === 'complete') afterLoad();
+  else window.addEventListener('load', afterLoad, { once: true });
+}
+
+/**
+ * Runs `fn` once the first dataset has loaded (or failed to). The worker's install then caches MNIST
+ * from the HTTP cache (revalidations answered 304) instead of downloading it a second time alongside the
+ * page's own download. Measured in Chromium with a normal profile: registered at `load`, the 9.8 MB train
+ * images crossed the network twice; registered after the data, every file once. (A private window's
+ * HTTP cache lives in memory and keeps no file that large: there the train images come twice.)
+ */
+function whenDataSettled(fn: () => void): void {
+  const settled = (s: RunState) => s.data.counts !== null || s.data.error !== null;
+  if (settled(useRunStore.getState())) {
+    fn();
+    return;
+  }
+  const unsubscribe = useRunStore.subscribe((s) => {
+    if (!settled(s)) return;
+    unsubscribe();
+    fn();
+  });
 }
 
 function watch(registration: ServiceWorkerRegistration | undefined): void {

@@ -84,7 +84,8 @@ async function install(): Promise<void> {
 }
 
 /** Caches a dataset's manifest and files (those not cached yet). On the first visit these revalidate
- *  against what the page's worker just downloaded (304s), so the data crosses the network once. */
+ *  against what the page's worker just downloaded (304s: the page registers this worker after its data
+ *  has loaded), so the data crosses the network once. */
 async function cacheDataset(dataset: string): Promise<void> {
   const d = PRECACHE.datasets[dataset];
   const cache = await caches.open(dataCacheName(dataset, d));
