@@ -40,6 +40,11 @@ export default defineConfig({
     // Throws, with how to get a browser, when none is found: never a silent skip.
     launchOptions: chromiumLaunchOptions(),
     viewport: { width: 1280, height: 720 },
+    // No service worker (src/sw/sw.ts) but in offline.spec.ts, which turns it on: the other tests check the
+    // network path (damaged copies of the data, requests seen by page.route — a request the worker answers
+    // from its cache never reaches the network, nor page.route), and each test's fresh profile would
+    // install the worker and copy MNIST (11 MB) into its cache again, on two shared cores.
+    serviceWorkers: 'block',
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },

@@ -1,5 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serviceWorkerPlugin } from './scripts/serviceWorkerPlugin.ts';
 
 /**
  * The built site's Content-Security-Policy, one directive per line with its reason. Exported for the
@@ -55,6 +56,22 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
+ * `<meta name="backprop-build">`: which build a page came from (support questions, and the offline test,
+ * which builds twice and checks that the second build is the one that loads after an update). The
+ * package version, or `BACKPROP_BUILD_ID` when set (a deploy's commit, say).
+ */
+function buildLabel(): Plugin {
+  const label = process.env.BACKPROP_BUILD_ID ?? process.env.npm_package_version ?? 'dev';
+  return {
+    name: 'backprop-lab:build-label',
+    apply: 'build',
+    transformIndexHtml: () => [
+      { tag: 'meta', attrs: { name: 'backprop-build', content: label }, injectTo: 'head' },
+    ],
+  };
+}
+
+/**
  * Cross-origin isolation, which SharedArrayBuffer needs (data-parallel training across workers): the page
  * opens no cross-origin window and embeds nothing cross-origin without consent. Everything the app loads
  * is its own, so `require-corp` costs nothing. Sent by `vite` dev and preview; a static host sends the same
@@ -71,7 +88,7 @@ const headers = process.env.BACKPROP_NOT_ISOLATED === '1' ? {} : ISOLATION_HEADE
 // `base: './'` makes the built site work from any sub-path (GitHub Pages, a course server's folder).
 export default defineConfig({
   base: './',
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), buildLabel(), serviceWorkerPlugin()],
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true },
   server: { host: '127.0.0.1', headers },

@@ -15,6 +15,7 @@ import { ScreenTabs } from '../../ScreenTabs';
 import { LessonsMenu } from '../../lessons/LessonsMenu';
 import { DataStatus } from './DataStatus';
 import { Announcer } from '../../ui/Announcer';
+import { UpdateNotice } from '../../ui/UpdateNotice';
 import { DATASET_SETTING } from '../../../settings/schema';
 import { formatInt, formatPercent } from '../../ui/format';
 
@@ -167,6 +168,8 @@ export function TopBar() {
           </option>
         ))}
       </select>
+      {/* Last in the bar: when it appears nothing moves under the pointer. */}
+      <UpdateNotice />
     </header>
   );
 }
