@@ -4,27 +4,14 @@
  * optimizer work, a checkpoint moves between parallel and single sessions to the bit, and a thread that
  * fails is reported by name instead of hanging the run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeComputePool } from '../../../src/cli/computeThreads';
+import { describe, expect, it } from 'vitest';
 import type { TrainConfig } from '../../../src/engine/types';
-import { ComputePool } from '../../../src/training/parallel/computePool';
 import { TrainingSession } from '../../../src/training/session';
 import { mnistSlice, smallConfig } from '../harness';
+import { threadPoolsForFile } from './threadPools';
 
 const data = mnistSlice(1000, 100);
-const pools = new Map<number, ComputePool>();
-
-beforeAll(async () => {
-  for (const w of [2, 3]) {
-    const pool = nodeComputePool();
-    await pool.resize(w);
-    pools.set(w, pool);
-  }
-}, 60_000);
-
-afterAll(() => {
-  for (const pool of pools.values()) pool.dispose();
-});
+const pools = threadPoolsForFile([2, 3]);
 
 /** Losses of `steps` batches and the final weights, trained alone or across `workers` threads. */
 function train(config: TrainConfig, steps: number, workers: number, d = data) {

@@ -4,30 +4,16 @@
  * across 2 or 3 real worker threads — for SGD, momentum and Adam over 20 consecutive steps (an epoch's short
  * last batch included); and 1, 2 and 3 threads give the same bits.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeComputePool } from '../../../src/cli/computeThreads';
+import { describe, expect, it } from 'vitest';
 import type { OptimizerKind, TrainConfig } from '../../../src/engine/types';
-import type { ComputePool } from '../../../src/training/parallel/computePool';
 import { TrainingSession } from '../../../src/training/session';
 import { explainStepReply } from '../../../src/training/stepCommands';
 import { mnistSlice, smallConfig } from '../harness';
+import { threadPoolsForFile } from './threadPools';
 
 // 1,000 images in batches of 128: 7 full batches (4 chunks each) and one of 104 per epoch.
 const data = mnistSlice(1000, 50);
-const pools = new Map<number, ComputePool>();
-
-beforeAll(async () => {
-  // Built directly: the automatic count would clamp to this machine's cores.
-  for (const w of [2, 3]) {
-    const pool = nodeComputePool();
-    await pool.resize(w);
-    pools.set(w, pool);
-  }
-}, 60_000);
-
-afterAll(() => {
-  for (const pool of pools.values()) pool.dispose();
-});
+const pools = threadPoolsForFile([2, 3]);
 
 function config(optimizer: OptimizerKind): TrainConfig {
   return smallConfig({
