@@ -10,6 +10,7 @@
  *   (init scripts run through the DevTools protocol, outside the page's CSP).
  */
 import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
+import { cpuThrottleRate, throttleContext, throttlePage } from './cpuThrottle';
 
 export { expect };
 
@@ -65,7 +66,21 @@ async function watchContext(ctx: BrowserContext): Promise<void> {
 
 const onContext = (ctx: BrowserContext) => void watchContext(ctx);
 
-export const test = base.extend<{ cspGuard: CspGuard }>({
+export const test = base.extend<{ cspGuard: CspGuard; cpuThrottle: number | null }>({
+  // E2E_CPU_THROTTLE=4: every page of the test on a CPU 4× slower (cpuThrottle.ts); unset, nothing.
+  cpuThrottle: [
+    async ({ context }, use) => {
+      const rate = cpuThrottleRate();
+      if (rate !== null) await throttleContext(context, rate);
+      await use(rate);
+    },
+    { auto: true },
+  ],
+  // The test's own page is throttled before the test uses it (the context's listener covers later ones).
+  page: async ({ page, cpuThrottle }, provide) => {
+    if (cpuThrottle !== null) await throttlePage(page, cpuThrottle);
+    await provide(page);
+  },
   cspGuard: [
     async ({ browser, context }, use) => {
       const violations: string[] = [];
