@@ -205,9 +205,12 @@ function instrument(): void {
     t0: number;
     counts: Record<string, number>;
     sent: Map<number, number>;
-    /** The highest predict id posted / answered so far (never reset). */
-    lastSentId: number;
-    lastAnsweredId: number;
+    /**
+     * When the last pointerup reached the page, and when the newest predict that has been answered was
+     * sent (never reset): an answer sent after the pointerup classified the finished stroke.
+     */
+    lastPointerUp: number;
+    lastAnsweredSentAt: number;
     rtts: number[];
     rttsWhileTraining: number[];
     longtasks: { start: number; duration: number }[];
@@ -231,8 +234,8 @@ function instrument(): void {
     t0: performance.now(),
     counts: {},
     sent: new Map(),
-    lastSentId: 0,
-    lastAnsweredId: 0,
+    lastPointerUp: -1,
+    lastAnsweredSentAt: -1,
     rtts: [],
     rttsWhileTraining: [],
     longtasks: [],
@@ -282,8 +285,8 @@ function instrument(): void {
         b.counts[d.type] = (b.counts[d.type] ?? 0) + 1;
         if (d.type === 'prediction' && d.id !== undefined) {
           const s = b.sent.get(d.id);
-          b.lastAnsweredId = Math.max(b.lastAnsweredId, d.id);
           if (s !== undefined) {
+            b.lastAnsweredSentAt = Math.max(b.lastAnsweredSentAt, s);
             b.rtts.push(t - s);
             if (b.status?.status === 'training') b.rttsWhileTraining.push(t - s);
             b.sent.delete(d.id);
@@ -304,10 +307,7 @@ function instrument(): void {
     }
     override postMessage(message: unknown, options?: Transferable[] | StructuredSerializeOptions): void {
       const m = message as { type?: string; id?: number };
-      if (m && m.type === 'predict' && m.id !== undefined) {
-        b.sent.set(m.id, performance.now());
-        b.lastSentId = Math.max(b.lastSentId, m.id);
-      }
+      if (m && m.type === 'predict' && m.id !== undefined) b.sent.set(m.id, performance.now());
       if (m && m.type === 'ack-snapshot') b.acksSent++;
       super.postMessage(message, options as StructuredSerializeOptions);
     }
@@ -321,6 +321,8 @@ function instrument(): void {
   } catch {
     // No longtask support: reported as such (longtasks stays empty, the frame gap still bounds tasks).
   }
+  // Capture phase on the window: before the canvas's own handler, which sends the stroke's predict.
+  window.addEventListener('pointerup', () => (b.lastPointerUp = performance.now()), { capture: true });
   const frame = (t: number) => {
     if (b.lastFrame > 0) b.maxFrameGap = Math.max(b.maxFrameGap, t - b.lastFrame);
     b.lastFrame = t;
