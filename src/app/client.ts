@@ -11,10 +11,11 @@ import { applyConfig, configure, createActions, loadData, type Actions, type App
 import { createBridge, type BridgeEnv } from './bridge';
 import { reconsiderHeld } from './costGate';
 import { clearForGeneration, routeEvent } from './routeEvents';
+import { testEngineSpeed } from './testHooks';
 import { createWorkerCare } from './workerCare';
 import { createUrlSync, type UrlEnv } from './urlSync';
 import { syncView } from './viewActions';
-import type { WorkerEvent } from '../protocol/messages';
+import type { FixedEngineSpeed, WorkerEvent } from '../protocol/messages';
 import { useConfigStore } from '../store/config';
 import { bareLessonSearch } from '../components/lessons/lessons';
 
@@ -97,10 +98,17 @@ let page: AppContext | null = null;
 
 function browserEnv(): ClientEnv {
   return {
-    createWorker: () =>
-      new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
+    createWorker: () => {
+      const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), {
         type: 'module',
-      }) as unknown as ReturnType<ClientEnv['createWorker']>,
+      });
+      // A test's fixed engine speed goes first, before any command (testHooks.ts); absent for users.
+      const flopsPerSecond = testEngineSpeed();
+      if (flopsPerSecond !== null) {
+        worker.postMessage({ type: 'fixed-engine-speed', flopsPerSecond } satisfies FixedEngineSpeed);
+      }
+      return worker as unknown as ReturnType<ClientEnv['createWorker']>;
+    },
     location: window.location,
     history: window.history,
     addPopStateListener: (fn) => window.addEventListener('popstate', fn),

@@ -78,7 +78,9 @@ export function showNotice(text: string, ctx: Pick<RouteContext, 'setTimeout'>):
  * run's rate says nothing about the machine).
  */
 function noteSpeed(status: string, samplesPerSecond: number): void {
-  const { built } = useCostStore.getState();
+  const { built, speedFixed } = useCostStore.getState();
+  // A test fixed the speed (testHooks.ts): the verdicts stay those of that speed.
+  if (speedFixed) return;
   if (status !== 'training' || !(samplesPerSecond > 0) || !built) return;
   if (useConfigStore.getState().speed !== 'full') return;
   useCostStore.setState({ measured: flopsPerSecondFrom(built, samplesPerSecond) });
@@ -125,7 +127,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
       setRun({ workers: { used: ev.used, requested: ev.requested, cores: ev.cores, note: ev.note } });
       return;
     case 'calibration':
-      useCostStore.setState({ calibration: ev.flopsPerSecond, budget: ev.budget });
+      useCostStore.setState({ calibration: ev.flopsPerSecond, budget: ev.budget, speedFixed: ev.fixed });
       ctx.reconsider?.();
       return;
     case 'status':

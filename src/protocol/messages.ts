@@ -84,6 +84,16 @@ export interface RunCheckpoint {
 
 // ───────────────────────────── page → worker ─────────────────────────────
 
+/**
+ * Not a Command: what a page may send a new training worker as its very first message, before any command,
+ * to fix the engine's speed instead of letting the worker time a calibration (a test's hook, see
+ * src/app/testHooks.ts). The worker starts — calibrates, or takes this figure — on its first message.
+ */
+export interface FixedEngineSpeed {
+  type: 'fixed-engine-speed';
+  flopsPerSecond: number;
+}
+
 export type Command =
   /** Fetch (or re-fetch after an error) a dataset; `baseUrl` is the data folder's parent, ending in '/'. */
   | { type: 'load-data'; dataset: DatasetName; baseUrl: string }
@@ -224,8 +234,10 @@ export type WorkerEvent =
    * Sent once at startup, after the worker timed a few batches of a small fixed network: the engine's speed
    * here (in engine/cost.ts's units) and the budget the page should hold configurations to. The worker
    * refuses (`error`, kind 'over-budget') a configure or update-config over its own, slightly wider budget.
+   * `fixed`: the speed is the one the page gave (FixedEngineSpeed, a test's), not measured; the page keeps
+   * it rather than the speed it sees while training.
    */
-  | { type: 'calibration'; flopsPerSecond: number; budget: CostBudget }
+  | { type: 'calibration'; flopsPerSecond: number; budget: CostBudget; fixed: boolean }
   /** "Still here": every HEARTBEAT_MS while the worker lives (the page's watchdog, bridge.ts). */
   | { type: 'heartbeat' }
   /**

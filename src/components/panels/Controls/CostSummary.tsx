@@ -38,7 +38,12 @@ function memoryTitle(config: TrainConfig, report: CostReport): string {
 
 export function CostSummary({ config }: { config: TrainConfig }) {
   const s = useCostStore(
-    useShallow((st) => ({ calibration: st.calibration, measured: st.measured, budget: st.budget })),
+    useShallow((st) => ({
+      calibration: st.calibration,
+      measured: st.measured,
+      budget: st.budget,
+      speedFixed: st.speedFixed,
+    })),
   );
   const speed = engineSpeed(s);
   const report = costReport(config, speed);
@@ -63,7 +68,7 @@ export function CostSummary({ config }: { config: TrainConfig }) {
         title={
           speed === null
             ? 'Measuring this machine’s speed…'
-            : `At ${(speed / 1e9).toFixed(1)} GFLOP/s, ${s.measured !== null ? 'measured while training' : 'from a short calibration run at startup'}`
+            : `At ${(speed / 1e9).toFixed(1)} GFLOP/s, ${s.measured !== null ? 'measured while training' : s.speedFixed ? 'fixed by a test' : 'from a short calibration run at startup'}`
         }
       >
         {t ? (
