@@ -515,14 +515,17 @@ function stroke(k: number): [number, number][] {
   return shapes[k % shapes.length]!;
 }
 
-/** One mouse stroke on `draw-canvas` (pointer events → the app's preprocessing → predict). */
-export async function drawOnce(page: Page, k: number): Promise<void> {
+/**
+ * One mouse stroke on `draw-canvas` (pointer events → the app's preprocessing → predict). `steps`: mouse
+ * moves between two of the stroke's points (each waits for the page to take the event: fewer on a slow page).
+ */
+export async function drawOnce(page: Page, k: number, steps = 4): Promise<void> {
   const box = await page.getByTestId('draw-canvas').boundingBox();
   if (!box) throw new Error('draw-canvas not visible');
   const pts = stroke(k).map(([x, y]) => [box.x + x * box.width, box.y + y * box.height] as const);
   await page.mouse.move(pts[0]![0], pts[0]![1]);
   await page.mouse.down();
-  for (const [x, y] of pts.slice(1)) await page.mouse.move(x, y, { steps: 4 });
+  for (const [x, y] of pts.slice(1)) await page.mouse.move(x, y, { steps });
   await page.mouse.up();
 }
 

@@ -16,6 +16,7 @@ import {
 import {
   gridLayout,
   gridOrigin,
+  rasterizeTile,
   tileAt,
   weightTile,
 } from '../../src/components/panels/WeightImages/WeightImages';
@@ -309,5 +310,45 @@ describe('weightTile', () => {
     const out = new Float32Array(2).fill(7);
     expect(weightTile(w, w.slice(), out)).toBe(out);
     expect(Array.from(out)).toEqual([0, 0]);
+  });
+});
+
+describe('rasterizeTile', () => {
+  // A LUT whose red channel is the index itself: a pixel's red says which colour it got.
+  const lut = new Uint8Array(256 * 3);
+  for (let i = 0; i < 256; i++) lut[i * 3] = i;
+  const red = (out: { data: Uint8ClampedArray; width: number }, x: number, y: number) =>
+    out.data[(y * out.width + x) * 4];
+  const alpha = (out: { data: Uint8ClampedArray; width: number }, x: number, y: number) =>
+    out.data[(y * out.width + x) * 4 + 3];
+  // Two 2×2 tiles: tile 1 is [+1, -1, 0.5, 0] (its own max |w| is 1).
+  const weights = new Float32Array([9, 9, 9, 9, 1, -1, 0.5, 0]);
+
+  it('scales tile j up by nearest neighbour at (x0, y0), each source pixel a size/side square', () => {
+    const out = { data: new Uint8ClampedArray(6 * 5 * 4), width: 6, height: 5 };
+    rasterizeTile(out, 1, 1, 4, weights, null, 1, 2, lut, new Float32Array(4));
+    const want = [divergingIndex(1), divergingIndex(-1), divergingIndex(0.5), divergingIndex(0)];
+    for (let y = 0; y < 4; y++) {
+      for (let x = 0; x < 4; x++) {
+        expect(red(out, 1 + x, 1 + y), `(${x}, ${y})`).toBe(want[(y >> 1) * 2 + (x >> 1)]);
+        expect(alpha(out, 1 + x, 1 + y)).toBe(255);
+      }
+    }
+    // Nothing outside the tile's square.
+    for (let y = 0; y < 5; y++) expect(alpha(out, 0, y)).toBe(0);
+    for (let x = 0; x < 6; x++) expect(alpha(out, x, 0)).toBe(0);
+    for (let y = 0; y < 5; y++) expect(alpha(out, 5, y)).toBe(0);
+  });
+
+  it('shows the change from the baseline, and clips at the edges', () => {
+    const out = { data: new Uint8ClampedArray(3 * 3 * 4), width: 3, height: 3 };
+    const base = new Float32Array([0, 0, 0, 0, 1, -1, 0.5, 0.5]); // tile 1 changed only in its last pixel
+    rasterizeTile(out, 1, 1, 4, weights, base, 1, 2, lut, new Float32Array(4));
+    expect(red(out, 1, 1)).toBe(divergingIndex(0));
+    expect(red(out, 2, 2)).toBe(divergingIndex(0)); // still the first source pixel (4/2 = 2 per pixel)
+    expect(alpha(out, 0, 0)).toBe(0);
+    const wide = { data: new Uint8ClampedArray(8 * 8 * 4), width: 8, height: 8 };
+    rasterizeTile(wide, 0, 0, 8, weights, base, 1, 2, lut, new Float32Array(4));
+    expect(red(wide, 7, 7)).toBe(divergingIndex(-1)); // 0 - 0.5, normalised by its own max
   });
 });

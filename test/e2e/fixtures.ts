@@ -10,9 +10,8 @@
  *   (init scripts run through the DevTools protocol, outside the page's CSP).
  *
  * And what keeps a test's outcome independent of this machine's speed and load: every page of the test's
- * own context trains at a fixed engine speed (`engineSpeed`, engineSpeed.ts; contexts a test makes itself
- * keep the real calibration), and E2E_CPU_THROTTLE=4 throttles the pages' CPU to show a test that depends on
- * speed anyway (cpuThrottle.ts).
+ * context, and of those it makes itself, trains at a fixed engine speed (`engineSpeed`, engineSpeed.ts), and
+ * E2E_CPU_THROTTLE=4 throttles the pages' CPU to show a test that depends on speed anyway (cpuThrottle.ts).
  */
 import { test as base, expect, type BrowserContext, type ConsoleMessage, type Page } from '@playwright/test';
 import { cpuThrottleRate, throttleContext, throttlePage } from './cpuThrottle';
@@ -82,9 +81,17 @@ export const test = base.extend<{
   // depend on this machine. `test.use({ engineSpeed: null })`: the worker's own calibration.
   engineSpeed: [DEFAULT_TEST_ENGINE_SPEED, { option: true }],
   fixedEngineSpeed: [
-    async ({ context, engineSpeed }, provide) => {
-      if (engineSpeed !== null) await fixEngineSpeed(context, engineSpeed);
+    async ({ browser, context, engineSpeed }, provide) => {
+      if (engineSpeed === null) {
+        await provide();
+        return;
+      }
+      await fixEngineSpeed(context, engineSpeed);
+      // Contexts the test makes itself (browser.newPage()): the init script is sent before their first page.
+      const onNew = (ctx: BrowserContext) => void fixEngineSpeed(ctx, engineSpeed);
+      browser.on('context', onNew);
       await provide();
+      browser.off('context', onNew);
     },
     { auto: true },
   ],

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 /** Screenshots for people (git-ignored), as ui.spec.ts writes them. */
 const ARTIFACTS = path.resolve(import.meta.dirname, 'artifacts');

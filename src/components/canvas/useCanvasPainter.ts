@@ -71,7 +71,12 @@ export function useCanvasPainter(
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const ctx = canvas.getContext('2d');
+    // A CPU-backed canvas: these painters write pixels (putImageData) and small shapes many times a second,
+    // which a GPU-backed canvas turns into texture uploads. Measured in WebKitGTK 2.50 under Xvfb (software
+    // GL) while training: the weight grid's paint took 1–1.6 s there on the GPU path, ~15 ms on this one,
+    // and the training worker, no longer competing with the GL rasteriser, ran ~3× more steps. Chromium
+    // without a GPU (the tests') paints on the CPU anyway.
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     let raf = 0;
     let timer: ReturnType<typeof setTimeout> | 0 = 0;

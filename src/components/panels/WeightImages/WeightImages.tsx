@@ -118,7 +118,64 @@ export function weightTile(
   return out;
 }
 
-let tiles: HTMLCanvasElement | null = null;
+/** The RGBA pixels a tile set is drawn into (any ImageData). */
+export interface Pixels {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+}
+
+/**
+ * Writes tile `j` of `weights` ([tiles, side²] row-major) into `out` at device pixel (x0, y0), scaled to
+ * `size`×`size` device pixels by nearest neighbour (as drawImage with smoothing off would), coloured through
+ * `lut` (diverging: −1 blue … +1 red). Pixels outside `out` are skipped. `values` is scratch of side² floats.
+ *
+ * Why by hand: the grid used to be one offscreen strip drawn tile by tile with drawImage — WebKitGTK copies
+ * the whole source canvas on each such call, 255 copies of a 7,140×28 strip per snapshot, 0.5–0.8 s of its
+ * main thread per paint (Watch at 1–8 frames/s while training). One putImageData of the canvas costs a few
+ * milliseconds in every engine.
+ */
+export function rasterizeTile(
+  out: Pixels,
+  x0: number,
+  y0: number,
+  size: number,
+  weights: Float32Array,
+  baseline: Float32Array | null,
+  j: number,
+  side: number,
+  lut: Uint8Array,
+  values: Float32Array,
+): void {
+  const n = side * side;
+  const row = j * n;
+  const v = weightTile(
+    weights.subarray(row, row + n),
+    baseline ? baseline.subarray(row, row + n) : null,
+    values,
+  );
+  const { data, width, height } = out;
+  for (let dy = 0; dy < size; dy++) {
+    const y = y0 + dy;
+    if (y < 0 || y >= height) continue;
+    const src = Math.floor((dy * side) / size) * side;
+    let o = (y * width + x0) * 4;
+    for (let dx = 0; dx < size; dx++, o += 4) {
+      const x = x0 + dx;
+      if (x < 0 || x >= width) continue;
+      const k = divergingIndex(v[src + Math.floor((dx * side) / size)]) * 3;
+      data[o] = lut[k];
+      data[o + 1] = lut[k + 1];
+      data[o + 2] = lut[k + 2];
+      data[o + 3] = 255;
+    }
+  }
+}
+
+/** The canvas-sized pixels the grid is written into (kept between paints of the same size). */
+let frame: ImageData | null = null;
+/** One tile at native resolution, for the hover magnifier (one small drawImage). */
+let zoomTile: HTMLCanvasElement | null = null;
 let scratch = new Float32Array(0);
 
 function message(ctx: CanvasRenderingContext2D, size: PaintSize, text: string): void {
@@ -174,39 +231,24 @@ function paintWeights(
   }
   if (grid.shown === 0) return;
 
-  // Paint every tile at native resolution into one offscreen strip, then scale each up (nearest).
-  if (!tiles) tiles = document.createElement('canvas');
-  if (tiles.width !== side * grid.shown || tiles.height !== side) {
-    tiles.width = side * grid.shown;
-    tiles.height = side;
-  }
-  const tctx = tiles.getContext('2d');
-  if (!tctx) return;
-  const img = tctx.createImageData(side * grid.shown, side);
-  const stride = side * grid.shown * 4;
+  // Every tile, scaled up (nearest) at device pixels, in one putImageData of the whole canvas (see
+  // rasterizeTile for why not drawImage per tile). putImageData ignores the transform: device pixels here.
+  const W = ctx.canvas.width;
+  const H = ctx.canvas.height;
+  if (!frame || frame.width !== W || frame.height !== H) frame = ctx.createImageData(W, H);
+  else frame.data.fill(0);
+  const { dpr } = size;
+  const tile = Math.max(1, Math.round(grid.tile * dpr));
+  const { x: ox, y: oy } = gridOrigin(grid, size.width, size.height);
   const w = layer.weights;
   if (scratch.length !== layer.inSize) scratch = new Float32Array(layer.inSize);
+  const baseWeights = base ? base.weights : null;
   for (let j = 0; j < grid.shown; j++) {
-    const row = j * layer.inSize;
-    const end = row + layer.inSize;
-    const v = weightTile(w.subarray(row, end), base ? base.weights.subarray(row, end) : null, scratch);
-    for (let i = 0; i < layer.inSize; i++) {
-      const k = divergingIndex(v[i]) * 3;
-      const o = Math.floor(i / side) * stride + (j * side + (i % side)) * 4;
-      img.data[o] = lut.rgb[k];
-      img.data[o + 1] = lut.rgb[k + 1];
-      img.data[o + 2] = lut.rgb[k + 2];
-      img.data[o + 3] = 255;
-    }
+    const x = Math.round((ox + (j % grid.cols) * (grid.tile + GAP)) * dpr);
+    const y = Math.round((oy + Math.floor(j / grid.cols) * (grid.tile + GAP)) * dpr);
+    rasterizeTile(frame, x, y, tile, w, baseWeights, j, side, lut.rgb, scratch);
   }
-  tctx.putImageData(img, 0, 0);
-  const { x: ox, y: oy } = gridOrigin(grid, size.width, size.height);
-  ctx.imageSmoothingEnabled = false;
-  for (let j = 0; j < grid.shown; j++) {
-    const dx = ox + (j % grid.cols) * (grid.tile + GAP);
-    const dy = oy + Math.floor(j / grid.cols) * (grid.tile + GAP);
-    ctx.drawImage(tiles, j * side, 0, side, side, dx, dy, grid.tile, grid.tile);
-  }
+  ctx.putImageData(frame, 0, 0);
   if (grid.shown < layer.outSize) {
     const j = grid.shown;
     const dx = ox + (j % grid.cols) * (grid.tile + GAP);
@@ -220,7 +262,20 @@ function paintWeights(
   if (hovered !== null && hover) {
     const dx = ox + (hovered % grid.cols) * (grid.tile + GAP);
     const dy = oy + Math.floor(hovered / grid.cols) * (grid.tile + GAP);
-    paintZoom(ctx, size, hover, { x: dx, y: dy }, grid.tile, hovered, side, layer.inSize, w, base, mode);
+    paintZoom(
+      ctx,
+      size,
+      hover,
+      { x: dx, y: dy },
+      grid.tile,
+      hovered,
+      side,
+      layer.inSize,
+      w,
+      base,
+      mode,
+      lut.rgb,
+    );
   }
 }
 
@@ -237,12 +292,22 @@ function paintZoom(
   w: Float32Array,
   base: { weights: Float32Array } | null,
   mode: WeightMode,
+  lut: Uint8Array,
 ) {
   const theme = getTheme();
   ctx.strokeStyle = theme.accent;
   ctx.lineWidth = 2;
   ctx.strokeRect(at.x - 1, at.y - 1, tile + 2, tile + 2);
-  if (!tiles) return;
+  if (!zoomTile) zoomTile = document.createElement('canvas');
+  if (zoomTile.width !== side || zoomTile.height !== side) {
+    zoomTile.width = side;
+    zoomTile.height = side;
+  }
+  const zctx = zoomTile.getContext('2d');
+  if (!zctx) return;
+  const one = zctx.createImageData(side, side);
+  rasterizeTile(one, 0, 0, side, w, base ? base.weights : null, j, side, lut, new Float32Array(inSize));
+  zctx.putImageData(one, 0, 0);
 
   let max = 0;
   const row = j * inSize;
@@ -279,7 +344,7 @@ function paintZoom(
   ctx.strokeRect(bx + 0.5, by + 0.5, boxW - 1, boxH - 1);
   ctx.imageSmoothingEnabled = false;
   const zx = bx + Math.floor((boxW - zoom) / 2);
-  ctx.drawImage(tiles, j * side, 0, side, side, zx, by + pad, zoom, zoom);
+  ctx.drawImage(zoomTile, 0, 0, side, side, zx, by + pad, zoom, zoom);
   ctx.strokeRect(zx - 0.5, by + pad - 0.5, zoom + 1, zoom + 1);
   ctx.fillStyle = theme.fg;
   ctx.textAlign = 'center';
