@@ -12,7 +12,8 @@ import { applyConfig } from './actions';
 export function syncView(search: string): void {
   const next = readViewState(search);
   const cur = useViewStore.getState();
-  if (next.lesson !== cur.lesson || next.present !== cur.present) useViewStore.setState(next);
+  if (next.lesson !== cur.lesson || next.present !== cur.present || next.lessonStep !== cur.lessonStep)
+    useViewStore.setState(next);
 }
 
 export function createViewActions(app: () => AppContext) {

@@ -8,6 +8,7 @@
  * - a focused button (link, summary, checkbox…) owns Space — it presses it — but not the letters;
  * - a key with Ctrl, ⌘ or Alt, or a held key's auto-repeat, is never a shortcut.
  */
+import { LESSONS, lessonKey, lessonKeysLabel } from './lessons/lessons';
 
 export type ShortcutId = 'toggle' | 'step' | 'reset' | 'lesson' | 'inside' | 'watch' | 'one-step' | 'present';
 
@@ -15,14 +16,14 @@ export interface Shortcut {
   id: ShortcutId;
   /** `KeyboardEvent.key` values (letters in lower case; Shift is ignored). */
   keys: readonly string[];
-  /** How the key is shown: "Space", "S", "1–6". */
+  /** How the key is shown: "Space", "S", "1–6" (or "1–9, 0"). */
   label: string;
   /** What it does, in two or three words. */
   does: string;
 }
 
-/** How many lessons the digit keys reach (1 … LESSON_KEYS). */
-export const LESSON_KEYS = 6;
+/** How many lessons the digit keys reach: every lesson, up to ten (keys 1–9, then 0 for the tenth). */
+export const LESSON_KEYS = Math.min(LESSONS.length, 10);
 
 export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'toggle', keys: [' '], label: 'Space', does: 'train / pause' },
@@ -30,8 +31,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'reset', keys: ['r'], label: 'R', does: 'reset' },
   {
     id: 'lesson',
-    keys: Array.from({ length: LESSON_KEYS }, (_, i) => String(i + 1)),
-    label: `1–${LESSON_KEYS}`,
+    keys: Array.from({ length: LESSON_KEYS }, (_, i) => lessonKey(i)!),
+    label: lessonKeysLabel(LESSON_KEYS),
     does: 'lessons',
   },
   { id: 'inside', keys: ['i'], label: 'I', does: 'Inside' },

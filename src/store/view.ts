@@ -12,11 +12,16 @@ export interface ViewState {
   lesson: string | null;
   /** Presenter mode: large type, fewer controls, the shortcuts shown. */
   present: boolean;
+  /** The open lesson's guided step, from 0 (`lstep=<n>`, 1-based, in the address; absent: the first). */
+  lessonStep: number;
 }
 
-export const VIEW_KEYS = { lesson: 'lesson', present: PRESENT_SETTING.url! } as const;
+export const VIEW_KEYS = { lesson: 'lesson', present: PRESENT_SETTING.url!, lessonStep: 'lstep' } as const;
 
-export const INITIAL_VIEW_STATE: ViewState = { lesson: null, present: false };
+/** Steps a lesson may have at most (a longer `lstep` is read as the first step). */
+export const MAX_LESSON_STEPS = 50;
+
+export const INITIAL_VIEW_STATE: ViewState = { lesson: null, present: false, lessonStep: 0 };
 
 export const useViewStore = create<ViewState>()(() => ({ ...INITIAL_VIEW_STATE }));
 
@@ -26,9 +31,11 @@ export function readViewState(search: string): ViewState {
   const lesson = q.get(VIEW_KEYS.lesson);
   const presentText = q.get(VIEW_KEYS.present)?.trim() ?? '';
   const present = presentText === '' ? undefined : clampSetting(PRESENT_SETTING, Number(presentText));
+  const step = Number(q.get(VIEW_KEYS.lessonStep) ?? '1');
   return {
     lesson: lesson && /^[a-z0-9-]{1,40}$/.test(lesson) ? lesson : null,
     present: (present ?? PRESENT_SETTING.default) === 1,
+    lessonStep: Number.isInteger(step) && step >= 1 && step <= MAX_LESSON_STEPS ? step - 1 : 0,
   };
 }
 
@@ -42,6 +49,10 @@ export function writeViewState(search: string, patch: Partial<ViewState>): strin
   if (patch.present !== undefined) {
     if (patch.present) q.set(VIEW_KEYS.present, '1');
     else q.delete(VIEW_KEYS.present);
+  }
+  if (patch.lessonStep !== undefined) {
+    if (patch.lessonStep > 0) q.set(VIEW_KEYS.lessonStep, String(patch.lessonStep + 1));
+    else q.delete(VIEW_KEYS.lessonStep);
   }
   const text = q.toString();
   return text ? `?${text}` : '';

@@ -268,7 +268,7 @@ describe('worker client', () => {
       '?data=dir&present=1&foo=500&momentum=0.5&lr=0.5',
     );
     const client = createWorkerClient(env);
-    expect(useViewStore.getState()).toEqual({ lesson: null, present: true });
+    expect(useViewStore.getState()).toEqual({ lesson: null, present: true, lessonStep: 0 });
     worker.sent.length = 0;
     // Only the optimizer and rate change: no rebuild, but a reset (every set-up starts from its seed).
     client.actions.followLink('lesson=dead-relu&opt=sgd&lr=1', ['lesson', 'foo']);
@@ -287,7 +287,7 @@ describe('worker client', () => {
       learningRate: 1,
       momentum: 0.9,
     });
-    expect(useViewStore.getState()).toEqual({ lesson: 'dead-relu', present: true });
+    expect(useViewStore.getState()).toEqual({ lesson: 'dead-relu', present: true, lessonStep: 0 });
     expect(historyLog.at(-1)!.kind).toBe('push');
 
     // Another architecture: a rebuild, no extra reset.
@@ -300,9 +300,9 @@ describe('worker client', () => {
     client.actions.setView({ lesson: null, present: false });
     expect(historyLog.at(-1)!.kind).toBe('replace');
     expect(location.search).not.toMatch(/lesson|present/);
-    expect(useViewStore.getState()).toEqual({ lesson: null, present: false });
+    expect(useViewStore.getState()).toEqual({ lesson: null, present: false, lessonStep: 0 });
     popTo('/app/?present=1&lesson=dead-relu&opt=sgd&lr=1');
-    expect(useViewStore.getState()).toEqual({ lesson: 'dead-relu', present: true });
+    expect(useViewStore.getState()).toEqual({ lesson: 'dead-relu', present: true, lessonStep: 0 });
   });
 
   it('a lesson’s bare link builds its first set-up: the first configure is the lesson’s, the address says so', () => {
@@ -329,7 +329,7 @@ describe('worker client', () => {
       '2',
     ]);
     expect([q.get('hidden'), q.get('act'), q.get('init')]).toEqual(['64-64-64-64-64', 'sigmoid', 'xavier']);
-    expect(useViewStore.getState()).toEqual({ lesson: 'vanishing', present: true });
+    expect(useViewStore.getState()).toEqual({ lesson: 'vanishing', present: true, lessonStep: 0 });
   });
 
   it('a lesson’s link with settings of its own keeps them: the address is not rewritten', () => {

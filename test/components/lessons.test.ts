@@ -7,16 +7,26 @@
 import { describe, expect, it } from 'vitest';
 import {
   bareLessonSearch,
+  checkLessons,
   LESSON_URL_KEYS,
   LESSONS,
+  lessonKey,
+  lessonKeysLabel,
   lessonOf,
   lessonQuery,
+  lessonUrlKeys,
+  lessonViewAt,
   matchingSetup,
+  setupKey,
+  setupLetter,
   setupWords,
+  stepOf,
+  type Lesson,
 } from '../../src/components/lessons/lessons';
 import { DEFAULT_CONFIG_STATE } from '../../src/store/config';
 import { SCREENS } from '../../src/components/ScreenTabs';
-import { LESSON_KEYS } from '../../src/components/shortcuts';
+import { LESSON_KEYS, SHORTCUTS } from '../../src/components/shortcuts';
+import { readViewState } from '../../src/store/view';
 import { readUrlState, URL_PARAMS } from '../../src/store/urlState';
 
 const KNOWN = new Set(URL_PARAMS.map((p) => p.key));
@@ -26,6 +36,25 @@ describe('the lessons table', () => {
     expect(new Set(LESSONS.map((l) => l.id)).size).toBe(LESSONS.length);
     expect(LESSONS.length).toBeLessThanOrEqual(LESSON_KEYS);
     for (const l of LESSONS) expect(l.id).toMatch(/^[a-z][a-z0-9-]*$/);
+    expect(checkLessons(LESSONS)).toEqual([]);
+  });
+
+  it('keys 1–9 then 0: unique, one per lesson, as the menu and the shortcut bar show them', () => {
+    const keys = Array.from({ length: 10 }, (_, i) => lessonKey(i));
+    expect(keys).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '0']);
+    expect(lessonKey(10)).toBeNull();
+    const row = SHORTCUTS.find((s) => s.id === 'lesson')!;
+    expect(row.keys).toEqual(LESSONS.map((_, i) => lessonKey(i)));
+    expect(new Set(row.keys).size).toBe(row.keys.length);
+    expect(row.label).toBe(lessonKeysLabel(LESSONS.length));
+    expect([lessonKeysLabel(6), lessonKeysLabel(9), lessonKeysLabel(10), lessonKeysLabel(12)]).toEqual([
+      '1–6',
+      '1–9',
+      '1–9, 0',
+      '1–9, 0',
+    ]);
+    // No shortcut of another row takes a digit.
+    for (const s of SHORTCUTS) if (s.id !== 'lesson') for (const k of s.keys) expect(k).not.toMatch(/^\d$/);
   });
 
   for (const lesson of LESSONS) {
@@ -42,7 +71,7 @@ describe('the lessons table', () => {
       });
 
       lesson.setups.forEach((setup, i) => {
-        it(`set-up ${'AB'[i]} (${setup.label}) reads into the settings it claims`, () => {
+        it(`set-up ${setupLetter(i)} (${setup.label}) reads into the settings it claims`, () => {
           const keys = [...new URLSearchParams(setup.query).keys()];
           // Every key is one the URL reader knows.
           for (const k of keys) expect(KNOWN.has(k), k).toBe(true);
@@ -73,7 +102,7 @@ describe('the lessons table', () => {
       });
 
       lesson.setups.forEach((_, i) => {
-        it(`set-up ${'AB'[i]} is told apart: its state matches it, a changed seed matches none`, () => {
+        it(`set-up ${setupLetter(i)} is told apart: its state matches it, a changed seed matches none`, () => {
           const state = readUrlState(`?${lessonQuery(lesson, i)}`);
           expect(matchingSetup(lesson, state)).toBe(i);
           // Speed-only settings do not count; what the run learns does.
@@ -128,5 +157,89 @@ describe('the lessons table', () => {
   it('clears every key a lesson sets when another opens', () => {
     for (const k of ['lesson', 'init', 'hidden', 'act', 'lr', 'l2', 'train', 'validation'])
       expect(LESSON_URL_KEYS).toContain(k);
+  });
+});
+
+/**
+ * A test-only table through the same functions: a lesson with three set-ups and one with guided steps (the
+ * shapes issue 18's lessons need), and tables that break the rules.
+ */
+describe('lessons of any number of set-ups and steps', () => {
+  const THREE: Lesson = {
+    id: 'three-rates',
+    title: 'Three learning rates',
+    text: 'Train with each rate. Compare the loss curves.',
+    setups: [
+      { label: 'lr 0.01', query: 'opt=sgd&lr=0.01', claims: { optimizer: 'sgd', learningRate: 0.01 } },
+      { label: 'lr 0.1', query: 'opt=sgd&lr=0.1', claims: { optimizer: 'sgd', learningRate: 0.1 } },
+      { label: 'lr 1', query: 'opt=sgd&lr=1', claims: { optimizer: 'sgd', learningRate: 1 } },
+    ],
+    screen: 'watch',
+    view: 'loss-chart',
+  };
+  const GUIDED: Lesson = {
+    id: 'guided',
+    title: 'A guided lesson',
+    text: 'Follow the steps. Each says what to watch.',
+    setups: [
+      { label: 'No hidden layer', query: 'hidden=none', claims: { hidden: [] } },
+      { label: 'One of 128', query: 'hidden=128', claims: { hidden: [128] } },
+    ],
+    steps: [
+      { text: 'Train one epoch.' },
+      { text: 'Now with a hidden layer.', setup: 1 },
+      { text: 'Look at the weights.', view: 'weight-images' },
+    ],
+    screen: 'watch',
+    view: 'loss-chart',
+  };
+  const table = [THREE, GUIDED];
+
+  it('the table is good; each set-up reads into its claims and is told apart from the others', () => {
+    expect(checkLessons(table)).toEqual([]);
+    THREE.setups.forEach((u, i) => {
+      const state = readUrlState(`?${lessonQuery(THREE, i)}`);
+      expect(state.config).toMatchObject(u.claims);
+      expect(matchingSetup(THREE, state)).toBe(i);
+    });
+    expect(matchingSetup(THREE, DEFAULT_CONFIG_STATE)).toBe(-1);
+    expect(THREE.setups.map((_, i) => setupKey(i))).toEqual(['a', 'b', 'c']);
+    expect(setupWords(THREE, 2)).toBe('Your settings: set-up C');
+    expect(setupWords(THREE, -1)).toBe('Your settings are none of A–C: load one to start as the lesson says');
+    expect(lessonUrlKeys(table)).toEqual(expect.arrayContaining(['lesson', 'lstep', 'opt', 'lr', 'hidden']));
+  });
+
+  it('a step is in the link (1-based lstep), names its set-up and its view', () => {
+    const link = `?${lessonQuery(GUIDED, 1, 1)}`;
+    expect(new URLSearchParams(link).get('lstep')).toBe('2');
+    expect(readViewState(link)).toMatchObject({ lesson: 'guided', lessonStep: 1 });
+    expect(readUrlState(link).config.hidden).toEqual([128]);
+    expect(new URLSearchParams(lessonQuery(GUIDED, 0, 0)).has('lstep')).toBe(false);
+    expect([0, 1, 2].map((s) => lessonViewAt(GUIDED, s))).toEqual([
+      'loss-chart',
+      'loss-chart',
+      'weight-images',
+    ]);
+    // A step the lesson has not is its first; a lesson without steps is on its first.
+    expect([stepOf(GUIDED, 2), stepOf(GUIDED, 3), stepOf(GUIDED, -1), stepOf(THREE, 1)]).toEqual([
+      2, 0, 0, 0,
+    ]);
+    // Every step's view is one the lesson's screen opens.
+    const screen = SCREENS.find((s) => s.id === GUIDED.screen)!;
+    for (let s = 0; s < GUIDED.steps!.length; s++)
+      expect(screen.opens.split(' ')).toContain(lessonViewAt(GUIDED, s));
+  });
+
+  it('refuses a table that breaks the rules, saying which', () => {
+    const eleven = Array.from({ length: 11 }, (_, i): Lesson => ({ ...THREE, id: `l${i}` }));
+    expect(checkLessons(eleven)).toEqual(['11 lessons: the digit keys reach ten']);
+    expect(checkLessons([THREE, THREE])).toEqual(['three-rates: the id is used twice']);
+    expect(checkLessons([{ ...GUIDED, steps: [{ text: 'x', setup: 2 }, { text: ' ' }] }])).toEqual([
+      'guided step 1: set-up 2 is not one of its 2',
+      'guided step 2: no text',
+    ]);
+    expect(checkLessons([{ ...GUIDED, steps: [] }])).toEqual(['guided: an empty list of steps']);
+    const same = { ...THREE, setups: [THREE.setups[0], THREE.setups[0]] } as unknown as Lesson;
+    expect(checkLessons([same])).toEqual(['three-rates: two set-ups share a label']);
   });
 });

@@ -10,7 +10,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { LESSONS, lessonQuery } from '../../src/components/lessons/lessons';
+import {
+  LESSONS,
+  lessonKey,
+  lessonKeysLabel,
+  lessonQuery,
+  setupKey,
+} from '../../src/components/lessons/lessons';
 import { DEFAULT_CONFIG } from '../../src/engine/types';
 import { expect, test } from './fixtures';
 
@@ -82,7 +88,12 @@ test('each lesson loads its set-up, opens its view, and the view shows the effec
   await trigger.focus();
   await page.keyboard.press('ArrowDown');
   await expect(page.locator('[data-lesson="he-init"]')).toBeFocused();
-  await expect(page.locator('[data-testid="lessons"] [data-lesson]')).toHaveCount(6);
+  await expect(page.locator('[data-testid="lessons"] [data-lesson]')).toHaveCount(LESSONS.length);
+  // Each item shows its key: 1–9, then 0 for the tenth.
+  await expect(page.locator('[data-testid="lessons"] [data-lesson] kbd')).toHaveText(
+    LESSONS.map((_, i) => lessonKey(i)!),
+  );
+  await expect(trigger).toHaveAttribute('title', new RegExp(`keys ${lessonKeysLabel(LESSONS.length)}\\)`));
   await page.keyboard.press('ArrowDown');
   await expect(page.locator('[data-lesson="vanishing"]')).toBeFocused();
   await page.keyboard.press('Escape');
@@ -234,8 +245,10 @@ test('every lesson by its bare link builds set-up A; by each set-up’s link, th
       await page.goto(`./?${lessonQuery(lesson, i)}`);
       await expect(card).toHaveAttribute('data-lesson', lesson.id);
       await expectSetup(page, lesson.setups[i]!.query, { lesson: lesson.id });
-      await expect(match).toHaveAttribute('data-matches', 'ab'[i]!);
-      await expect(card.locator(`[data-setup="${'ab'[i]}"]`)).toHaveAttribute('aria-pressed', 'true');
+      await expect(match).toHaveAttribute('data-matches', setupKey(i));
+      await expect(card.locator(`[data-setup="${setupKey(i)}"]`)).toHaveAttribute('aria-pressed', 'true');
+      // One button per set-up, lettered A, B, …
+      await expect(card.locator('[data-setup]')).toHaveCount(lesson.setups.length);
       await expectOutlined(page, lesson.view);
     }
   }
@@ -313,6 +326,7 @@ for (const [width, height] of [
     ])
       await expect(page.getByTestId(id)).toBeVisible();
     await expect(page.getByTestId('shortcuts')).toContainText('Space');
+    await expect(page.getByTestId('shortcuts')).toContainText(lessonKeysLabel(LESSONS.length));
     await expectTopBarClear(page, width);
     await shot(page, `present-${width}x${height}-watch`);
 

@@ -1,8 +1,10 @@
 /**
  * Digit-shaped strokes for the drawing tests, in 0..1 units of the drawing canvas (shared by the mouse
  * tests in ui.spec.ts and inside.spec.ts and the touch test in touch.spec.ts), and drawing one with the mouse.
+ * All ten digits, with seeded variations, are in digitStrokes.ts.
  */
 import type { Page } from '@playwright/test';
+import { digitSet } from './digitStrokes';
 
 /** Draws one stroke through points given in 0..1 units of the drawing canvas, with the mouse. */
 export async function stroke(page: Page, pts: [number, number][]): Promise<void> {
@@ -29,4 +31,23 @@ export function zero(cx: number, cy: number, s: number): [number, number][] {
     const t = (i / 36) * 2 * Math.PI;
     return [cx - s * 0.21 * Math.sin(t), cy - s * 0.3 * Math.cos(t)];
   });
+}
+
+/** Draws a digit of several strokes (digitStrokes.ts), one mouse stroke each. */
+export async function drawStrokes(page: Page, lines: readonly [number, number][][]): Promise<void> {
+  for (const l of lines) await stroke(page, l);
+}
+
+/**
+ * Draws `perClass` of each digit 0–9 (digitSet's seeded variations, in the order 0…9, 0…9, …) and saves
+ * each with its "Save as" button (`save-digit-<d>`, issue 18's gallery), clearing the canvas between.
+ * For the my-digits measurement; it needs the gallery's buttons on the page.
+ */
+export async function drawAndSaveTen(page: Page, perClass: number, seed: number): Promise<void> {
+  for (const { digit, strokes } of digitSet(perClass, seed)) {
+    await drawStrokes(page, strokes);
+    await page.getByTestId(`save-digit-${digit}`).click();
+    const clear = page.getByTestId('clear-canvas');
+    if (await clear.isEnabled()) await clear.click();
+  }
 }

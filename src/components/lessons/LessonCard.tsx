@@ -1,24 +1,24 @@
 /**
  * The open lesson's card: a slim bar under the top bar, in a grid row of its own, so it never covers the
  * view it talks about — whose panel the stylesheet outlines instead (Panel's `view`, useLessonView). It says
- * what to watch, which set-up the current settings are (A, B, or none: a link may carry its own settings, or
- * the user changed one), loads a set-up (the one the settings are is pressed) and closes with ×. Shown while
- * the address names a lesson (?lesson=).
+ * what to watch, which set-up the current settings are (A, B, C …, or none: a link may carry its own
+ * settings, or the user changed one), loads a set-up (the one the settings are is pressed) and closes with ×.
+ * A lesson with guided steps shows the current one (`lstep` in the address) with Back and Next; a step may
+ * load a set-up and point at a view of its own. Shown while the address names a lesson (?lesson=).
  */
 import { useEffect } from 'react';
 import { useConfigStore } from '../../store/config';
 import { useViewStore } from '../../store/view';
 import { actions } from '../../app/client';
-import { LESSONS, matchingSetup, setupWords } from './lessons';
-import { openLesson } from './openLesson';
-
-const LETTERS = 'AB';
+import { LESSONS, matchingSetup, setupKey, setupLetter, setupWords, stepOf } from './lessons';
+import { goToStep, openLesson } from './openLesson';
 
 export function LessonCard() {
   const id = useViewStore((s) => s.lesson);
   const lesson = LESSONS.find((l) => l.id === id) ?? null;
   // Which set-up the current settings are (-1: none, e.g. once the user changed something).
   const setupNow = useConfigStore((s) => (lesson ? matchingSetup(lesson, s) : -1));
+  const stepAsked = useViewStore((s) => s.lessonStep);
 
   // A lesson named by the address (a shared link, Back) opens its screen too.
   useEffect(() => {
@@ -27,6 +27,8 @@ export function LessonCard() {
 
   if (!lesson) return null;
   const number = LESSONS.indexOf(lesson) + 1;
+  const steps = lesson.steps ?? [];
+  const step = stepOf(lesson, stepAsked);
   return (
     <section
       className="lesson-card"
@@ -43,12 +45,47 @@ export function LessonCard() {
           <span
             className={`lesson-match${setupNow < 0 ? ' none' : ''}`}
             data-testid="lesson-match"
-            data-matches={setupNow < 0 ? 'none' : 'ab'[setupNow]}
+            data-matches={setupNow < 0 ? 'none' : setupKey(setupNow)}
           >
             {setupWords(lesson, setupNow)}
           </span>
         </div>
         <p className="lesson-text">{lesson.text}</p>
+        {steps.length > 0 ? (
+          <div
+            className="lesson-steps"
+            data-testid="lesson-steps"
+            data-step={step + 1}
+            data-steps={steps.length}
+          >
+            <button
+              type="button"
+              className="btn lesson-step-move"
+              data-testid="lesson-step-back"
+              disabled={step === 0}
+              aria-label="The step before"
+              onClick={() => goToStep(lesson, step - 1)}
+            >
+              ‹ Back
+            </button>
+            <p className="lesson-step-text" data-testid="lesson-step" aria-live="polite">
+              <b>
+                Step {step + 1} of {steps.length}
+              </b>{' '}
+              {steps[step]!.text}
+            </p>
+            <button
+              type="button"
+              className="btn lesson-step-move"
+              data-testid="lesson-step-next"
+              disabled={step === steps.length - 1}
+              aria-label="The next step"
+              onClick={() => goToStep(lesson, step + 1)}
+            >
+              Next ›
+            </button>
+          </div>
+        ) : null}
       </div>
       <div className="lesson-setups" role="group" aria-label="Set-up">
         {lesson.setups.map((u, i) => (
@@ -56,12 +93,12 @@ export function LessonCard() {
             key={u.label}
             type="button"
             className="btn lesson-setup"
-            data-setup={'ab'[i]}
+            data-setup={setupKey(i)}
             aria-pressed={i === setupNow}
-            title={`Load set-up ${LETTERS[i]}: ${u.query.replace(/&/g, ' ')} (fresh weights)`}
-            onClick={() => openLesson(lesson, i)}
+            title={`Load set-up ${setupLetter(i)}: ${u.query.replace(/&/g, ' ')} (fresh weights)`}
+            onClick={() => openLesson(lesson, i, step)}
           >
-            <b>{LETTERS[i]}</b> {u.label}
+            <b>{setupLetter(i)}</b> {u.label}
           </button>
         ))}
       </div>
@@ -71,7 +108,7 @@ export function LessonCard() {
         data-testid="lesson-close"
         aria-label="Close the lesson"
         title="Close the lesson (the settings stay)"
-        onClick={() => actions.setView({ lesson: null })}
+        onClick={() => actions.setView({ lesson: null, lessonStep: 0 })}
       >
         ×
       </button>

@@ -1,11 +1,11 @@
 /**
- * The "Lessons" button in the top bar and its menu: one item per lesson, numbered like its shortcut (1–6).
+ * The "Lessons" button in the top bar and its menu: one item per lesson, numbered like its shortcut (1–9, then 0).
  * Keyboard: the menu opens with Enter/Space/↓ on the button, focuses its first item; ↑/↓ (and Home/End)
  * move, Tab moves too and leaving the menu closes it, Escape closes it and gives the focus back.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useViewStore } from '../../store/view';
-import { LESSONS } from './lessons';
+import { LESSONS, lessonKey, lessonKeysLabel } from './lessons';
 import { openLesson } from './openLesson';
 
 export function LessonsMenu() {
@@ -38,7 +38,7 @@ export function LessonsMenu() {
       list[(to + list.length) % list.length]?.focus();
     };
     // A digit opens that lesson (the page's shortcut): the menu has done its job.
-    if (/^[1-9]$/.test(e.key)) setOpen(false);
+    if (/^[0-9]$/.test(e.key)) setOpen(false);
     else if (e.key === 'Escape') {
       e.preventDefault();
       e.stopPropagation();
@@ -64,7 +64,7 @@ export function LessonsMenu() {
         data-testid="open-lessons"
         aria-haspopup="menu"
         aria-expanded={open}
-        title="Lessons: one click sets up an experiment and opens the view that shows it (keys 1–6)"
+        title={`Lessons: one click sets up an experiment and opens the view that shows it (keys ${lessonKeysLabel(LESSONS.length)})`}
         onClick={() => setOpen((o) => !o)}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' && !open) {
@@ -91,13 +91,13 @@ export function LessonsMenu() {
               className="lesson-item"
               data-lesson={l.id}
               aria-current={l.id === current ? 'true' : undefined}
-              aria-keyshortcuts={String(i + 1)}
+              aria-keyshortcuts={lessonKey(i) ?? undefined}
               onClick={() => {
                 close(false);
                 openLesson(l);
               }}
             >
-              <kbd>{i + 1}</kbd>
+              <kbd>{lessonKey(i) ?? ''}</kbd>
               <span>{l.title}</span>
             </button>
           ))}

@@ -1,7 +1,9 @@
 /**
  * The lessons, one row each: what to watch (two to four sentences), the set-up as a link (a query string the
- * URL machinery reads like any shared link), the screen to open and the view that shows the effect. Where a
- * lesson compares two set-ups it has two (A and B); the first is the one the menu loads.
+ * URL machinery reads like any shared link), the screen to open and the view that shows the effect. A lesson
+ * has one set-up or several to compare (A, B, C, …); the first is the one the menu loads. It may also guide
+ * the user through steps (Next / Back on the card, the step in the address as `lstep`): each step's text,
+ * and perhaps a set-up it loads and a view it points at. `checkLessons` states the table's rules.
  *
  * A set-up's `claims` say, in words a reviewer can check, what its query sets; test/components/lessons.test.ts
  * parses every query with the URL reader and compares. The figures in the texts are the engine's own,
@@ -10,7 +12,7 @@
 import type { TrainConfig } from '../../engine/types';
 import type { ConfigState } from '../../store/config';
 import { linkSearch, readUrlState, URL_PARAMS, type UrlParam } from '../../store/urlState';
-import { VIEW_KEYS } from '../../store/view';
+import { MAX_LESSON_STEPS, VIEW_KEYS } from '../../store/view';
 import type { ScreenId } from '../ScreenTabs';
 
 export interface LessonSetup {
@@ -22,16 +24,95 @@ export interface LessonSetup {
   claims: Partial<TrainConfig>;
 }
 
+/** One guided step of a lesson. */
+export interface LessonStep {
+  /** What to do now, one or two sentences. */
+  text: string;
+  /** The set-up (index into the lesson's) this step loads when it is reached, if any. */
+  setup?: number;
+  /** The view this step points at (outlined), if not the lesson's; one the lesson's screen opens. */
+  view?: string;
+}
+
 export interface Lesson {
   id: string;
   title: string;
   /** Two to four sentences: what to do and what to watch. */
   text: string;
-  /** One set-up, or two to compare (A, B). */
-  setups: readonly [LessonSetup] | readonly [LessonSetup, LessonSetup];
+  /** One set-up, or several to compare (A, B, C, …). */
+  setups: readonly [LessonSetup, ...LessonSetup[]];
+  /** Guided steps, followed with Next and Back on the card (none: the lesson is its text). */
+  steps?: readonly LessonStep[];
   screen: ScreenId;
   /** The data-testid of the view that shows the effect (one the screen opens). */
   view: string;
+}
+
+/** The letter of set-up i on its button and in the card's words: A, B, C, … */
+export function setupLetter(i: number): string {
+  return String.fromCharCode(65 + i);
+}
+
+/** The same letter in lower case: the buttons' `data-setup` and the match's `data-matches`. */
+export function setupKey(i: number): string {
+  return setupLetter(i).toLowerCase();
+}
+
+/** Set-ups a lesson may have (one letter each). */
+export const MAX_SETUPS = 26;
+
+/** The digit key of lesson i (0-based): 1–9, then 0 for the tenth; null past it (no key). */
+export function lessonKey(i: number): string | null {
+  return i < 9 ? String(i + 1) : i === 9 ? '0' : null;
+}
+
+/** How the keys of the first `count` lessons are shown: "1–6", "1–9", "1–9, 0". */
+export function lessonKeysLabel(count: number): string {
+  const n = Math.min(count, 10);
+  if (n <= 1) return n === 1 ? '1' : '';
+  return n === 10 ? '1–9, 0' : `1–${n}`;
+}
+
+/** The view the lesson points at on `step`: the step's own, else the lesson's. */
+export function lessonViewAt(lesson: Lesson, step: number): string {
+  return lesson.steps?.[step]?.view ?? lesson.view;
+}
+
+/** The step to show: `step` when the lesson has it, else the first (0). */
+export function stepOf(lesson: Lesson, step: number): number {
+  const n = lesson.steps?.length ?? 0;
+  return step >= 0 && step < n ? step : 0;
+}
+
+/**
+ * The table's rules, as the faults found (none: the table is good): unique ids, at most ten lessons (the
+ * digit keys), 1 to MAX_SETUPS set-ups with distinct labels, each step's text said, its set-up one the
+ * lesson has, at most MAX_LESSON_STEPS steps. (Views and settings are checked against the screens and the
+ * URL reader by the lessons test.)
+ */
+export function checkLessons(table: readonly Lesson[]): string[] {
+  const faults: string[] = [];
+  if (table.length > 10) faults.push(`${table.length} lessons: the digit keys reach ten`);
+  const ids = new Set<string>();
+  for (const l of table) {
+    if (ids.has(l.id)) faults.push(`${l.id}: the id is used twice`);
+    ids.add(l.id);
+    if (!/^[a-z][a-z0-9-]*$/.test(l.id)) faults.push(`${l.id}: not a lower-case id`);
+    if (l.setups.length < 1 || l.setups.length > MAX_SETUPS)
+      faults.push(`${l.id}: ${l.setups.length} set-ups (1 to ${MAX_SETUPS})`);
+    if (new Set(l.setups.map((u) => u.label)).size !== l.setups.length)
+      faults.push(`${l.id}: two set-ups share a label`);
+    const steps = l.steps ?? [];
+    if (l.steps && steps.length === 0) faults.push(`${l.id}: an empty list of steps`);
+    if (steps.length > MAX_LESSON_STEPS)
+      faults.push(`${l.id}: ${steps.length} steps (${MAX_LESSON_STEPS} at most)`);
+    steps.forEach((s, i) => {
+      if (s.text.trim() === '') faults.push(`${l.id} step ${i + 1}: no text`);
+      if (s.setup !== undefined && !(Number.isInteger(s.setup) && s.setup >= 0 && s.setup < l.setups.length))
+        faults.push(`${l.id} step ${i + 1}: set-up ${s.setup} is not one of its ${l.setups.length}`);
+    });
+  }
+  return faults;
 }
 
 /** The five-layer net of the vanishing-gradients lesson (test/training/lessonPhysics.test.ts). */
@@ -157,15 +238,24 @@ export const LESSONS: readonly Lesson[] = [
   },
 ];
 
-/** Every key any lesson sets, and `lesson` itself: opening a lesson clears these first. */
-export const LESSON_URL_KEYS: readonly string[] = [
-  'lesson',
-  ...new Set(LESSONS.flatMap((l) => l.setups.flatMap((s) => [...new URLSearchParams(s.query).keys()]))),
-];
+/** Every key the lessons of `table` set, `lesson` and its step: opening a lesson clears these first. */
+export function lessonUrlKeys(table: readonly Lesson[]): string[] {
+  return [
+    VIEW_KEYS.lesson,
+    VIEW_KEYS.lessonStep,
+    ...new Set(table.flatMap((l) => l.setups.flatMap((s) => [...new URLSearchParams(s.query).keys()]))),
+  ];
+}
 
-/** The query (without '?') of a lesson's set-up, the lesson named: a link that opens the lesson. */
-export function lessonQuery(lesson: Lesson, setup = 0): string {
-  return `lesson=${lesson.id}&${lesson.setups[setup]!.query}`;
+export const LESSON_URL_KEYS: readonly string[] = lessonUrlKeys(LESSONS);
+
+/**
+ * The query (without '?') of a lesson's set-up, the lesson named: a link that opens the lesson — on
+ * guided step `step` (0-based) when it is past the first.
+ */
+export function lessonQuery(lesson: Lesson, setup = 0, step = 0): string {
+  const at = step > 0 ? `&${VIEW_KEYS.lessonStep}=${step + 1}` : '';
+  return `lesson=${lesson.id}${at}&${lesson.setups[setup]!.query}`;
 }
 
 /** The lesson a query string names (`lesson=<id>`), or null. */
@@ -212,9 +302,10 @@ export function matchingSetup(lesson: Lesson, state: ConfigState): number {
 
 /** The card's words for which set-up the settings are (`setup`: {@link matchingSetup}'s answer). */
 export function setupWords(lesson: Lesson, setup: number): string {
-  const two = lesson.setups.length > 1;
-  if (setup >= 0) return two ? `Your settings: set-up ${'AB'[setup]}` : 'Your settings: the lesson’s set-up';
-  return two
-    ? 'Your settings are neither A nor B: load one to start as the lesson says'
-    : 'Your settings are not the lesson’s set-up: load it to start as the lesson says';
+  const n = lesson.setups.length;
+  if (setup >= 0)
+    return n > 1 ? `Your settings: set-up ${setupLetter(setup)}` : 'Your settings: the lesson’s set-up';
+  if (n === 1) return 'Your settings are not the lesson’s set-up: load it to start as the lesson says';
+  const which = n === 2 ? 'neither A nor B' : `none of A–${setupLetter(n - 1)}`;
+  return `Your settings are ${which}: load one to start as the lesson says`;
 }

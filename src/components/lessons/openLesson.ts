@@ -2,7 +2,17 @@
 import { actions } from '../../app/client';
 import { LESSON_URL_KEYS, lessonQuery, type Lesson } from './lessons';
 
-export function openLesson(lesson: Lesson, setup = 0): void {
-  actions.followLink(lessonQuery(lesson, setup), LESSON_URL_KEYS);
+export function openLesson(lesson: Lesson, setup = 0, step = 0): void {
+  actions.followLink(lessonQuery(lesson, setup, step), LESSON_URL_KEYS);
   actions.setScreen(lesson.screen);
+}
+
+/**
+ * Goes to guided step `step` of the open lesson: a step that names a set-up loads it (a link, so Back
+ * returns), any other only moves the step (the settings stay as the user has them).
+ */
+export function goToStep(lesson: Lesson, step: number): void {
+  const setup = lesson.steps?.[step]?.setup;
+  if (setup !== undefined) openLesson(lesson, setup, step);
+  else actions.setView({ lessonStep: step });
 }

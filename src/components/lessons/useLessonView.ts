@@ -1,7 +1,10 @@
-/** The data-testid of the view the open lesson talks about, or null (no lesson open). */
+/** The data-testid of the view the open lesson talks about (on its current step), or null (no lesson open). */
 import { useViewStore } from '../../store/view';
-import { LESSONS } from './lessons';
+import { LESSONS, lessonViewAt, stepOf } from './lessons';
 
 export function useLessonView(): string | null {
-  return useViewStore((s) => LESSONS.find((l) => l.id === s.lesson)?.view ?? null);
+  return useViewStore((s) => {
+    const lesson = LESSONS.find((l) => l.id === s.lesson);
+    return lesson ? lessonViewAt(lesson, stepOf(lesson, s.lessonStep)) : null;
+  });
 }
