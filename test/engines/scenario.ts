@@ -247,6 +247,32 @@ export async function runScenario(
       return `${used}; ${note}`;
     });
 
+    // The frame rate on Watch while training: measured and printed (the bench's kind of figure: how fast
+    // depends on the machine), never judged here.
+    await d.evaluate(
+      call(() => {
+        const w = window as unknown as { __frames?: { n: number; t0: number; t1: number } };
+        const f = (w.__frames = { n: 0, t0: performance.now(), t1: 0 });
+        const tick = (t: number) => {
+          f.n++;
+          f.t1 = t;
+          if (t - f.t0 < 3000) requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 3300));
+    const frames = (await d.evaluate(
+      call(
+        () => (window as unknown as { __frames?: { n: number; t0: number; t1: number } }).__frames ?? null,
+      ),
+    )) as { n: number; t0: number; t1: number } | null;
+    if (frames && frames.t1 > frames.t0) {
+      console.log(
+        `  · ${((1000 * frames.n) / (frames.t1 - frames.t0)).toFixed(1)} frames/s on Watch while training`,
+      );
+    }
+
     await check('a drawn 1 is read as 1', false, async () => {
       const box = await rectOf(d, 'draw-canvas');
       await d.drag(
