@@ -19,6 +19,7 @@ import { WeightImages } from './components/panels/WeightImages/WeightImages';
 import { InsideScreen } from './components/InsideScreen';
 import { StepExplained } from './components/panels/StepExplained/StepExplained';
 import { Saliency } from './components/panels/Saliency/Saliency';
+import { MyDigits } from './components/panels/MyDigits/MyDigits';
 import { useConfigStore } from './store/config';
 import { useInsideStore } from './store/inside';
 import { useRunStore } from './store/run';
@@ -116,6 +117,10 @@ export function App() {
           <WatchColumns present={present} />
         ) : screen === 'inside' ? (
           <InsideScreen />
+        ) : screen === 'mine' ? (
+          <ErrorBoundary name="My digits" frameClassName="">
+            <MyDigits />
+          </ErrorBoundary>
         ) : (
           <StepColumns />
         )}

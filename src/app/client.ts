@@ -12,6 +12,7 @@ import { createBridge, type BridgeEnv } from './bridge';
 import { reconsiderHeld } from './costGate';
 import { clearForGeneration, routeEvent } from './routeEvents';
 import { createWorkerCare } from './workerCare';
+import { myDigitsEpochEnded, myDigitsNewGeneration } from './myDigitsActions';
 import { createUrlSync, type UrlEnv } from './urlSync';
 import { syncView } from './viewActions';
 import type { WorkerEvent } from '../protocol/messages';
@@ -45,10 +46,12 @@ function startClient(env: ClientEnv): AppContext {
         reconsider: () => reconsiderHeld(bridge),
       });
       care.onEvent(ev);
+      if (ev.type === 'epoch-end') myDigitsEpochEnded(ctx, ev);
     },
     onGeneration: (generation) => {
       clearForGeneration(generation);
       care.onGeneration(generation);
+      myDigitsNewGeneration();
     },
     onLost: care.onLost,
     onWorkerError: care.onWorkerError,

@@ -30,6 +30,13 @@ export const SCREENS = [
     key: 'O',
     opens: 'step-explained layer-diagram draw-canvas',
   },
+  {
+    id: 'mine',
+    label: 'My digits',
+    title: 'Your own digits: keep them, test the network on them, teach it with them (M)',
+    key: 'M',
+    opens: 'my-digits saliency draw-canvas',
+  },
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number]['id'];

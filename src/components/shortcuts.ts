@@ -9,7 +9,8 @@
  * - a key with Ctrl, ⌘ or Alt, or a held key's auto-repeat, is never a shortcut.
  */
 
-export type ShortcutId = 'toggle' | 'step' | 'reset' | 'lesson' | 'inside' | 'watch' | 'one-step' | 'present';
+export type ShortcutId =
+  'toggle' | 'step' | 'reset' | 'lesson' | 'inside' | 'watch' | 'one-step' | 'mine' | 'present';
 
 export interface Shortcut {
   id: ShortcutId;
@@ -37,6 +38,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'inside', keys: ['i'], label: 'I', does: 'Inside' },
   { id: 'watch', keys: ['w'], label: 'W', does: 'Watch' },
   { id: 'one-step', keys: ['o'], label: 'O', does: 'One step' },
+  { id: 'mine', keys: ['m'], label: 'M', does: 'My digits' },
   { id: 'present', keys: ['p'], label: 'P', does: 'presenter mode' },
 ];
 

@@ -36,6 +36,9 @@ function run(id: ShortcutId, index: number): boolean {
     case 'one-step':
       actions.setScreen('step');
       return true;
+    case 'mine':
+      actions.setScreen('mine');
+      return true;
     case 'present':
       actions.setView({ present: !useViewStore.getState().present });
       return true;
