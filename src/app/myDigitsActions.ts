@@ -36,7 +36,7 @@ function db(): Promise<MyDigitsDb> {
 }
 
 /** Uses `store` from now on (tests). */
-export function useMyDigitsDb(store: MyDigitsDb): void {
+export function setMyDigitsDb(store: MyDigitsDb): void {
   dbPromise = Promise.resolve(store);
 }
 

@@ -137,6 +137,7 @@ test.describe('my digits', () => {
     const first = page.getByTestId('my-digit').first();
     const id = (await first.getAttribute('data-id'))!;
     const half = (await first.getAttribute('data-half'))!;
+    const drawn = (await first.getAttribute('data-label'))!;
     await first.getByTestId('my-digit-label').selectOption('7');
     const tile = page.locator(`[data-testid="my-digit"][data-id="${id}"]`);
     await expect(tile).toHaveAttribute('data-label', '7');
@@ -154,9 +155,9 @@ test.describe('my digits', () => {
     await expect(gallery(page)).toHaveAttribute('data-count', '4');
     await expect(tile).toHaveAttribute('data-label', '7');
     await expect(tile).toHaveAttribute('data-half', half);
-    // Put it back to a 0 or 1 for what follows (as it was drawn).
-    await tile.getByTestId('my-digit-label').selectOption('0');
-    await expect(tile).toHaveAttribute('data-label', '0');
+    // Back to what it was drawn as, for what follows.
+    await tile.getByTestId('my-digit-label').selectOption(drawn);
+    await expect(tile).toHaveAttribute('data-label', drawn);
   });
 
   test('clicking a digit opens it in the drawing and "why did it say"; One step takes it', async () => {
@@ -233,6 +234,25 @@ test.describe('my digits', () => {
     await expect(page.getByTestId('train-toggle')).toHaveText('Pause');
     await shot(page, 'my-digits-watch-chart');
     await page.getByTestId('train-toggle').click();
+  });
+
+  test('each dataset has its own collection; Fashion-MNIST shows its class names', async () => {
+    test.setTimeout(120_000);
+    await page.getByTestId('open-mine').click();
+    await page.getByTestId('dataset').selectOption('fashion-mnist');
+    await expect(page.getByTestId('train-toggle')).toBeEnabled({ timeout: LOAD_TIMEOUT });
+    await expect(gallery(page)).toHaveAttribute('data-dataset', 'fashion-mnist');
+    await expect(gallery(page)).toHaveAttribute('data-count', '0');
+    await expect(page.getByTestId('save-digit-1')).toHaveAttribute('title', /Trouser/);
+    await drawOne(page);
+    await page.getByTestId('save-digit-1').click();
+    await expect(gallery(page)).toHaveAttribute('data-count', '1');
+    await expect(page.getByTestId('my-digit-label').first()).toHaveValue('1');
+    await expect(page.getByTestId('my-digit-label').first().locator('option:checked')).toHaveText(/Trouser/);
+    await shot(page, 'my-digits-fashion');
+    await page.getByTestId('dataset').selectOption('mnist');
+    await expect(gallery(page)).toHaveAttribute('data-dataset', 'mnist');
+    await expect(gallery(page)).toHaveAttribute('data-count', '4');
   });
 
   test('mine > 0 with no teach digits says it trains as 0', async ({ browser }) => {

@@ -296,7 +296,7 @@ function paintLoss(
   let lx = x0 + 2;
   const ly = 10;
   // With a validation item too, shorter words keep the legend on one line of a narrow panel.
-  const trainLabel = validated.length ? 'train loss' : 'train loss (smoothed)';
+  const trainLabel = validated.length || mine.length ? 'train loss' : 'train loss (smoothed)';
   const item = (draw: () => void, text: string) => {
     draw();
     ctx.fillStyle = theme.muted;
@@ -317,7 +317,7 @@ function paintLoss(
     () => dot(ctx, lx + 6, ly, theme.testAccuracy, theme.panel),
     mine.length ? 'test acc. →' : 'test accuracy →',
   );
-  if (mine.length) item(() => dot(ctx, lx + 6, ly, theme.myDigits, theme.panel), 'my digits →');
+  if (mine.length) item(() => dot(ctx, lx + 6, ly, theme.myDigits, theme.panel), 'mine →');
 
   // ── hover read-out ──
   if (hover && hover.x >= x0 && hover.x <= x1 && hover.y >= y1 - 4 && hover.y <= y0) {
