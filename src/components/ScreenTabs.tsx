@@ -5,6 +5,7 @@
  */
 import { useInsideStore } from '../store/inside';
 import { actions } from '../app/client';
+import { useViewStore } from '../store/view';
 
 export const SCREENS = [
   {
@@ -41,11 +42,19 @@ export const SCREENS = [
 
 export type ScreenId = (typeof SCREENS)[number]['id'];
 
+/**
+ * Screens presenter mode leaves out (fewer controls on a projector; its top bar and shortcut bar have no room
+ * to spare at 1024 px): My digits is for a learner at their own machine.
+ */
+export const NOT_IN_PRESENTER: readonly ScreenId[] = ['mine'];
+
 export function ScreenTabs() {
   const screen = useInsideStore((s) => s.screen);
+  const present = useViewStore((s) => s.present);
+  const shown = present ? SCREENS.filter((s) => !NOT_IN_PRESENTER.includes(s.id)) : SCREENS;
   return (
     <div className="screen-tabs" role="tablist" aria-label="Screens">
-      {SCREENS.map((s) => (
+      {shown.map((s) => (
         <button
           key={s.id}
           type="button"

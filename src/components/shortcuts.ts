@@ -42,6 +42,9 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'present', keys: ['p'], label: 'P', does: 'presenter mode' },
 ];
 
+/** The shortcuts presenter mode offers (and its bar shows): not My digits' (ScreenTabs' NOT_IN_PRESENTER). */
+export const PRESENTER_SHORTCUTS: readonly Shortcut[] = SHORTCUTS.filter((s) => s.id !== 'mine');
+
 /** Who owns the keys while `target` has the focus: everything ('keyboard'), Space only, or nothing. */
 export function keyOwner(target: EventTarget | null): 'keyboard' | 'space' | null {
   if (typeof HTMLElement === 'undefined' || !(target instanceof HTMLElement)) return null;

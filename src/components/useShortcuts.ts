@@ -37,6 +37,8 @@ function run(id: ShortcutId, index: number): boolean {
       actions.setScreen('step');
       return true;
     case 'mine':
+      // Presenter mode has no My digits screen (ScreenTabs' NOT_IN_PRESENTER).
+      if (useViewStore.getState().present) return false;
       actions.setScreen('mine');
       return true;
     case 'present':
