@@ -52,6 +52,7 @@ export function ScreenTabs() {
   const screen = useInsideStore((s) => s.screen);
   const present = useViewStore((s) => s.present);
   const shown = present ? SCREENS.filter((s) => !NOT_IN_PRESENTER.includes(s.id)) : SCREENS;
+  const on = present && NOT_IN_PRESENTER.includes(screen) ? 'watch' : screen;
   return (
     <div className="screen-tabs" role="tablist" aria-label="Screens">
       {shown.map((s) => (
@@ -60,7 +61,7 @@ export function ScreenTabs() {
           type="button"
           role="tab"
           className="screen-tab"
-          aria-selected={screen === s.id}
+          aria-selected={on === s.id}
           data-testid={`open-${s.id}`}
           data-opens={s.opens}
           title={s.title}

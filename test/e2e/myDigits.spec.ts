@@ -263,6 +263,15 @@ test.describe('my digits', () => {
     await expect(other.getByTestId('my-digits-mine-ignored')).toHaveText(
       'No digits in the teach half yet: training runs as with ×0.',
     );
+    // Presenter mode has no My digits screen: Watch shows, the tab and the save row are gone.
+    await other.getByTestId('my-digits-teach').click();
+    await other.keyboard.press('p');
+    await expect(other.locator('.app')).toHaveAttribute('data-present', 'true');
+    await expect(other.getByTestId('open-mine')).toHaveCount(0);
+    await expect(other.locator('main')).toHaveAttribute('data-screen', 'watch');
+    await expect(other.getByTestId('save-digit-0')).toBeHidden();
+    await other.keyboard.press('p');
+    await expect(other.locator('main')).toHaveAttribute('data-screen', 'mine');
     await other.close();
   });
 });
