@@ -25,6 +25,7 @@ import {
 } from '../store/myDigits';
 import { useRunStore } from '../store/run';
 import type { AppContext } from './actions';
+import { showNotice } from './routeEvents';
 import { memoryMyDigitsDb, openMyDigitsDb, storageMessage, type MyDigitsDb } from './myDigitsDb';
 
 let dbPromise: Promise<MyDigitsDb> | null = null;
@@ -153,10 +154,13 @@ export function createMyDigitsActions(app: () => AppContext) {
       const bytes = Uint8Array.from(pixels, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
       const copy = strokes.map((st) => st.map((p) => ({ x: p.x, y: p.y })));
       const digit = newDigit(s.digits, { dataset, label, pixels: bytes, strokes: copy }, newId(), Date.now());
-      return commit(app(), (store) => store.put([digit]), {
-        digits: [...s.digits, digit],
-        message: `saved as ${classNameOf(label)} (${digit.half} half)`,
-      });
+      const ctx = app();
+      const message = `saved as ${classNameOf(label)} (${digit.half} half)`;
+      const ok = await commit(ctx, (store) => store.put([digit]), { digits: [...s.digits, digit], message });
+      // Said where the drawing is too (the Watch screen has no gallery): the message line's short notice.
+      if (ok) showNotice(`${message} · ${s.digits.length + 1} in My digits`, ctx);
+      else if (useMyDigitsStore.getState().error) showNotice(useMyDigitsStore.getState().error!, ctx);
+      return ok;
     },
     async relabelDigit(id: string, label: number): Promise<boolean> {
       const s = useMyDigitsStore.getState();

@@ -5,6 +5,7 @@ import { createMyDigitsActions, syncMyDigits, setMyDigitsDb } from '../../src/ap
 import { encodeMyDigits } from '../../src/data/myDigitsFile';
 import type { Command } from '../../src/protocol/messages';
 import { useConfigStore } from '../../src/store/config';
+import { useRunStore } from '../../src/store/run';
 import { INITIAL_MY_DIGITS_STATE, useMyDigitsStore } from '../../src/store/myDigits';
 
 function fakeCtx() {
@@ -14,6 +15,7 @@ function fakeCtx() {
       send: (cmd: Command) => sent.push(cmd),
       request: vi.fn(() => Promise.reject(new Error('no network'))),
     },
+    setTimeout: () => {},
   } as unknown as AppContext;
   return { ctx, sent };
 }
@@ -57,6 +59,7 @@ describe('my digits actions', () => {
       [1, 1],
     ]);
     expect((await db.load('mnist')).length).toBe(2);
+    expect(useRunStore.getState().notice).toBe('saved as 3 (test half) · 2 in My digits');
   });
 
   it('a failed write (a full quota) changes nothing and says so in plain words', async () => {

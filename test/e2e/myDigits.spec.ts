@@ -93,6 +93,7 @@ test.describe('my digits', () => {
     await shot(page, 'my-digits-draw-column');
     await fits(page);
     await page.getByTestId('save-digit-0').click();
+    await expect(page.getByTestId('notice')).toHaveText('saved as 0 (teach half) · 1 in My digits');
     // Saved: the canvas is ready for the next one.
     await expect(page.getByTestId('save-digit-0')).toBeDisabled();
 
