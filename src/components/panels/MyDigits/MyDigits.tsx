@@ -67,12 +67,9 @@ function Tile({
       >
         <DigitThumb pixels={digit.pixels} label={`your ${name}, ${digit.half} half`} />
         <span className={`my-digit-mark ${mark ? (mark.correct ? 'right' : 'wrong') : ''}`}>
-          {mark
-            ? `${mark.correct ? '✓' : `✗ ${read}`} ${formatPercent(mark.probability, 0)}`
-            : digit.half === 'test'
-              ? 'test'
-              : 'teach'}
+          {mark ? `${mark.correct ? '✓' : `✗ ${read}`} ${formatPercent(mark.probability, 0)}` : '…'}
         </span>
+        <span className={`my-digit-half ${digit.half}`}>{digit.half}</span>
       </button>
       <span className="my-digit-tools">
         <select
