@@ -19,6 +19,7 @@ import { WeightImages } from './components/panels/WeightImages/WeightImages';
 import { InsideScreen } from './components/InsideScreen';
 import { StepExplained } from './components/panels/StepExplained/StepExplained';
 import { Saliency } from './components/panels/Saliency/Saliency';
+import { MyDigits } from './components/panels/MyDigits/MyDigits';
 import { useConfigStore } from './store/config';
 import { useInsideStore } from './store/inside';
 import { useRunStore } from './store/run';
@@ -27,6 +28,7 @@ import { useViewStore } from './store/view';
 import { LessonCard } from './components/lessons/LessonCard';
 import { ShortcutBar } from './components/ShortcutBar';
 import { useShortcuts } from './components/useShortcuts';
+import { NOT_IN_PRESENTER } from './components/ScreenTabs';
 
 /** While the data loads, or when it failed, a card over the network column says so (no layout shift). */
 function DataOverlay() {
@@ -100,8 +102,10 @@ function StepColumns() {
 
 export function App() {
   useShortcuts();
-  const screen = useInsideStore((s) => s.screen);
   const present = useViewStore((s) => s.present);
+  // Presenter mode has no My digits screen (NOT_IN_PRESENTER): it shows Watch instead.
+  const chosen = useInsideStore((s) => s.screen);
+  const screen = present && NOT_IN_PRESENTER.includes(chosen) ? 'watch' : chosen;
   // The drawing column keeps its place (second child) on both screens, so the drawing survives a switch.
   // The lesson card, the message line and the shortcut bar take grid rows of their own: they never cover a view.
   return (
@@ -116,6 +120,10 @@ export function App() {
           <WatchColumns present={present} />
         ) : screen === 'inside' ? (
           <InsideScreen />
+        ) : screen === 'mine' ? (
+          <ErrorBoundary name="My digits" frameClassName="">
+            <MyDigits />
+          </ErrorBoundary>
         ) : (
           <StepColumns />
         )}

@@ -14,6 +14,7 @@ import { readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
 import type { Bridge } from './bridge';
 import { requestBuild } from './costGate';
 import { createInsideActions } from './insideActions';
+import { createMyDigitsActions, syncMyDigits } from './myDigitsActions';
 import { createViewActions } from './viewActions';
 import { bumpTelemetry, setRun, showNotice } from './routeEvents';
 import type { UrlSync } from './urlSync';
@@ -33,6 +34,8 @@ export interface AppContext {
 export function loadData(ctx: AppContext, name: DatasetName): void {
   setRun({ data: { ...INITIAL_RUN_STATE.data, dataset: name } });
   ctx.bridge.send({ type: 'load-data', dataset: name, baseUrl: ctx.dataBase() });
+  // The worker (a new one too, after a restart) gets this dataset's own digits.
+  syncMyDigits(ctx, name);
 }
 
 /**
@@ -155,6 +158,7 @@ export function createActions(app: () => AppContext) {
       return { modelJson: answer.modelJson, weightsBin: answer.weightsBin };
     },
     ...createInsideActions(app),
+    ...createMyDigitsActions(app),
     ...createViewActions(app),
   };
   return actions;

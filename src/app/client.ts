@@ -13,6 +13,7 @@ import { reconsiderHeld } from './costGate';
 import { clearForGeneration, routeEvent } from './routeEvents';
 import { testEngineSpeed } from './testHooks';
 import { createWorkerCare } from './workerCare';
+import { myDigitsEpochEnded, myDigitsNewGeneration } from './myDigitsActions';
 import { createUrlSync, type UrlEnv } from './urlSync';
 import { syncView } from './viewActions';
 import type { FixedEngineSpeed, WorkerEvent } from '../protocol/messages';
@@ -46,10 +47,12 @@ function startClient(env: ClientEnv): AppContext {
         reconsider: () => reconsiderHeld(bridge),
       });
       care.onEvent(ev);
+      if (ev.type === 'epoch-end') myDigitsEpochEnded(ctx, ev);
     },
     onGeneration: (generation) => {
       clearForGeneration(generation);
       care.onGeneration(generation);
+      myDigitsNewGeneration();
     },
     onLost: care.onLost,
     onWorkerError: care.onWorkerError,

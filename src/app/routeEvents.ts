@@ -170,10 +170,11 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
         validationLoss !== undefined && validationAccuracy !== undefined
           ? { validationLoss, validationAccuracy }
           : {};
+      const mine = ev.myDigitsAccuracy !== undefined ? { myDigitsAccuracy: ev.myDigitsAccuracy } : {};
       setRun({
         epochs: [
           ...useRunStore.getState().epochs,
-          { epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy, ...validation },
+          { epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy, ...validation, ...mine },
         ],
         confusion: ev.confusion,
       });

@@ -5,6 +5,7 @@
  */
 import { useInsideStore } from '../store/inside';
 import { actions } from '../app/client';
+import { useViewStore } from '../store/view';
 
 export const SCREENS = [
   {
@@ -30,21 +31,37 @@ export const SCREENS = [
     key: 'O',
     opens: 'step-explained layer-diagram draw-canvas',
   },
+  {
+    id: 'mine',
+    label: 'My digits',
+    title: 'Your own digits: keep them, test the network on them, teach it with them (M)',
+    key: 'M',
+    opens: 'my-digits saliency draw-canvas',
+  },
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number]['id'];
 
+/**
+ * Screens presenter mode leaves out (fewer controls on a projector; its top bar and shortcut bar have no room
+ * to spare at 1024 px): My digits is for a learner at their own machine.
+ */
+export const NOT_IN_PRESENTER: readonly ScreenId[] = ['mine'];
+
 export function ScreenTabs() {
   const screen = useInsideStore((s) => s.screen);
+  const present = useViewStore((s) => s.present);
+  const shown = present ? SCREENS.filter((s) => !NOT_IN_PRESENTER.includes(s.id)) : SCREENS;
+  const on = present && NOT_IN_PRESENTER.includes(screen) ? 'watch' : screen;
   return (
     <div className="screen-tabs" role="tablist" aria-label="Screens">
-      {SCREENS.map((s) => (
+      {shown.map((s) => (
         <button
           key={s.id}
           type="button"
           role="tab"
           className="screen-tab"
-          aria-selected={screen === s.id}
+          aria-selected={on === s.id}
           data-testid={`open-${s.id}`}
           data-opens={s.opens}
           title={s.title}

@@ -1,11 +1,11 @@
-/** Presenter mode's bottom bar: every keyboard shortcut, from the shortcuts table, and a way out. */
+/** Presenter mode's bottom bar: every keyboard shortcut presenter mode offers, from the shortcuts table, and a way out. */
 import { actions } from '../app/client';
-import { SHORTCUTS } from './shortcuts';
+import { PRESENTER_SHORTCUTS } from './shortcuts';
 
 export function ShortcutBar() {
   return (
     <footer className="shortcut-bar" data-testid="shortcuts" aria-label="Keyboard shortcuts">
-      {SHORTCUTS.map((s) => (
+      {PRESENTER_SHORTCUTS.map((s) => (
         <span key={s.id} className="shortcut">
           <kbd>{s.label}</kbd> {s.does}
         </span>

@@ -10,7 +10,8 @@
  */
 import { LESSONS, lessonKey, lessonKeysLabel } from './lessons/lessons';
 
-export type ShortcutId = 'toggle' | 'step' | 'reset' | 'lesson' | 'inside' | 'watch' | 'one-step' | 'present';
+export type ShortcutId =
+  'toggle' | 'step' | 'reset' | 'lesson' | 'inside' | 'watch' | 'one-step' | 'mine' | 'present';
 
 export interface Shortcut {
   id: ShortcutId;
@@ -38,8 +39,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'inside', keys: ['i'], label: 'I', does: 'Inside' },
   { id: 'watch', keys: ['w'], label: 'W', does: 'Watch' },
   { id: 'one-step', keys: ['o'], label: 'O', does: 'One step' },
+  { id: 'mine', keys: ['m'], label: 'M', does: 'My digits' },
   { id: 'present', keys: ['p'], label: 'P', does: 'presenter mode' },
 ];
+
+/** The shortcuts presenter mode offers (and its bar shows): not My digits' (ScreenTabs' NOT_IN_PRESENTER). */
+export const PRESENTER_SHORTCUTS: readonly Shortcut[] = SHORTCUTS.filter((s) => s.id !== 'mine');
 
 /** Who owns the keys while `target` has the focus: everything ('keyboard'), Space only, or nothing. */
 export function keyOwner(target: EventTarget | null): 'keyboard' | 'space' | null {

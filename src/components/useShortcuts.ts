@@ -36,6 +36,11 @@ function run(id: ShortcutId, index: number): boolean {
     case 'one-step':
       actions.setScreen('step');
       return true;
+    case 'mine':
+      // Presenter mode has no My digits screen (ScreenTabs' NOT_IN_PRESENTER).
+      if (useViewStore.getState().present) return false;
+      actions.setScreen('mine');
+      return true;
     case 'present':
       actions.setView({ present: !useViewStore.getState().present });
       return true;

@@ -80,8 +80,11 @@ export interface StepAnswer {
 }
 
 export interface InsideState {
-  /** Which screen is on: the first screen ('watch'), the inside views ('inside') or one step ('step'). */
-  screen: 'watch' | 'inside' | 'step';
+  /**
+   * Which screen is on: the first screen ('watch'), the inside views ('inside'), one step ('step') or my
+   * digits ('mine').
+   */
+  screen: 'watch' | 'inside' | 'step' | 'mine';
   selectedUnit: UnitRef | null;
   /** Set when the page chose the selected unit itself (null: the user did, or none is selected). */
   selectedAuto: AutoSelection | null;

@@ -18,6 +18,8 @@ export interface EpochResult {
   /** On the held-out validation images, when the run holds some out. */
   validationLoss?: number;
   validationAccuracy?: number;
+  /** On the test half of my digits, when there is one. */
+  myDigitsAccuracy?: number;
 }
 
 /** Why and where the run stopped by itself (the `stopped` event), shown in the top bar and on the curves. */

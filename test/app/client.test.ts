@@ -11,6 +11,9 @@ import { INITIAL_COST_STATE, useCostStore } from '../../src/store/cost';
 import { initialTelemetry, telemetryStore } from '../../src/store/telemetry';
 import { Trainer } from '../../src/training/trainer';
 import { createWorkerClient, type ClientEnv, type WorkerLike } from '../../src/app/client';
+import { memoryMyDigitsDb } from '../../src/app/myDigitsDb';
+import { setMyDigitsDb } from '../../src/app/myDigitsActions';
+import { INITIAL_MY_DIGITS_STATE, useMyDigitsStore } from '../../src/store/myDigits';
 import type { Command, WorkerEvent } from '../../src/protocol/messages';
 import { FakeClock, mnistSlice } from '../training/harness';
 
@@ -121,6 +124,28 @@ beforeEach(() => {
 });
 
 describe('worker client', () => {
+  it('gives the worker the dataset’s own digits after each data load: at start, a new worker, a switch', async () => {
+    setMyDigitsDb(memoryMyDigitsDb());
+    useMyDigitsStore.setState({ ...INITIAL_MY_DIGITS_STATE });
+    const { env, worker } = makeEnv();
+    const client = createWorkerClient(env);
+    await new Promise((r) => setTimeout(r, 0));
+    const order = () =>
+      worker.sent.map((c) => c.type).filter((t) => t === 'load-data' || t === 'set-my-digits');
+    expect(order()).toEqual(['load-data', 'set-my-digits']);
+    expect(useMyDigitsStore.getState()).toMatchObject({ dataset: 'mnist', loaded: true });
+    await client.actions.saveDigit(2, new Float32Array(784).fill(0.5), []);
+    expect(worker.sentOf('set-my-digits').at(-1)!.teach.count).toBe(1);
+    client.actions.restartWorker();
+    expect(order().slice(-2)).toEqual(['load-data', 'set-my-digits']);
+    expect(worker.sentOf('set-my-digits').at(-1)!.teach.count).toBe(1);
+    client.actions.setDataset('fashion-mnist');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(order().slice(-2)).toEqual(['load-data', 'set-my-digits']);
+    expect(worker.sentOf('set-my-digits').at(-1)!.teach.count).toBe(0);
+    expect(useMyDigitsStore.getState()).toMatchObject({ dataset: 'fashion-mnist', digits: [] });
+  });
+
   it('reads the URL, loads the data from the ?data folder, configures generation 1', () => {
     const { env, worker } = makeEnv('?hidden=32-16&lr=0.01&seed=7&data=broken');
     const client = createWorkerClient(env);

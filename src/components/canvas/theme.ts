@@ -18,6 +18,8 @@ export interface ThemeColors {
   testLoss: string;
   testAccuracy: string;
   validation: string;
+  /** The test half of my digits. */
+  myDigits: string;
   font: string;
 }
 
@@ -34,6 +36,7 @@ const FALLBACK: ThemeColors = {
   testLoss: '#d55e00',
   testAccuracy: '#009e73',
   validation: '#cc79a7',
+  myDigits: '#b87f00',
   font: 'system-ui, sans-serif',
 };
 
@@ -59,6 +62,7 @@ function read(): ThemeColors {
     testLoss: v('--series-test-loss', FALLBACK.testLoss),
     testAccuracy: v('--series-test-accuracy', FALLBACK.testAccuracy),
     validation: v('--series-validation', FALLBACK.validation),
+    myDigits: v('--series-my-digits', FALLBACK.myDigits),
     font: cs.fontFamily || FALLBACK.font,
   };
 }

@@ -14,9 +14,12 @@
  *   worker client re-classifies the last drawing on every snapshot, so the answer follows the learning.)
  */
 import { useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { centreOfMass, preprocessMnist } from '../../../draw/mnistPreprocess';
 import { planRaster, strokeBounds, type Pt } from '../../../draw/strokes';
 import { useConfigStore } from '../../../store/config';
+import { useMyDigitsStore } from '../../../store/myDigits';
+import { useRunStore } from '../../../store/run';
 import { actions } from '../../../app/client';
 import { Panel } from '../../ui/Panel';
 import { paintPixels } from '../../canvas/pixelImage';
@@ -106,7 +109,13 @@ export function DrawCanvas() {
   const previewRef = useRef<HTMLCanvasElement>(null);
   const [hasInk, setHasInk] = useState(false);
   const subject = drawingSubject(useConfigStore((s) => s.dataset));
-  const api = useRef<{ clear: () => void }>({ clear: () => {} });
+  const api = useRef<{ clear: () => void; save: (label: number) => void }>({
+    clear: () => {},
+    save: () => {},
+  });
+  const names = useRunStore(useShallow((s) => s.data.classNames));
+  const classes = names.length || 10;
+  const canSave = useMyDigitsStore((s) => s.loaded);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -151,6 +160,8 @@ export function DrawCanvas() {
       lastPredict = performance.now();
       const img = rasterise(strokes);
       pixels = img && preprocessMnist({ data: img.data, width: img.width, height: img.height, channels: 4 });
+      // In steps of 1/255: the network reads exactly the bytes a saved digit keeps (my digits, uint8).
+      if (pixels) for (let i = 0; i < pixels.length; i++) pixels[i] = Math.round(pixels[i]! * 255) / 255;
       showPreview();
       if (pixels) actions.predict(pixels);
       else actions.clearPrediction();
@@ -183,6 +194,9 @@ export function DrawCanvas() {
       if (e.button !== 0 && e.pointerType === 'mouse') return;
       if (active) return; // one stroke at a time (a palm resting on a tablet is ignored)
       e.preventDefault();
+      // Focused, the canvas takes the keys 0–9 (save as); preventDefault above would keep it from focusing.
+      canvas.focus({ preventScroll: true });
+      if (useMyDigitsStore.getState().selected) useMyDigitsStore.setState({ selected: null });
       canvas.setPointerCapture(e.pointerId);
       active = { id: e.pointerId, pts: [toPt(e)] };
       strokes.push(active.pts);
@@ -227,6 +241,28 @@ export function DrawCanvas() {
       actions.clearPrediction();
     };
 
+    api.current.save = (label: number) => {
+      if (!pixels || !strokes.length) return;
+      const kept = strokes.map((st) => st.map((p) => ({ x: p.x, y: p.y })));
+      void actions.saveDigit(label, pixels, kept).then((ok) => {
+        if (ok) api.current.clear();
+      });
+    };
+    /** A saved digit back in the drawing (the gallery): its strokes, read again like a fresh drawing. */
+    const load = (saved: readonly (readonly Pt[])[]) => {
+      strokes.length = 0;
+      for (const st of saved) strokes.push(st.map((p) => ({ x: p.x, y: p.y })));
+      active = null;
+      redraw();
+      setHasInk(strokes.length > 0);
+      predictNow();
+    };
+    const unsubSelected = useMyDigitsStore.subscribe((s, prev) => {
+      if (s.selected === prev.selected || !s.selected) return;
+      const d = s.digits.find((x) => x.id === s.selected);
+      if (d) load(d.strokes);
+    });
+
     const unsubTheme = subscribeTheme(() => {
       redraw();
       showPreview();
@@ -240,6 +276,7 @@ export function DrawCanvas() {
       canvas.removeEventListener('pointerup', up);
       canvas.removeEventListener('pointercancel', up);
       unsubTheme();
+      unsubSelected();
       if (timer) clearTimeout(timer);
     };
   }, []);
@@ -254,7 +291,15 @@ export function DrawCanvas() {
           <canvas
             ref={canvasRef}
             data-testid="draw-canvas"
-            aria-label={`Drawing surface: draw ${subject} here`}
+            aria-label={`Drawing surface: draw ${subject} here; focused, the keys 0 to ${classes - 1} save it as that class`}
+            tabIndex={0}
+            onKeyDown={(e) => {
+              // Focused, the digit keys are "save as" (and never reach the lesson shortcuts).
+              if (e.ctrlKey || e.metaKey || e.altKey || !/^[0-9]$/.test(e.key)) return;
+              e.preventDefault();
+              const label = Number(e.key);
+              if (!e.repeat && label < classes && hasInk && canSave) api.current.save(label);
+            }}
           />
           {hasInk ? null : <div className="draw-hint">draw {subject} here</div>}
         </div>
@@ -278,6 +323,26 @@ export function DrawCanvas() {
               aria-label="The 28 by 28 image the network receives"
             />
           </div>
+        </div>
+        <div
+          className="save-row"
+          role="group"
+          aria-label={`Save the drawing as a class (keys 0–${classes - 1} on the canvas)`}
+        >
+          <span className="save-label">save as</span>
+          {Array.from({ length: classes }, (_, d) => (
+            <button
+              key={d}
+              type="button"
+              className="btn small save-digit"
+              data-testid={`save-digit-${d}`}
+              disabled={!hasInk || !canSave}
+              title={`Keep this drawing as ${names[d] ?? d} in My digits`}
+              onClick={() => api.current.save(d)}
+            >
+              {d}
+            </button>
+          ))}
         </div>
       </div>
     </Panel>

@@ -101,7 +101,12 @@ function paintLoss(
     .range([y0, y1])
     .clamp(true);
   const y = (v: number) => (log ? yLog(Math.max(v, 1e-6)) : Math.min(y0, Math.max(y1 - 4, yLin(v))));
-  const accs = epochs.map((e) => e.testAccuracy).filter(Number.isFinite);
+  // My digits' test half: its own series on the accuracy axis (epochs that had one).
+  const mine = epochs.filter((e) => e.myDigitsAccuracy !== undefined);
+  if (host) host.dataset.myDigitsPoints = String(mine.length);
+  const accs = [...epochs.map((e) => e.testAccuracy), ...mine.map((e) => e.myDigitsAccuracy!)].filter(
+    Number.isFinite,
+  );
   const ya = scaleLinear().domain(accuracyDomain(accs)).range([y0, y1]);
   const [dLo, dHi] = (log ? yLog : yLin).domain();
   const yTicks = axisTicks({ domain: [dLo, dHi], range: [y0, y1], axis: 'y', log, measure });
@@ -236,6 +241,18 @@ function paintLoss(
       dot(ctx, x(e.step), y(e.testLoss), theme.testLoss, theme.panel);
     }
   }
+  if (mine.length) {
+    ctx.strokeStyle = theme.myDigits;
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    mine.forEach((e, i) =>
+      i ? ctx.lineTo(x(e.step), ya(e.myDigitsAccuracy!)) : ctx.moveTo(x(e.step), ya(e.myDigitsAccuracy!)),
+    );
+    ctx.stroke();
+    ctx.setLineDash([]);
+    for (const e of mine) dot(ctx, x(e.step), ya(e.myDigitsAccuracy!), theme.myDigits, theme.panel);
+  }
   // Validation loss per epoch: a line (its rise while the training loss falls is overfitting) and dots.
   if (validated.length) {
     ctx.strokeStyle = theme.validation;
@@ -279,7 +296,7 @@ function paintLoss(
   let lx = x0 + 2;
   const ly = 10;
   // With a validation item too, shorter words keep the legend on one line of a narrow panel.
-  const trainLabel = validated.length ? 'train loss' : 'train loss (smoothed)';
+  const trainLabel = validated.length || mine.length ? 'train loss' : 'train loss (smoothed)';
   const item = (draw: () => void, text: string) => {
     draw();
     ctx.fillStyle = theme.muted;
@@ -296,7 +313,11 @@ function paintLoss(
   }, trainLabel);
   item(() => dot(ctx, lx + 6, ly, theme.testLoss, theme.panel), 'test loss');
   if (validated.length) item(() => dot(ctx, lx + 6, ly, theme.validation, theme.panel), 'validation');
-  item(() => dot(ctx, lx + 6, ly, theme.testAccuracy, theme.panel), 'test accuracy →');
+  item(
+    () => dot(ctx, lx + 6, ly, theme.testAccuracy, theme.panel),
+    mine.length ? 'test acc. →' : 'test accuracy →',
+  );
+  if (mine.length) item(() => dot(ctx, lx + 6, ly, theme.myDigits, theme.panel), 'mine →');
 
   // ── hover read-out ──
   if (hover && hover.x >= x0 && hover.x <= x1 && hover.y >= y1 - 4 && hover.y <= y0) {
@@ -319,6 +340,8 @@ function paintLoss(
       lines.push(
         `epoch ${last.epoch}: test ${formatPercent(last.testAccuracy)} · loss ${formatValue(last.testLoss)}`,
       );
+      if (last.myDigitsAccuracy !== undefined)
+        lines.push(`my digits (test half) ${formatPercent(last.myDigitsAccuracy)}`);
       if (last.validationLoss !== undefined) {
         lines.push(
           `validation ${formatPercent(last.validationAccuracy ?? 0)} · loss ${formatValue(last.validationLoss)}`,
