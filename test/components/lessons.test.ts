@@ -16,7 +16,9 @@ import {
   lessonQuery,
   lessonUrlKeys,
   lessonViewAt,
+  HANDWRITING_PER_CLASS,
   matchingSetup,
+  nextWanted,
   setupKey,
   setupLetter,
   setupWords,
@@ -241,5 +243,75 @@ describe('lessons of any number of set-ups and steps', () => {
     expect(checkLessons([{ ...GUIDED, steps: [] }])).toEqual(['guided: an empty list of steps']);
     const same = { ...THREE, setups: [THREE.setups[0], THREE.setups[0]] } as unknown as Lesson;
     expect(checkLessons([same])).toEqual(['three-rates: two set-ups share a label']);
+    // A step's settings keep the weights (no shape, seed …); its count to collect is a positive whole number.
+    expect(
+      checkLessons([
+        {
+          ...GUIDED,
+          steps: [
+            { text: 'x', settings: { mine: 20, learningRate: 0.1 } },
+            { text: 'y', settings: { hidden: [32] } },
+            { text: 'z', collect: 0 },
+            { text: 'w', collect: 2.5 },
+          ],
+        },
+      ]),
+    ).toEqual([
+      'guided step 2: hidden rebuilds the network (a step keeps the weights)',
+      'guided step 3: collect 0 is not a positive count',
+      'guided step 4: collect 2.5 is not a positive count',
+    ]);
+  });
+});
+
+describe('the next digit a collecting step asks for', () => {
+  it('is the first class with fewer than asked, with how many of it there are; null when every class has them', () => {
+    expect(nextWanted([], 10, 3)).toEqual({ digit: 0, have: 0 });
+    expect(nextWanted([0, 0], 10, 3)).toEqual({ digit: 0, have: 2 });
+    expect(nextWanted([0, 0, 0], 10, 3)).toEqual({ digit: 1, have: 0 });
+    // Out of order and with gaps: the first short class, not the one after the last saved.
+    expect(nextWanted([0, 0, 0, 2, 2, 2, 3, 1], 10, 3)).toEqual({ digit: 1, have: 1 });
+    // More than asked of a class does not make up for another.
+    expect(nextWanted([5, 5, 5, 5, 5, 5], 10, 3)).toEqual({ digit: 0, have: 0 });
+    const full = Array.from({ length: 30 }, (_, i) => i % 10);
+    expect(nextWanted(full, 10, 3)).toBeNull();
+    expect(nextWanted(full.slice(1), 10, 3)).toEqual({ digit: 0, have: 2 });
+    // A label outside the classes is not counted (and does not throw).
+    expect(nextWanted([12, -1], 10, 1)).toEqual({ digit: 0, have: 0 });
+  });
+});
+
+describe('the handwriting lesson', () => {
+  const lesson = LESSONS.find((l) => l.id === 'handwriting')!;
+  it('is the seventh (key 7), on My digits, guided in three steps', () => {
+    expect(LESSONS.indexOf(lesson)).toBe(6);
+    expect(lessonKey(LESSONS.indexOf(lesson))).toBe('7');
+    expect(lesson.screen).toBe('mine');
+    expect(lesson.steps).toHaveLength(3);
+    const screen = SCREENS.find((s) => s.id === 'mine')!;
+    for (let s = 0; s < 3; s++) expect(screen.opens.split(' ')).toContain(lessonViewAt(lesson, s));
+  });
+  it('collects three of each, then trains on MNIST alone, then fine-tunes with mine=20 (no reset)', () => {
+    const [draw, gap, tune] = lesson.steps!;
+    expect(draw!.collect).toBe(HANDWRITING_PER_CLASS);
+    expect(HANDWRITING_PER_CLASS).toBe(3);
+    expect(lessonViewAt(lesson, 0)).toBe('draw-canvas');
+    expect(gap!.view).toBe('my-digits');
+    expect(gap!.settings).toEqual({ mine: 0 });
+    // The fine-tuning step loads no set-up (a set-up starts from fresh weights): it changes mine in place.
+    expect(tune!.setup).toBeUndefined();
+    expect(tune!.settings).toEqual({ mine: 20 });
+    expect(tune!.view).toBe('my-digits');
+    // Set-up B is what the settings are once step 3 changed them: the card says B.
+    const after = readUrlState(`?${lessonQuery(lesson, 0)}`);
+    expect(matchingSetup(lesson, { ...after, config: { ...after.config, ...tune!.settings } })).toBe(1);
+  });
+  it('each step says what to do in two to four sentences', () => {
+    for (const st of lesson.steps!) {
+      const n = st.text.split(/(?<=[.!?])\s+(?=[A-Z“])/).filter((x) => x.trim() !== '').length;
+      expect(n).toBeGreaterThanOrEqual(2);
+      expect(n).toBeLessThanOrEqual(4);
+    }
+    expect(lesson.steps![0]!.text).toMatch(/Fashion-MNIST/);
   });
 });

@@ -8,9 +8,11 @@
  */
 import { useEffect } from 'react';
 import { useConfigStore } from '../../store/config';
+import { useMyDigitsStore } from '../../store/myDigits';
+import { useRunStore } from '../../store/run';
 import { useViewStore } from '../../store/view';
 import { actions } from '../../app/client';
-import { LESSONS, matchingSetup, setupKey, setupLetter, setupWords, stepOf } from './lessons';
+import { LESSONS, matchingSetup, nextWanted, setupKey, setupLetter, setupWords, stepOf } from './lessons';
 import { goToStep, openLesson } from './openLesson';
 
 export function LessonCard() {
@@ -73,6 +75,7 @@ export function LessonCard() {
                 Step {step + 1} of {steps.length}
               </b>{' '}
               {steps[step]!.text}
+              {steps[step]!.collect ? <Collecting perClass={steps[step]!.collect!} /> : null}
             </p>
             <button
               type="button"
@@ -113,5 +116,38 @@ export function LessonCard() {
         ×
       </button>
     </section>
+  );
+}
+
+/**
+ * What a collecting step asks for now ("Now draw a 4 — 2 of 3"), following the current dataset's collection
+ * (`data-wanted`: the class, or "done"). On Fashion-MNIST it asks for no clothes (the step's text says why).
+ */
+function Collecting({ perClass }: { perClass: number }) {
+  const labels = useMyDigitsStore((s) => s.digits.map((d) => d.label).join(','));
+  const loaded = useMyDigitsStore((s) => s.loaded);
+  const classes = useRunStore((s) => s.data.classNames.length) || 10;
+  const dataset = useConfigStore((s) => s.dataset);
+  if (dataset !== 'mnist')
+    return (
+      <span className="lesson-collect" data-testid="lesson-collect" data-wanted="none">
+        {' '}
+        This lesson is for digits: switch the dataset to MNIST.
+      </span>
+    );
+  const wanted = nextWanted(labels ? labels.split(',').map(Number) : [], classes, perClass);
+  return (
+    <span
+      className="lesson-collect"
+      data-testid="lesson-collect"
+      data-wanted={!loaded ? '' : wanted ? wanted.digit : 'done'}
+    >
+      {' '}
+      {!loaded
+        ? 'Reading your digits…'
+        : wanted
+          ? `Now draw a ${wanted.digit} — ${wanted.have + 1} of ${perClass}.`
+          : `Done: ${perClass} of each digit. Press Next.`}
+    </span>
   );
 }

@@ -9,6 +9,7 @@
  * parses every query with the URL reader and compares. The figures in the texts are the engine's own,
  * measured in test/training/lessons.test.ts (and test/training/lessonPhysics.test.ts, test/engine/inspect.test.ts).
  */
+import { trainSetting } from '../../engine/settings';
 import type { TrainConfig } from '../../engine/types';
 import type { ConfigState } from '../../store/config';
 import { linkSearch, readUrlState, URL_PARAMS, type UrlParam } from '../../store/urlState';
@@ -32,6 +33,13 @@ export interface LessonStep {
   setup?: number;
   /** The view this step points at (outlined), if not the lesson's; one the lesson's screen opens. */
   view?: string;
+  /**
+   * Settings this step changes when Next or Back reaches it, as the controls do: on the running session,
+   * the weights kept (only rows that do not rebuild the network). A link straight to the step leaves them.
+   */
+  settings?: Partial<TrainConfig>;
+  /** The step asks for this many of each class in My digits, one at a time (the card says which: {@link nextWanted}). */
+  collect?: number;
 }
 
 export interface Lesson {
@@ -84,10 +92,27 @@ export function stepOf(lesson: Lesson, step: number): number {
   return step >= 0 && step < n ? step : 0;
 }
 
+/** The next drawing a collecting step asks for: the class, and how many of it are kept already. */
+export interface Wanted {
+  digit: number;
+  have: number;
+}
+
+/**
+ * What a collecting step asks for next, given the labels of the collection: the first class (0, 1, …) with
+ * fewer than `perClass`, and how many of it there are; null once every class has `perClass`.
+ */
+export function nextWanted(labels: readonly number[], classes: number, perClass: number): Wanted | null {
+  const counts = new Array<number>(classes).fill(0);
+  for (const l of labels) if (l >= 0 && l < classes) counts[l]!++;
+  const digit = counts.findIndex((c) => c < perClass);
+  return digit < 0 ? null : { digit, have: counts[digit]! };
+}
+
 /**
  * The table's rules, as the faults found (none: the table is good): unique ids, at most ten lessons (the
  * digit keys), 1 to MAX_SETUPS set-ups with distinct labels, each step's text said, its set-up one the
- * lesson has, at most MAX_LESSON_STEPS steps. (Views and settings are checked against the screens and the
+ * lesson has, its settings ones that keep the weights, its count to collect ≥ 1, at most MAX_LESSON_STEPS steps. (Views and settings are checked against the screens and the
  * URL reader by the lessons test.)
  */
 export function checkLessons(table: readonly Lesson[]): string[] {
@@ -110,6 +135,11 @@ export function checkLessons(table: readonly Lesson[]): string[] {
       if (s.text.trim() === '') faults.push(`${l.id} step ${i + 1}: no text`);
       if (s.setup !== undefined && !(Number.isInteger(s.setup) && s.setup >= 0 && s.setup < l.setups.length))
         faults.push(`${l.id} step ${i + 1}: set-up ${s.setup} is not one of its ${l.setups.length}`);
+      for (const k of Object.keys(s.settings ?? {}) as (keyof TrainConfig)[])
+        if (trainSetting(k).rebuilds)
+          faults.push(`${l.id} step ${i + 1}: ${k} rebuilds the network (a step keeps the weights)`);
+      if (s.collect !== undefined && !(Number.isInteger(s.collect) && s.collect >= 1))
+        faults.push(`${l.id} step ${i + 1}: collect ${s.collect} is not a positive count`);
     });
   }
   return faults;
@@ -123,6 +153,16 @@ const DEEP_CLAIMS: Partial<TrainConfig> = {
   learningRate: 0.1,
   lrDecay: 1,
 };
+/**
+ * The handwriting lesson's network: one layer of 64 on 10,000 images, an epoch in a few seconds, so MNIST's
+ * test accuracy and the test half's (both scored at every epoch's end) update often; a constant rate, so
+ * fine-tuning after many epochs still moves the weights.
+ */
+const QUICK = 'hidden=64&train=10000&decay=1';
+const QUICK_CLAIMS: Partial<TrainConfig> = { hidden: [64], trainSize: 10_000, lrDecay: 1 };
+/** How many of each digit the handwriting lesson asks for (so each half has at least one of each). */
+export const HANDWRITING_PER_CLASS = 3;
+
 /** 1,000 training images, 1,000 for validation, a constant rate (so the overfitting keeps going). */
 const SMALL_SET = 'train=1000&validation=1000&decay=1';
 
@@ -235,6 +275,45 @@ export const LESSONS: readonly Lesson[] = [
     ],
     screen: 'watch',
     view: 'loss-chart',
+  },
+  {
+    id: 'handwriting',
+    title: 'MNIST is not your handwriting',
+    text:
+      'MNIST’s digits were written by about 500 people, and you are not one of them. Draw your own, see how ' +
+      'the network does on them, then teach it with half of them. The other half is never trained on, so it ' +
+      'says honestly how well the network reads you.',
+    setups: [
+      { label: 'MNIST only', query: QUICK, claims: { ...QUICK_CLAIMS, mine: 0 } },
+      { label: 'With my digits ×20', query: `${QUICK}&mine=20`, claims: { ...QUICK_CLAIMS, mine: 20 } },
+    ],
+    steps: [
+      {
+        text:
+          'Draw a digit in the box on the right and save it with its number button under the box (or its ' +
+          'key while the box has the focus). The card asks for three of each, one at a time. On ' +
+          'Fashion-MNIST, switch back to MNIST: drawing clothes is not what this lesson is for.',
+        collect: HANDWRITING_PER_CLASS,
+      },
+      {
+        text:
+          'Press Train and let it run a few epochs on MNIST alone. A small network on 10,000 images keeps ' +
+          'each epoch to a few seconds. Compare “your test half” with MNIST’s test accuracy beside it: ' +
+          'yours is often lower.',
+        view: 'my-digits',
+        settings: { mine: 0 },
+      },
+      {
+        text:
+          '“My digits ×” is now 20: each epoch also shows the network your teach half twenty times, starting ' +
+          'from the weights it has. Keep training and watch your test half climb, and whether MNIST’s ' +
+          'accuracy holds or slips a little.',
+        view: 'my-digits',
+        settings: { mine: 20 },
+      },
+    ],
+    screen: 'mine',
+    view: 'draw-canvas',
   },
 ];
 

@@ -9,10 +9,12 @@ export function openLesson(lesson: Lesson, setup = 0, step = 0): void {
 
 /**
  * Goes to guided step `step` of the open lesson: a step that names a set-up loads it (a link, so Back
- * returns), any other only moves the step (the settings stay as the user has them).
+ * returns), any other only moves the step (the settings stay as the user has them). A step's own settings
+ * are then changed as the controls change them (actions.updateConfig: the run continues, weights kept).
  */
 export function goToStep(lesson: Lesson, step: number): void {
-  const setup = lesson.steps?.[step]?.setup;
-  if (setup !== undefined) openLesson(lesson, setup, step);
+  const s = lesson.steps?.[step];
+  if (s?.setup !== undefined) openLesson(lesson, s.setup, step);
   else actions.setView({ lessonStep: step });
+  if (s?.settings) actions.updateConfig(s.settings);
 }

@@ -44,6 +44,7 @@ const S = {
   validation: trainSetting('validation'),
   untilLoss: trainSetting('untilLoss'),
   patience: trainSetting('patience'),
+  mine: trainSetting('mine'),
   workers: trainSetting('workers'),
   speed: SPEED_SETTING,
 };
@@ -97,6 +98,7 @@ export function Controls() {
       validation: s.config.validation,
       untilLoss: s.config.untilLoss,
       patience: s.config.patience,
+      mine: s.config.mine,
       workers: s.config.workers,
     })),
   );
@@ -279,6 +281,16 @@ export function Controls() {
           }))}
           testId="patience"
           onChange={(patience) => update({ patience })}
+        />
+        <Select
+          setting={S.mine}
+          value={c.mine}
+          options={withValue(presets(S.mine), c.mine).map((v) => ({
+            value: v,
+            label: v === 0 ? 'off' : `×${v}`,
+          }))}
+          testId="mine"
+          onChange={(mine) => update({ mine })}
         />
       </div>
       <details className="group more">

@@ -284,6 +284,7 @@ export function DrawCanvas() {
   return (
     <Panel
       title="Draw"
+      view="draw-canvas"
       info="Draw a digit with the mouse, a finger or a pen. It is cropped, scaled to 20×20 and centred by its centre of mass in 28×28 — exactly how MNIST's digits were prepared — before the network reads it."
     >
       <div className="draw-wrap">

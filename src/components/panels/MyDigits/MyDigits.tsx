@@ -131,6 +131,7 @@ export function MyDigits() {
   return (
     <Panel
       title="My digits"
+      view="my-digits"
       info="Your own drawings, kept in this browser only. Each is put once into the teach half (may be trained on) or the test half (never trained on, so its accuracy says how the network does on your handwriting)."
       className="my-digits-panel"
       bodyClassName="my-digits-body"
