@@ -175,6 +175,12 @@ export async function runScenario(
     return r.ok;
   };
 
+  /** Draws a 1 on the drawing canvas. */
+  const drawOne = async () => {
+    const box = await rectOf(d, 'draw-canvas');
+    await d.drag(one(0.5, 0.5, 1).map(([x, y]): [number, number] => [box.x + x * box.w, box.y + y * box.h]));
+  };
+
   try {
     await check('ready: the dataset counts are shown', true, async () => {
       await d.goto(o.url);
@@ -275,10 +281,7 @@ export async function runScenario(
     }
 
     await check('a drawn 1 is read as 1', false, async () => {
-      const box = await rectOf(d, 'draw-canvas');
-      await d.drag(
-        one(0.5, 0.5, 1).map(([x, y]): [number, number] => [box.x + x * box.w, box.y + y * box.h]),
-      );
+      await drawOne();
       return 'prediction ' + (await waitFor(d, 'the prediction', textIs, ['prediction', '1'], 15_000));
     });
     await shot('watch');
@@ -305,6 +308,18 @@ export async function runScenario(
           return total.includes('until a reload') ? 'memory (IndexedDB did not open)' : 'IndexedDB';
         }),
       )) as string;
+      // Saving cleared the canvas: the 1 again, for the Inside views' "why did it say".
+      await drawOne();
+      await waitFor(
+        d,
+        'the 1 drawn again',
+        (id: string): Seen => {
+          const b = document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`);
+          return [b !== null && !b.disabled, b ? `${id} disabled=${b.disabled}` : `no ${id}`];
+        },
+        ['save-digit-1'],
+        15_000,
+      );
       return `${count}, kept in ${storage}`;
     });
 
