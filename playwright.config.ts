@@ -22,10 +22,16 @@ process.env.E2E_NOT_ISOLATED_URL = `http://127.0.0.1:${NOT_ISOLATED_PORT}/`;
 if (!existsSync(path.join(import.meta.dirname, 'dist', 'index.html'))) {
   throw new Error('dist/ is missing: run `npm run build` before the browser tests (`npm test` does both).');
 }
+/**
+ * E2E_MEASURE=1 (`npm run measure:my-digits`): the measurements in test/e2e/measure/ — minutes of drawing
+ * and training, so never part of `npm test`; their own output folder, so a run keeps the JSON of another.
+ */
+const MEASURE = process.env.E2E_MEASURE === '1';
 
 export default defineConfig({
   testDir: 'test/e2e',
-  outputDir: 'test-results',
+  testIgnore: MEASURE ? [] : ['measure/**'],
+  outputDir: MEASURE ? 'test-results/measure' : 'test-results',
   // Two shared cores: one browser at a time keeps timings honest and the machine responsive.
   workers: 1,
   fullyParallel: false,

@@ -40,14 +40,18 @@ export async function drawStrokes(page: Page, lines: readonly [number, number][]
 
 /**
  * Draws `perClass` of each digit 0–9 (digitSet's seeded variations, in the order 0…9, 0…9, …) and saves
- * each with its "Save as" button (`save-digit-<d>`, issue 18's gallery), clearing the canvas between.
+ * each with its "Save as" button (`save-digit-<d>`, issue 18's gallery), which clears the canvas.
  * For the my-digits measurement; it needs the gallery's buttons on the page.
  */
 export async function drawAndSaveTen(page: Page, perClass: number, seed: number): Promise<void> {
   for (const { digit, strokes } of digitSet(perClass, seed)) {
     await drawStrokes(page, strokes);
     await page.getByTestId(`save-digit-${digit}`).click();
-    const clear = page.getByTestId('clear-canvas');
-    if (await clear.isEnabled()) await clear.click();
+    // Saving clears the canvas (the save buttons turn disabled): a Clear click raced with it and waited
+    // forever on a disabled button.
+    await page.waitForFunction(
+      (id) => document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`)?.disabled === true,
+      `save-digit-${digit}`,
+    );
   }
 }

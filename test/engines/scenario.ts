@@ -1,9 +1,10 @@
 /**
  * The per-engine smoke test, written once against {@link EngineDriver}: what a new user does on the built
  * site, checked as they would see it. Ready (the dataset counts), train to the first test accuracy, draw a
- * 1 and read it, the Inside views show data, One step matches over three consecutive steps, the workers
- * in use (≥ 2 where the page can share memory, else 1 and the note that says why), no page error, and a
- * screenshot of each screen (Watch, Inside, One step) to look at.
+ * 1 and read it, save it in My digits (and say whether the engine keeps it in IndexedDB or in memory), the
+ * Inside views show data, One step matches over three consecutive steps, the workers in use (≥ 2 where the
+ * page can share memory, else 1 and the note that says why), no page error, and a screenshot of each
+ * screen (Watch, Inside, One step) to look at.
  *
  * Each check is reported on its own; a failed check that later ones need (the page never got ready, the
  * run never reached its first accuracy) ends the scenario, others let it go on, so one run shows every
@@ -174,6 +175,12 @@ export async function runScenario(
     return r.ok;
   };
 
+  /** Draws a 1 on the drawing canvas. */
+  const drawOne = async () => {
+    const box = await rectOf(d, 'draw-canvas');
+    await d.drag(one(0.5, 0.5, 1).map(([x, y]): [number, number] => [box.x + x * box.w, box.y + y * box.h]));
+  };
+
   try {
     await check('ready: the dataset counts are shown', true, async () => {
       await d.goto(o.url);
@@ -274,13 +281,47 @@ export async function runScenario(
     }
 
     await check('a drawn 1 is read as 1', false, async () => {
-      const box = await rectOf(d, 'draw-canvas');
-      await d.drag(
-        one(0.5, 0.5, 1).map(([x, y]): [number, number] => [box.x + x * box.w, box.y + y * box.h]),
-      );
+      await drawOne();
       return 'prediction ' + (await waitFor(d, 'the prediction', textIs, ['prediction', '1'], 15_000));
     });
     await shot('watch');
+
+    // Issue 18: the drawing saved with its "save as" button lands in My digits (IndexedDB where the engine
+    // has it, else the app's in-memory fallback: which one is reported).
+    await check('a drawn digit is saved in My digits', false, async () => {
+      await click(d, 'save-digit-1');
+      await click(d, 'open-mine');
+      const count = await waitFor(
+        d,
+        'My digits has the digit',
+        (id: string): Seen => {
+          const n = Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-count'));
+          return [n >= 1, `data-count=${n}`];
+        },
+        ['my-digits'],
+        10_000,
+      );
+      const storage = (await d.evaluate(
+        call(() => {
+          const total = document.querySelector('.my-digits-total')?.textContent ?? '';
+          if (typeof indexedDB === 'undefined') return 'memory (no IndexedDB)';
+          return total.includes('until a reload') ? 'memory (IndexedDB did not open)' : 'IndexedDB';
+        }),
+      )) as string;
+      // Saving cleared the canvas: the 1 again, for the Inside views' "why did it say".
+      await drawOne();
+      await waitFor(
+        d,
+        'the 1 drawn again',
+        (id: string): Seen => {
+          const b = document.querySelector<HTMLButtonElement>(`[data-testid="${id}"]`);
+          return [b !== null && !b.disabled, b ? `${id} disabled=${b.disabled}` : `no ${id}`];
+        },
+        ['save-digit-1'],
+        15_000,
+      );
+      return `${count}, kept in ${storage}`;
+    });
 
     await check('paused', true, async () => {
       await click(d, 'train-toggle');
