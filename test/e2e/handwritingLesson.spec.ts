@@ -11,10 +11,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { LESSONS, lessonQuery } from '../../src/components/lessons/lessons';
 import { digitSet } from './digitStrokes';
 import { expect, test } from './fixtures';
+import { box, key } from './pageHelpers';
 import { drawStrokes, stroke } from './strokes';
 
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
@@ -30,18 +31,6 @@ async function openReady(page: Page, query: string): Promise<void> {
 }
 
 const params = (page: Page) => new URL(page.url()).searchParams;
-
-/** Presses a shortcut with nothing focused (the page's keys). */
-async function key(page: Page, k: string): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.keyboard.press(k);
-}
-
-async function box(l: Locator) {
-  const b = await l.boundingBox();
-  if (!b) throw new Error('not visible');
-  return b;
-}
 
 /** The card sits above the view it talks about (no part of it covers it), and the page does not scroll. */
 async function expectLaidOut(page: Page, view: string): Promise<void> {

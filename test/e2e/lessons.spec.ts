@@ -9,7 +9,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import {
   LESSONS,
   lessonKey,
@@ -19,6 +19,7 @@ import {
 } from '../../src/components/lessons/lessons';
 import { DEFAULT_CONFIG } from '../../src/engine/types';
 import { expect, test } from './fixtures';
+import { box, key } from './pageHelpers';
 
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
 const LOAD_TIMEOUT = 45_000;
@@ -48,18 +49,6 @@ async function fromMenu(page: Page, id: string): Promise<void> {
   await page.getByTestId('open-lessons').click();
   await page.locator(`[data-testid="lessons"] [data-lesson="${id}"]`).click();
   await expect(page.getByTestId('lessons')).toHaveCount(0);
-}
-
-/** Presses a shortcut with nothing focused (the page's keys). */
-async function key(page: Page, k: string): Promise<void> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  await page.keyboard.press(k);
-}
-
-async function box(l: Locator) {
-  const b = await l.boundingBox();
-  if (!b) throw new Error('not visible');
-  return b;
 }
 
 /** The card sits above the view it talks about: no part of it covers the view. */
