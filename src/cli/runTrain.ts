@@ -186,6 +186,7 @@ function writeOutputs(
     const dir = resolve(tfjsDir);
     const { modelJson, weightsBin } = exportTfjs(session.network, {
       generatedBy: 'Backprop Lab CLI (npm run train)',
+      dropout: { input: session.config.inputDropout, hidden: session.config.dropout },
     });
     try {
       mkdirSync(dir, { recursive: true });

@@ -21,6 +21,7 @@ import {
   type FirstLayerKernels,
   type LayerProducts,
 } from './kernels/layerProducts.ts';
+import { applyMask, fillMask, INPUT_MASK_LAYER, type TrainingNoise } from './dropout.ts';
 import { crossEntropy, crossEntropyGrad, softmaxRows } from './loss.ts';
 import { ACTIVATIONS, INITS, LIMITS, type ModelConfig } from './types.ts';
 
@@ -191,6 +192,19 @@ export class Network {
   private readonly deltas: Float32Array[];
   private lastInput: Float32Array | null = null;
   private lastBatch = 0;
+  /**
+   * Dropout's buffers, made on the first forward that drops (a network that never drops allocates none):
+   * the input's mask and masked copy; per hidden layer its mask and masked outputs (the next layer's input —
+   * outs keeps the unmasked a, from which the activation's derivative is read).
+   */
+  private dropBuffers: {
+    inputMask: Float32Array;
+    input: Float32Array;
+    masks: Float32Array[];
+    outs: Float32Array[];
+  } | null = null;
+  /** The rates of the last forward (0, 0: none dropped). */
+  private lastDrop = { input: 0, hidden: 0 };
   /** Views for the last batch size, cached so steady-state forward passes allocate nothing. */
   private viewBatch = -1;
   private views: Float32Array[] = [];
@@ -288,10 +302,12 @@ export class Network {
    * Layer by layer: z = x·Wᵀ + b, then a = f(z) for hidden layers; p = softmax(z) at the output.
    * @param x [batch, inputSize] row-major, pixels as 0..1 floats. Kept by reference until the next
    *   forward (backward reads it), so do not modify it in between.
+   * @param noise training only: dropout keyed by the rows' positions (engine/dropout.ts); never at
+   *   evaluation or predict. layerOutputs stays the unmasked activations.
    * @returns probabilities [batch, outputSize], a view into an internal buffer valid until the next
-   *   forward. No allocation (views are cached per batch size).
+   *   forward. No allocation (views are cached per batch size; dropout's buffers once).
    */
-  forward(x: Float32Array, batch: number): Float32Array {
+  forward(x: Float32Array, batch: number, noise?: TrainingNoise | null): Float32Array {
     if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) {
       throw new RangeError(`batch must be an integer from 1 to ${this.maxBatch}, got ${batch}`);
     }
@@ -302,19 +318,64 @@ export class Network {
     const f = ACTIVATION_TABLE[this.config.activation];
     const layers = this.layerImpl;
     const last = layers.length - 1;
+    const dropIn = noise?.inputDropout ?? 0;
+    const dropHidden = last > 0 ? (noise?.dropout ?? 0) : 0;
+    this.lastDrop = { input: dropIn, hidden: dropHidden };
+    const drop = dropIn > 0 || dropHidden > 0 ? this.dropBuffersFor() : null;
     let input = x;
+    if (drop && dropIn > 0) {
+      fillMask(drop.inputMask, batch, inputSize, dropIn, noise!, INPUT_MASK_LAYER);
+      applyMask(x, drop.inputMask, drop.input, batch * inputSize);
+      input = drop.input;
+    }
     for (let l = 0; l <= last; l++) {
       const layer = layers[l]!;
       const z = l === last ? this.logits : this.outs[l]!;
       layer.products.forward(input, layer.weights, layer.biases, z, batch); // z = x·Wᵀ + b
-      if (l !== last) f.apply(z, batch * layer.outSize); // a = f(z), in place
       input = z;
+      if (l === last) break;
+      f.apply(z, batch * layer.outSize); // a = f(z), in place
+      if (drop && dropHidden > 0) {
+        fillMask(drop.masks[l]!, batch, layer.outSize, dropHidden, noise!, l + 1);
+        applyMask(z, drop.masks[l]!, drop.outs[l]!, batch * layer.outSize);
+        input = drop.outs[l]!;
+      }
     }
     softmaxRows(this.logits, this.outs[last]!, this.logSumExp, batch, this.config.outputSize);
     this.lastInput = x;
     this.lastBatch = batch;
     this.ensureViews(batch, x);
     return this.views[this.views.length - 1]!;
+  }
+
+  private dropBuffersFor(): NonNullable<Network['dropBuffers']> {
+    if (!this.dropBuffers) {
+      const n = this.maxBatch;
+      const hidden = this.layerImpl.slice(0, -1);
+      this.dropBuffers = {
+        inputMask: new Float32Array(n * this.config.inputSize),
+        input: new Float32Array(n * this.config.inputSize),
+        masks: hidden.map((layer) => new Float32Array(n * layer.outSize)),
+        outs: hidden.map((layer) => new Float32Array(n * layer.outSize)),
+      };
+    }
+    return this.dropBuffers;
+  }
+
+  /**
+   * After a training forward that dropped: the masks it applied, [input, hidden 1, …] (each [batch, size],
+   * 0 = dropped, 1/(1 − p) = kept), null for a layer not dropped. For tests and One step.
+   */
+  lastMasks(): (Float32Array | null)[] {
+    const d = this.dropBuffers;
+    const b = this.lastBatch;
+    const hidden = this.layerImpl.slice(0, -1);
+    return [
+      d && this.lastDrop.input > 0 ? d.inputMask.subarray(0, b * this.config.inputSize) : null,
+      ...hidden.map((layer, l) =>
+        d && this.lastDrop.hidden > 0 ? d.masks[l]!.subarray(0, b * layer.outSize) : null,
+      ),
+    ];
   }
 
   private ensureViews(batch: number, x: Float32Array): void {
@@ -365,16 +426,29 @@ export class Network {
     const layers = this.layerImpl;
     const last = layers.length - 1;
     crossEntropyGrad(this.outs[last]!, labels, this.deltas[last]!, batch, this.config.outputSize, normaliser);
+    const drop = this.dropBuffers;
+    const dropIn = drop && this.lastDrop.input > 0;
+    const dropHidden = drop && this.lastDrop.hidden > 0;
     for (let l = last; l >= 0; l--) {
       const layer = layers[l]!;
-      const x = l === 0 ? this.lastInput! : this.outs[l - 1]!; // this layer's input
+      // This layer's input as the forward fed it: masked where dropout was on.
+      const x =
+        l === 0
+          ? dropIn
+            ? drop.input
+            : this.lastInput!
+          : dropHidden
+            ? drop.outs[l - 1]!
+            : this.outs[l - 1]!;
       const dz = this.deltas[l]!;
       layer.products.weightGrad(dz, x, layer.gradWeights, batch); // dW = dzᵀ·x
       columnSums(dz, layer.gradBiases, layer.outSize, batch); // db = Σ_b dz
       if (l > 0) {
         const dx = this.deltas[l - 1]!;
         gemmAB(dz, layer.weights, dx, batch, layer.inSize, layer.outSize); // dx = dz·W
-        f.backprop(dx, x, batch * layer.inSize); // dz_prev = dx ⊙ f′, f′ from the stored a = x
+        // Through the mask: a dropped unit passed nothing on, so it gets no error (δ = 0).
+        if (dropHidden) applyMask(dx, drop.masks[l - 1]!, dx, batch * layer.inSize);
+        f.backprop(dx, this.outs[l - 1]!, batch * layer.inSize); // dz_prev = dx ⊙ f′(a), a unmasked
       }
     }
     addWeightDecay(this.parameters, l2);

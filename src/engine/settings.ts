@@ -29,6 +29,7 @@
 import { ACTIVATION_LABELS } from './activations.ts';
 import {
   ACTIVATIONS,
+  AUGMENT_KINDS,
   DEFAULT_CONFIG,
   INITS,
   LIMITS,
@@ -61,6 +62,10 @@ export const MAX_TRAIN_IMAGES = 60_000;
 export const MAX_MINE_WEIGHT = 1000;
 /** The most training images held out for validation (half the split). */
 export const MAX_VALIDATION = 30_000;
+/** The highest drop rate (at 0.9 one unit in ten is kept, scaled ×10: beyond that nothing learns). */
+export const MAX_DROP_RATE = 0.9;
+/** The largest max-norm bound (He-initialised rows of 784 inputs start near ‖w‖ ≈ 1.4). */
+export const MAX_MAX_NORM = 100;
 /** The largest loss tolerance (ln 10 ≈ 2.3 is the loss of a network that guesses). */
 export const MAX_UNTIL_LOSS = 10;
 
@@ -326,6 +331,58 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
     cli: { flag: 'mine-weight', arg: 'K' },
     modelFile: 'default',
     control: { presets: [0, 1, 5, 20, 50, 100] },
+  },
+  // Regularisers beyond L2 (engine/types.ts' RegulariseConfig). Training-only, so a change continues the run.
+  inputDropout: {
+    kind: 'number',
+    range: { min: 0, max: MAX_DROP_RATE },
+    label: 'input dropout',
+    help: 'inverted dropout on the input pixels: each dropped with probability P while training (0 = off)',
+    rebuilds: false,
+    url: 'dropIn',
+    cli: { flag: 'input-dropout', arg: 'P' },
+    modelFile: 'default',
+    control: { presets: [0, 0.1, 0.2, 0.3, 0.5] },
+  },
+  dropout: {
+    kind: 'number',
+    range: { min: 0, max: MAX_DROP_RATE },
+    label: 'dropout',
+    help: 'inverted dropout on every hidden layer: each unit dropped with probability P while training (0 = off)',
+    rebuilds: false,
+    url: 'drop',
+    cli: { flag: 'dropout', arg: 'P' },
+    modelFile: 'default',
+    control: { presets: [0, 0.1, 0.2, 0.3, 0.5] },
+  },
+  maxNorm: {
+    kind: 'number',
+    range: { min: 0, max: MAX_MAX_NORM },
+    label: 'max-norm',
+    help: "after each step, every hidden unit's incoming weights are scaled back to norm ≤ C (0 = off)",
+    rebuilds: false,
+    url: 'maxNorm',
+    cli: { flag: 'max-norm', arg: 'C' },
+    modelFile: 'default',
+    control: { presets: [0, 2, 3, 4] },
+  },
+  augment: {
+    kind: 'enum',
+    choices: AUGMENT_KINDS,
+    choiceLabels: {
+      none: 'None',
+      shift: 'Shift ±2 px',
+      affine: 'Rotate, scale, shear',
+      elastic: 'Elastic',
+      'affine+elastic': 'Affine + elastic',
+    },
+    label: 'augment',
+    help: 'distort each training image before it is trained on (never the test set)',
+    rebuilds: false,
+    url: 'augment',
+    cli: { flag: 'augment', arg: 'NAME' },
+    modelFile: 'default',
+    control: {},
   },
   // How many threads share each batch: how fast a run goes, never what it learns. The app's 0 picks what
   // suits the machine; the CLI's default is 1, so its figures stay comparable from machine to machine.

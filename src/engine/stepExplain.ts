@@ -9,6 +9,7 @@
  */
 import { ACTIVATION_TABLE } from './activations.ts';
 import { createOptimizer, type OptimizerState } from './optimizer.ts';
+import { maxNormScale, rowNorm } from './maxNorm.ts';
 import type { Parameter } from './network.ts';
 import { argmax, traceForward, type LayerWeights, type Trace } from './trace.ts';
 import type { OptimConfig } from './types.ts';
@@ -103,6 +104,17 @@ export interface StepExplanation {
   rowAfter: Float32Array;
   biasBefore: number;
   biasAfter: number;
+  /**
+   * Dropout in this example (training's mask of the batch's first row): the neuron's layer's rate, whether
+   * this neuron was kept (a dropped one passed nothing on, so its δ here is 0), and how many of its inputs
+   * were dropped. Null when the step drops nothing.
+   */
+  dropout: { rate: number; kept: boolean; scale: number; inputsDropped: number } | null;
+  /**
+   * Max-norm after the update (hidden units): ‖row‖ after the optimizer and the factor it is scaled by
+   * (1: inside the ball). rowAfter is the rescaled row. Null when off or for an output unit.
+   */
+  maxNorm: { limit: number; norm: number; scale: number } | null;
 }
 
 export interface ExplainRequest {
@@ -125,10 +137,22 @@ export interface ExplainRequest {
   weightsParam: number;
   biasParam: number;
   parameterCount: number;
+  /** Training's dropout masks of this example ([input, hidden 1, …], null = not dropped) and their rates. */
+  dropout?: { masks: (Float32Array | null)[]; inputRate: number; hiddenRate: number } | null;
+  /** Max-norm's bound C (0 / absent = off). */
+  maxNorm?: number;
 }
 
-/** δ = ∂L/∂z of every weight layer for one example, output first rule: δ_out = softmax − onehot(label). */
-function deltasOf(layers: readonly LayerWeights[], trace: Trace, label: number): Float32Array[] {
+/**
+ * δ = ∂L/∂z of every weight layer for one example, output first rule: δ_out = softmax − onehot(label);
+ * through dropout's mask where the forward had one (masks[l + 1] multiplies hidden layer l's outputs).
+ */
+function deltasOf(
+  layers: readonly LayerWeights[],
+  trace: Trace,
+  label: number,
+  masks?: readonly (Float32Array | null)[],
+): Float32Array[] {
   const last = layers.length - 1;
   const deltas: Float32Array[] = new Array<Float32Array>(layers.length);
   const out = trace.a[last]!.slice();
@@ -143,6 +167,8 @@ function deltasOf(layers: readonly LayerWeights[], trace: Trace, label: number):
       for (let k = 0; k < next.outSize; k++) s += next.weights[k * next.inSize + j]! * dNext[k]!;
       d[j] = s;
     }
+    const mask = masks?.[l + 1];
+    if (mask) for (let j = 0; j < d.length; j++) d[j] = d[j]! * mask[j]!;
     const act = layers[l]!.activation;
     if (act === 'softmax') throw new Error('softmax only at the output');
     derivativeInPlace(d, trace.a[l]!, act);
@@ -211,13 +237,17 @@ export function explainStep(req: ExplainRequest): StepExplanation {
   const L = layers[layer];
   if (!L || !(unit >= 0 && unit < L.outSize))
     throw new RangeError(`no unit ${unit} in weight layer ${layer}`);
-  const trace = traceForward(layers, x);
+  const masks = req.dropout?.masks;
+  const trace = traceForward(layers, x, masks);
   const last = layers.length - 1;
-  const input = layer === 0 ? x : trace.a[layer - 1]!;
+  // What this layer was fed: the masked values where training dropped (the same product as the engine's).
+  const inMask = masks?.[layer];
+  const fed = layer === 0 ? x : trace.a[layer - 1]!;
+  const input = inMask ? fed.map((v, i) => v * inMask[i]!) : fed;
   const row = L.weights.slice(unit * L.inSize, (unit + 1) * L.inSize);
   const terms = Array.from(row, (w, i) => ({ index: i, a: input[i]!, w, product: w * input[i]! }));
   terms.sort((p, q) => Math.abs(q.product) - Math.abs(p.product) || p.index - q.index);
-  const deltas = deltasOf(layers, trace, label);
+  const deltas = deltasOf(layers, trace, label, masks);
   const delta = deltas[layer]![unit]!;
   const a = trace.a[layer]![unit]!;
   const fPrime = fPrimeAt(a, L.activation);
@@ -232,6 +262,9 @@ export function explainStep(req: ExplainRequest): StepExplanation {
       upstream += w * dNext[k]!;
       deltaTerms.push({ k, w, delta: dNext[k]!, product: w * dNext[k]! });
     }
+    // Dropped: nothing of this unit reached the next layer, so no error comes back (kept: ×1/(1 − p)).
+    const mask = masks?.[layer + 1];
+    if (mask) upstream *= mask[unit]!;
     deltaTerms.sort((p, q) => Math.abs(q.product) - Math.abs(p.product) || p.k - q.k);
   }
   // This example's gradient: ∂L/∂w_i = δ_j · a_i (+ λ w_i, as backward adds for L2), ∂L/∂b = δ_j.
@@ -241,6 +274,26 @@ export function explainStep(req: ExplainRequest): StepExplanation {
   const gradBias = req.batch ? req.batch.gradBias : delta;
   const bias = L.biases[unit]!;
   const p = previewUpdate(req, row, gradRow, bias, gradBias);
+  // Max-norm, as the step applies it after the update (engine/maxNorm.ts): the same products, the same bits.
+  let maxNorm: StepExplanation['maxNorm'] = null;
+  if (req.maxNorm && req.maxNorm > 0 && layer < last) {
+    const norm = rowNorm(p.row, 0, L.inSize);
+    const scale = maxNormScale(norm, req.maxNorm);
+    if (scale !== 1) for (let i = 0; i < p.row.length; i++) p.row[i] = p.row[i]! * scale;
+    maxNorm = { limit: req.maxNorm, norm, scale };
+  }
+  const d = req.dropout;
+  const rate = d ? (layer < last ? d.hiddenRate : 0) : 0;
+  const unitMask = masks?.[layer + 1];
+  const dropout: StepExplanation['dropout'] =
+    d && (d.inputRate > 0 || d.hiddenRate > 0)
+      ? {
+          rate,
+          kept: !unitMask || unitMask[unit] !== 0,
+          scale: unitMask ? unitMask[unit]! : 1,
+          inputsDropped: inMask ? inMask.reduce((n, v) => n + (v === 0 ? 1 : 0), 0) : 0,
+        }
+      : null;
   const slotCount = p.before.length / 2;
   const stateOf = (arr: number[][], param: 0 | 1, i: number) =>
     Array.from({ length: slotCount }, (_, s) => arr[2 * s + param]![i]!);
@@ -301,5 +354,7 @@ export function explainStep(req: ExplainRequest): StepExplanation {
     rowAfter: p.row,
     biasBefore: bias,
     biasAfter: p.bias,
+    dropout,
+    maxNorm,
   };
 }

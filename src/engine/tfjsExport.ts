@@ -10,7 +10,11 @@
  * - each hidden activation as its row in activations.ts says (`tfjs`): relu / sigmoid / tanh → the Dense
  *   layer's own `activation`; leaky ReLU (slope 0.01) → Dense with `activation: 'linear'` followed by a
  *   `LeakyReLU` layer with `alpha: 0.01`; the output layer's softmax → `activation: 'softmax'`;
- * - the first layer carries `batch_input_shape: [null, inputSize]`.
+ * - the first layer carries `batch_input_shape: [null, inputSize]`;
+ * - dropout, where the run trained with it (`options.dropout`): a `Dropout` layer with that `rate` before
+ *   the first Dense (input dropout; it then carries the input shape) and after each hidden activation.
+ *   Keras' Dropout is inverted dropout, like ours, and is the identity at inference, so predictions are
+ *   unchanged; a TF.js user who fine-tunes the model trains with the same dropout.
  *
  * `weights.bin` is every weight in manifest order (layer 1 kernel, layer 1 bias, layer 2 kernel, …) as
  * Float32 little-endian, concatenated, as TF.js expects (one shard; our largest sensible models are a few MB).
@@ -28,7 +32,7 @@ export interface TfjsWeightSpec {
 
 /** A Keras layer in the JSON topology (`class_name` + `config`). */
 export interface TfjsLayerJson {
-  class_name: 'Dense' | 'LeakyReLU';
+  class_name: 'Dense' | 'LeakyReLU' | 'Dropout';
   config: Record<string, unknown>;
 }
 
@@ -65,8 +69,20 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  * Builds `model.json` and `weights.bin` for a network (a `Network` fits `SerializableNetwork`).
  * Pure: copies the weights (transposed), never touches the network.
  */
-export function exportTfjs(net: SerializableNetwork, options: { generatedBy?: string } = {}): TfjsExport {
+export function exportTfjs(
+  net: SerializableNetwork,
+  options: { generatedBy?: string; dropout?: { input: number; hidden: number } } = {},
+): TfjsExport {
   const layers: TfjsLayerJson[] = [];
+  const dropIn = options.dropout?.input ?? 0;
+  const dropHidden = options.dropout?.hidden ?? 0;
+  const dropoutLayer = (rate: number, name: string, extra: Record<string, unknown> = {}): TfjsLayerJson => ({
+    class_name: 'Dropout',
+    config: { rate, name, trainable: true, dtype: 'float32', ...extra },
+  });
+  if (dropIn > 0 && net.layers.length > 0) {
+    layers.push(dropoutLayer(dropIn, 'dropout_input', { batch_input_shape: [null, net.layers[0]!.inSize] }));
+  }
   const specs: TfjsWeightSpec[] = [];
   let totalFloats = 0;
   for (const layer of net.layers) totalFloats += layer.inSize * layer.outSize + layer.outSize;
@@ -91,7 +107,7 @@ export function exportTfjs(net: SerializableNetwork, options: { generatedBy?: st
       trainable: true,
       dtype: 'float32',
     };
-    if (i === 0) config.batch_input_shape = [null, inSize];
+    if (i === 0 && !(dropIn > 0)) config.batch_input_shape = [null, inSize];
     layers.push({ class_name: 'Dense', config });
     const after = tfjs.layerAfter;
     if (after !== null) {
@@ -100,6 +116,8 @@ export function exportTfjs(net: SerializableNetwork, options: { generatedBy?: st
         config: { alpha: after.alpha, name: `${after.name}_${i + 1}`, trainable: true, dtype: 'float32' },
       });
     }
+    if (dropHidden > 0 && layer.activation !== 'softmax')
+      layers.push(dropoutLayer(dropHidden, `dropout_${i + 1}`));
 
     // kernel[k, o] = W[o, k]: ours is [out, in] (each neuron's weights contiguous), Keras' is [in, out].
     const w = layer.weights;

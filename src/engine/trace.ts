@@ -50,11 +50,19 @@ export function argmax(v: ArrayLike<number>): number {
 /**
  * Forward pass of one example, keeping z and a of every layer.
  * @param x [inputSize] pixels 0..1
+ * @param masks training's dropout for this example (engine/dropout.ts): [input, hidden 1, …], each
+ *   multiplying what that layer passes on (null: not dropped). `a` stays the unmasked f(z), as in training.
  */
-export function traceForward(layers: readonly LayerWeights[], x: Float32Array): Trace {
+export function traceForward(
+  layers: readonly LayerWeights[],
+  x: Float32Array,
+  masks?: readonly (Float32Array | null)[],
+): Trace {
   const z: Float32Array[] = [];
   const a: Float32Array[] = [];
-  let prev: ArrayLike<number> = x;
+  const masked = (v: Float32Array, m: Float32Array | null | undefined) =>
+    m ? v.map((value, i) => value * m[i]!) : v;
+  let prev: ArrayLike<number> = masked(x, masks?.[0]);
   for (let l = 0; l < layers.length; l++) {
     const { inSize, outSize, weights, biases, activation } = layers[l]!;
     const zl = new Float32Array(outSize);
@@ -72,7 +80,7 @@ export function traceForward(layers: readonly LayerWeights[], x: Float32Array): 
     }
     z.push(zl);
     a.push(al);
-    prev = al;
+    prev = masked(al, masks?.[l + 1]);
   }
   return { input: x, z, a };
 }

@@ -91,8 +91,28 @@ export interface StopConfig {
   patience: number;
 }
 
+/** The image transformations a training batch may get (engine/augment.ts). */
+export type AugmentKind = 'none' | 'shift' | 'affine' | 'elastic' | 'affine+elastic';
+export const AUGMENT_KINDS: readonly AugmentKind[] = ['none', 'shift', 'affine', 'elastic', 'affine+elastic'];
+
+/**
+ * Regularisers beyond L2 (which lives with the optimizer). All act in training only — never at evaluation
+ * or predict — and all are keyed by (seed, epoch, the sample's position in the epoch, …), not drawn from a
+ * stream (engine/keyedRandom.ts), so a step gives the same bits on any number of threads.
+ */
+export interface RegulariseConfig {
+  /** Inverted dropout on the input pixels: each dropped with this probability, the rest scaled by 1/(1−p). */
+  inputDropout: number;
+  /** Inverted dropout on every hidden layer's outputs. */
+  dropout: number;
+  /** Max-norm: after each step every hidden unit's incoming weight vector is scaled back to ‖w‖ ≤ C (0 = off). */
+  maxNorm: number;
+  /** How each training image is distorted before it is trained on (engine/augment.ts). */
+  augment: AugmentKind;
+}
+
 /** A whole run: shape + optimizer + data + the loop and when it stops. */
-export interface TrainConfig extends ModelConfig, OptimConfig, DataConfig, StopConfig {
+export interface TrainConfig extends ModelConfig, OptimConfig, DataConfig, StopConfig, RegulariseConfig {
   batchSize: number;
   /** Epochs to run; 0 = until stopped. */
   epochs: number;
@@ -160,5 +180,9 @@ export const DEFAULT_CONFIG: TrainConfig = {
   untilLoss: 0,
   patience: 0,
   mine: 0,
+  inputDropout: 0,
+  dropout: 0,
+  maxNorm: 0,
+  augment: 'none',
   workers: 0,
 };

@@ -107,7 +107,10 @@ export function exportTfjsReply(
     };
   }
   try {
-    const { modelJson, weightsBin } = exportTfjs(session.network, { generatedBy: 'Backprop Lab' });
+    const { modelJson, weightsBin } = exportTfjs(session.network, {
+      generatedBy: 'Backprop Lab',
+      dropout: { input: session.config.inputDropout, hidden: session.config.dropout },
+    });
     // A standalone buffer of exactly the file's bytes, transferred.
     const bin = weightsBin.slice().buffer as ArrayBuffer;
     return {

@@ -20,7 +20,7 @@ import { deriveSeed, Rng } from '../engine/rng.ts';
 import { learningRateAt } from '../engine/schedule.ts';
 import { l2Norm } from '../engine/stats.ts';
 import { LIMITS, type TrainConfig } from '../engine/types.ts';
-import { SharedStep, type ComputePool } from './parallel/computePool.ts';
+import { SharedStep, type BatchPlace, type ComputePool } from './parallel/computePool.ts';
 import { allocLocal } from './parallel/sharedMemory.ts';
 
 export interface BatchResult {
@@ -271,7 +271,7 @@ export class TrainingSession {
     const n = this.gatherNextBatch(this.x, this.y);
     const lr = this.learningRate;
     // Rows, summed gradients, λw and the update, by the step's plan (parallel/computeShares.ts).
-    const { loss, correct } = this.shared.run(n, lr);
+    const { loss, correct } = this.shared.run(n, lr, this.batchPlace());
     this.trained = true;
     this._step++;
     this._batchInEpoch++;
@@ -281,6 +281,11 @@ export class TrainingSession {
       this._epoch++;
     }
     return { loss, correct, batchSize: n, epoch, step: this._step, epochEnded, learningRate: lr };
+  }
+
+  /** The next batch's epoch and the position of its first row: its masks' and augmentations' key. */
+  batchPlace(): BatchPlace {
+    return { epoch: this._epoch, firstPosition: this._batchInEpoch * this.config.batchSize };
   }
 
   /**
@@ -320,7 +325,7 @@ export class TrainingSession {
    */
   nextBatchGradient(): { size: number; x: Float32Array; label: number } {
     const n = this.gatherNextBatch(this.x, this.y);
-    this.shared.gradient(n);
+    this.shared.gradient(n, this.batchPlace());
     return { size: n, x: this.x.slice(0, this.config.inputSize), label: this.y[0]! };
   }
 

@@ -5,7 +5,8 @@
  */
 import type { Split } from '../data/dataset.ts';
 import { toFloatPixels } from '../engine/evaluate.ts';
-import { explainStep } from '../engine/stepExplain.ts';
+import { rowMasks } from '../engine/dropout.ts';
+import { explainStep, type ExplainRequest } from '../engine/stepExplain.ts';
 import type { Command, WorkerEvent } from '../protocol/messages.ts';
 import type { TrainingSession } from './session.ts';
 
@@ -30,6 +31,7 @@ export function explainStepReply(
   let x: Float32Array;
   let label: number;
   let batch: { gradRow: Float32Array; gradBias: number; size: number } | null = null;
+  let dropout: ExplainRequest['dropout'] = null;
   const src = cmd.source;
   if (src.kind === 'batch') {
     // The engine's own forward and backward over the very batch the next Step trains on, by the step's
@@ -42,6 +44,17 @@ export function explainStepReply(
     };
     x = next.x;
     label = next.label;
+    // The first row's masks, as that step's forward draws them (keyed by its place: engine/dropout.ts).
+    const c = session.config;
+    if (c.inputDropout > 0 || c.dropout > 0) {
+      const sizes = [c.inputSize, ...c.hidden];
+      const key = { seed: c.seed, ...session.batchPlace() };
+      dropout = {
+        masks: rowMasks(sizes, { ...key, inputDropout: c.inputDropout, dropout: c.dropout }),
+        inputRate: c.inputDropout,
+        hiddenRate: c.dropout,
+      };
+    }
   } else if (src.kind === 'test') {
     if (!(Number.isInteger(src.index) && src.index >= 0 && src.index < test.count)) {
       return fail('bad-example', `There is no test image ${src.index}.`);
@@ -72,6 +85,9 @@ export function explainStepReply(
     weightsParam,
     biasParam,
     parameterCount: params.length,
+    dropout,
+    // Max-norm follows the update of a training step; a single example's preview shows the plain update.
+    maxNorm: batch ? session.config.maxNorm : 0,
   });
   return {
     event: {

@@ -38,6 +38,16 @@ describe('parseArgs', () => {
     expect(o.exportTfjs).toBeUndefined();
   });
 
+  it('the regularisers: --input-dropout, --dropout, --max-norm, --augment; out of range refused by flag', () => {
+    const o = options(['--input-dropout', '0.2', '--dropout=0.5', '--max-norm', '3', '--augment', 'elastic']);
+    expect(o.config).toMatchObject({ inputDropout: 0.2, dropout: 0.5, maxNorm: 3, augment: 'elastic' });
+    expect(usageError(['--dropout', '0.95'])).toMatch(/^--dropout: /);
+    expect(usageError(['--input-dropout', '-0.1'])).toMatch(/^--input-dropout: /);
+    expect(usageError(['--max-norm', '-1'])).toMatch(/^--max-norm: /);
+    expect(usageError(['--augment', 'mixup'])).toMatch(/--augment must be one of none, shift, affine/);
+    expect(usageError(['--dropout', 'half'])).toMatch(/--dropout expects a number/);
+  });
+
   it('maps every option onto the config, in both --flag value and --flag=value forms', () => {
     const o = options([
       '--dataset',

@@ -305,6 +305,10 @@ describe('parseModel rejects bad files with a clear error', () => {
       ['hidden', '128,64', /config\.hidden: expected an array/],
       ['seed', 1.5, /config\.seed/],
       ['epochs', -1, /config\.epochs/],
+      ['dropout', 0.95, /config\.dropout/],
+      ['inputDropout', -0.1, /config\.inputDropout/],
+      ['maxNorm', -1, /config\.maxNorm/],
+      ['augment', 'mixup', /config\.augment: expected one of none, shift, affine, elastic, affine\+elastic/],
     ];
     for (const [key, value, message] of cases) {
       const f = validFileObject();
@@ -465,6 +469,22 @@ describe('parseModel rejects bad files with a clear error', () => {
 });
 
 describe('validateTrainConfig', () => {
+  it('a file from before dropout, max-norm and augmentation loads with all three off', () => {
+    const f = validFileObject();
+    for (const key of ['inputDropout', 'dropout', 'maxNorm', 'augment']) delete f.config[key];
+    const m = parseModel(JSON.stringify(f));
+    expect(m.config).toMatchObject({ inputDropout: 0, dropout: 0, maxNorm: 0, augment: 'none' });
+    // And a file that has them keeps them.
+    const g = validFileObject();
+    Object.assign(g.config, { inputDropout: 0.2, dropout: 0.5, maxNorm: 3, augment: 'elastic' });
+    expect(parseModel(JSON.stringify(g)).config).toMatchObject({
+      inputDropout: 0.2,
+      dropout: 0.5,
+      maxNorm: 3,
+      augment: 'elastic',
+    });
+  });
+
   it('accepts the defaults and returns a clean copy without unknown keys', () => {
     const clean = validateTrainConfig({ ...DEFAULT_CONFIG, extra: 'ignored' });
     expect(clean).toEqual(DEFAULT_CONFIG);

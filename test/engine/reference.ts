@@ -112,6 +112,7 @@ export function refForward(
 
 /**
  * Float64 loss: mean cross-entropy −log p_y computed by log-sum-exp from the logits, plus λ/2·Σw².
+ * `masks` (dropout): [input, hidden 1, …], each multiplying that layer's output element-wise, null = none.
  */
 export function refLoss(
   params: RefParams,
@@ -120,8 +121,11 @@ export function refLoss(
   batch: number,
   act: Activation,
   l2: number,
+  masks?: readonly (ArrayLike<number> | null)[],
 ): number {
-  let input: ArrayLike<number> = x;
+  const masked = (a: ArrayLike<number>, m: ArrayLike<number> | null | undefined): ArrayLike<number> =>
+    m ? Float64Array.from(a, (v, i) => v * m[i]!) : a;
+  let input: ArrayLike<number> = masked(x, masks?.[0]);
   const last = params.weights.length - 1;
   let loss = 0;
   for (let l = 0; l <= last; l++) {
@@ -130,7 +134,7 @@ export function refLoss(
     const z = refABt(input, params.weights[l]!, batch, nOut, nIn, params.biases[l]!);
     if (l < last) {
       for (let i = 0; i < z.length; i++) z[i] = refActivation(z[i]!, act);
-      input = z;
+      input = masked(z, masks?.[l + 1]);
     } else {
       for (let b = 0; b < batch; b++) {
         const row = z.subarray(b * nOut, (b + 1) * nOut);

@@ -174,6 +174,28 @@ describe('exportTfjs', () => {
     });
   }
 
+  it('with dropout: Dropout layers (input and after each hidden activation), and still the same predictions', async () => {
+    for (const activation of ['relu', 'leaky-relu'] as const) {
+      const net = trainedNetwork(activation, [64, 32]);
+      const exp = exportTfjs(net, { dropout: { input: 0.2, hidden: 0.5 } });
+      const kinds = exp.modelJson.modelTopology.config.layers.map((l) => l.class_name);
+      expect(kinds).toEqual(
+        activation === 'relu'
+          ? ['Dropout', 'Dense', 'Dropout', 'Dense', 'Dropout', 'Dense']
+          : ['Dropout', 'Dense', 'LeakyReLU', 'Dropout', 'Dense', 'LeakyReLU', 'Dropout', 'Dense'],
+      );
+      const rates = exp.modelJson.modelTopology.config.layers
+        .filter((l) => l.class_name === 'Dropout')
+        .map((l) => l.config.rate);
+      expect(rates).toEqual([0.2, 0.5, 0.5]);
+      const model = await loadThroughFiles(exp);
+      const { maxDiff, agree } = compare(model, net);
+      expect(agree).toBe(TEST_SAMPLES);
+      expect(maxDiff).toBeLessThanOrEqual(PROB_TOL);
+      model.dispose();
+    }
+  });
+
   it('the trained network is confident, so agreement is a meaningful check', () => {
     const net = trainedNetwork('relu', [64]);
     const x = testInputs(TEST_SAMPLES);

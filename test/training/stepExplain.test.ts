@@ -95,3 +95,37 @@ describe('explain-step for one example', () => {
     expect(r2.event.type).toBe('error');
   });
 });
+
+describe('explain-step with dropout', () => {
+  it('batch of one: the shown δ and the example gradient are the engine’s, through the same masks', () => {
+    const train = randomSplit(64, 4, 4, 3);
+    const test = randomSplit(10, 4, 4, 4);
+    const s = new TrainingSession(
+      smallConfig({ batchSize: 1, dropout: 0.5, inputDropout: 0.25, activation: 'relu' }),
+      { train, test },
+    );
+    let dropped = 0;
+    let kept = 0;
+    for (let step = 0; step < 40; step++) {
+      const [layer, unit] = step % 2 === 0 ? [0, step % 7] : [1, step % 5];
+      const e = explain(s, test, layer, unit, { kind: 'batch' });
+      expect(e.dropout).not.toBeNull();
+      expect(e.dropout!.rate).toBe(0.5);
+      if (e.dropout!.kept) kept++;
+      else {
+        dropped++;
+        // Dropped: it passed nothing on, so no error came back and its weights get no data gradient.
+        expect(Math.abs(e.delta)).toBe(0);
+        expect(Math.abs(e.upstream)).toBe(0);
+      }
+      // With one row the batch's gradient is this example's: δ · (what the layer was fed).
+      const L = s.network.layers[layer]!;
+      const g = L.gradWeights.subarray(unit * L.inSize, (unit + 1) * L.inSize);
+      for (const term of e.inputs) expect(g[term.index]).toBeCloseTo(e.delta * term.a, 6);
+      expect(L.gradBiases[unit]).toBeCloseTo(e.delta, 6);
+      s.trainBatch();
+    }
+    expect(dropped).toBeGreaterThan(3);
+    expect(kept).toBeGreaterThan(3);
+  });
+});

@@ -20,6 +20,8 @@ import {
   CONTROL_BYTES,
   CONTROL_INTS,
   DONE,
+  EPOCH,
+  POSITION,
   FAILED,
   readFailure,
   resultsLayout,
@@ -31,6 +33,20 @@ import {
 } from './computeShares.ts';
 import { allocShared } from './sharedMemory.ts';
 import { stepPlan } from '../../engine/stepPlan.ts';
+import { applyMaxNorm } from '../../engine/maxNorm.ts';
+
+/** Where a batch sits in its run: the key of its rows' dropout masks and augmentations. */
+export interface BatchPlace {
+  epoch: number;
+  /** The position in the epoch's order of the batch's first row. */
+  firstPosition: number;
+}
+
+/** The sides of a square image of `inputSize` pixels (28 × 28 for 784); 1 × n when it is not square. */
+function imageSide(inputSize: number): { rows: number; cols: number } {
+  const side = Math.round(Math.sqrt(inputSize));
+  return side * side === inputSize ? { rows: side, cols: side } : { rows: 1, cols: inputSize };
+}
 
 /** One compute worker, as the pool sees it. */
 export interface ComputeThread {
@@ -144,6 +160,7 @@ export class SharedStep {
   private readonly bind0: ComputeBind;
   private thread: StepThread | null = null;
   private optimizer: Optimizer | null = null;
+  private network: Network | null = null;
   private readonly layerSums: Float64Array;
 
   /**
@@ -165,6 +182,13 @@ export class SharedStep {
       config: { ...config, hidden: [...config.hidden] },
       optim: config,
       l2: config.l2,
+      regularise: {
+        inputDropout: config.inputDropout,
+        dropout: config.dropout,
+        maxNorm: config.maxNorm,
+        augment: config.augment,
+      },
+      imageSide: imageSide(config.inputSize),
       index: 0,
       workers,
       chunks: plan.chunks,
@@ -199,6 +223,7 @@ export class SharedStep {
   /** The coordinator's network (built over coordinatorMemory) and optimizer (over optimizerMemory). */
   attach(net: Network, optimizer: Optimizer): void {
     this.thread = new StepThread(this.bind0, net, optimizer);
+    this.network = net;
     this.optimizer = optimizer;
   }
 
@@ -208,13 +233,13 @@ export class SharedStep {
    * the coordinator claiming chunks and slices like every helper. Returns the batch's mean data loss and
    * correct count. Throws when a thread failed or stopped answering.
    */
-  run(n: number, learningRate: number): { loss: number; correct: number } {
+  run(n: number, learningRate: number, at: BatchPlace): { loss: number; correct: number } {
     const { thread, optimizer } = this.attached();
     // Released by the pool (it was resized, or serves another session): this thread runs the plan alone.
     const helpers = this.live ? this.workers - 1 : 0;
     const c = thread.control;
     const t = optimizer.steps + 1;
-    this.resetCounters(n);
+    this.resetCounters(n, at);
     Atomics.store(c, STEP_T, t);
     thread.results[0] = learningRate;
     if (helpers > 0) {
@@ -235,7 +260,11 @@ export class SharedStep {
     }
     const failure = readFailure(this.control);
     if (failure) throw new Error(failure);
-    if (Number.isFinite(totals.loss)) optimizer.completeStep(t, thread.layerSums(this.layerSums));
+    if (Number.isFinite(totals.loss)) {
+      optimizer.completeStep(t, thread.layerSums(this.layerSums));
+      // After every slice's update and with every helper out of the step: rows do not follow the slices.
+      if (this.bind0.regularise.maxNorm > 0) applyMaxNorm(this.network!, this.bind0.regularise.maxNorm);
+    }
     return totals;
   }
 
@@ -245,9 +274,9 @@ export class SharedStep {
    * weights and the optimizer untouched. The helpers are not woken (they wait for the next step), so this
    * is for between steps only: One step's explanation of the batch Step trains next.
    */
-  gradient(n: number): { loss: number; correct: number } {
+  gradient(n: number, at: BatchPlace): { loss: number; correct: number } {
     const { thread } = this.attached();
-    this.resetCounters(n);
+    this.resetCounters(n, at);
     thread.trainChunks(n);
     const failure = readFailure(this.control);
     if (failure) throw new Error(failure);
@@ -264,10 +293,12 @@ export class SharedStep {
   }
 
   /** A step's counters back to zero and its row count set (no helper is inside a step now). */
-  private resetCounters(n: number): void {
+  private resetCounters(n: number, at: BatchPlace): void {
     const c = new Int32Array(this.control, 0, CONTROL_INTS);
     for (const slot of [NEXT_CHUNK, CHUNKS_DONE, NEXT_SLICE, SLICES_DONE, DONE]) Atomics.store(c, slot, 0);
     Atomics.store(c, ROWS, n);
+    Atomics.store(c, EPOCH, at.epoch);
+    Atomics.store(c, POSITION, at.firstPosition);
   }
 
   private stalled(slot: number, target: number, what: string): never {

@@ -27,9 +27,11 @@
  * and weights written before SEQ moved; every thread sees every chunk's gradients once all are counted.
  */
 import { argmaxRow } from '../../engine/evaluate.ts';
+import { Augmenter } from '../../engine/augment.ts';
+import type { RowKey, TrainingNoise } from '../../engine/dropout.ts';
 import { addWeightDecay, Network } from '../../engine/network.ts';
 import { createOptimizer, optimizerSlots, type Optimizer } from '../../engine/optimizer.ts';
-import type { ModelConfig, OptimConfig } from '../../engine/types.ts';
+import type { ModelConfig, OptimConfig, RegulariseConfig } from '../../engine/types.ts';
 import { chunkBounds, sliceBounds } from '../../engine/stepPlan.ts';
 
 /** Int32 slots of the control block. */
@@ -48,6 +50,12 @@ export const DONE = 7;
 export const FAILED = 8;
 /** The step number t of the update being applied (Adam's bias correction). */
 export const STEP_T = 9;
+/**
+ * The batch's place in the run: its epoch, and the position in the epoch's order of its first row — the key
+ * of its rows' dropout masks and augmentations (engine/dropout.ts), whichever thread trains them.
+ */
+export const EPOCH = 10;
+export const POSITION = 11;
 export const CONTROL_INTS = 12;
 
 /** UTF-16 code units of the failure message after the Int32 slots. */
@@ -80,6 +88,10 @@ export interface ComputeBind {
   config: ModelConfig;
   optim: OptimConfig;
   l2: number;
+  /** Dropout and augmentation (keyed by the batch's EPOCH and POSITION); max-norm is the coordinator's. */
+  regularise: RegulariseConfig;
+  /** Image side, for the augmentations (rows × cols = config.inputSize). */
+  imageSide: { rows: number; cols: number };
   /** This helper's thread index, 1 … workers − 1 (the coordinator is 0). */
   index: number;
   workers: number;
@@ -103,10 +115,18 @@ export interface ComputeBind {
   results: SharedArrayBuffer;
 }
 
+/** What a training share adds to the plain forward: its rows' augmentation and dropout (both keyed). */
+export interface ShareNoise {
+  augmenter: Augmenter | null;
+  noise: TrainingNoise | null;
+  key: RowKey;
+}
+
 /**
  * Trains the first `rows` rows of `x`, `y` on `net` (forward, backward with no L2, gradients normalised by
  * the whole batch's n). Returns the loss summed over the rows and how many were right. With no rows nothing
- * is computed (the sum skips empty chunks).
+ * is computed (the sum skips empty chunks). With `extra`, the rows are augmented in place first (they are
+ * re-gathered for every step) and the forward drops units, each keyed by its row's position.
  */
 export function trainShare(
   net: Network,
@@ -114,9 +134,11 @@ export function trainShare(
   y: Uint8Array,
   rows: number,
   n: number,
+  extra?: ShareNoise,
 ): { lossSum: number; correct: number } {
   if (rows <= 0) return { lossSum: 0, correct: 0 };
-  const p = net.forward(x, rows);
+  extra?.augmenter?.apply(x, rows, extra.key);
+  const p = net.forward(x, rows, extra?.noise);
   const classes = net.config.outputSize;
   let correct = 0;
   for (let b = 0; b < rows; b++) if (argmaxRow(p, b, classes) === y[b]) correct++;
@@ -197,6 +219,8 @@ export class StepThread {
   private viewsFor = -1;
   private live: Float32Array[] = [];
   private liveFor = -1;
+  /** This thread's augmenter (scratch for one chunk at a time), or null when the run does not augment. */
+  private readonly augmenter: Augmenter | null;
 
   constructor(
     private readonly bind: ComputeBind,
@@ -217,6 +241,9 @@ export class StepThread {
     const replica = (grads: Float32Array, rows: number) =>
       Network.create(bind.config, rows, { values, grads, initialise: false });
     this.replicas = this.grads.map((g, c) => (c === 0 && net ? net : replica(g, bind.chunkCapacity)));
+    const reg = bind.regularise;
+    this.augmenter =
+      reg.augment === 'none' ? null : new Augmenter(reg.augment, bind.imageSide.cols, bind.imageSide.rows);
     this.sliceSums = Array.from({ length: bind.slices }, (_, s) =>
       this.results.subarray(this.layout.sums(s), this.layout.sums(s) + 2 * this.layers),
     );
@@ -239,7 +266,7 @@ export class StepThread {
       try {
         const [start, end] = chunkBounds(c, n, this.bind.chunks);
         const v = this.viewsOf(c, n);
-        const r = trainShare(this.replicas[c]!, v.x, v.y, end - start, n);
+        const r = trainShare(this.replicas[c]!, v.x, v.y, end - start, n, this.shareNoise(start));
         this.results[this.layout.chunk(c)] = r.lossSum;
         this.results[this.layout.chunk(c) + 1] = r.correct;
       } catch (e) {
@@ -248,6 +275,23 @@ export class StepThread {
       Atomics.add(c0, CHUNKS_DONE, 1);
       Atomics.notify(c0, CHUNKS_DONE);
     }
+  }
+
+  /** The keys of a chunk whose first row is row `start` of the batch (null: the run adds no noise). */
+  private shareNoise(start: number): ShareNoise | undefined {
+    const reg = this.bind.regularise;
+    const drops = reg.inputDropout > 0 || reg.dropout > 0;
+    if (!drops && !this.augmenter) return undefined;
+    const key: RowKey = {
+      seed: this.bind.config.seed,
+      epoch: Atomics.load(this.control, EPOCH),
+      firstPosition: Atomics.load(this.control, POSITION) + start,
+    };
+    return {
+      augmenter: this.augmenter,
+      noise: drops ? { ...key, inputDropout: reg.inputDropout, dropout: reg.dropout } : null,
+      key,
+    };
   }
 
   /** Chunk c's rows of x and y for a batch of n: views made once per batch size, so a step allocates none. */

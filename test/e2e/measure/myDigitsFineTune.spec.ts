@@ -41,6 +41,8 @@ interface Reading {
 
 /** Both accuracies once the run has stopped after `epochs` epochs ("Check now" scores the test half). */
 async function read(page: Page, epochs: number): Promise<Reading> {
+  // The loss chart is on the Watch screen (My digits' screen has none).
+  await page.getByTestId('open-watch').click();
   await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-test-points', String(epochs), {
     timeout: EPOCH_TIMEOUT,
   });

@@ -53,6 +53,32 @@ describe('data-parallel TrainingSession', () => {
     },
   );
 
+  it('dropout, max-norm and augmentation: 2 and 3 threads give the bits of one (masks keyed by position)', () => {
+    const config: TrainConfig = {
+      ...base,
+      inputDropout: 0.2,
+      dropout: 0.5,
+      maxNorm: 1.5,
+      augment: 'affine+elastic',
+    };
+    const one = train(config, 12, 1);
+    const plain = train(base, 12, 1);
+    // They did something: another run than without them.
+    expect(one.losses).not.toEqual(plain.losses);
+    for (const w of [2, 3]) {
+      const many = train(config, 12, w);
+      expect(many.losses).toEqual(one.losses);
+      expect(bits(many.params)).toEqual(bits(one.params));
+    }
+    // Max-norm held: every hidden unit's incoming weights within the bound (float32 rounding aside).
+    for (const layer of one.session.network.layers.slice(0, -1)) {
+      for (let r = 0; r < layer.outSize; r++) {
+        const row = layer.weights.subarray(r * layer.inSize, (r + 1) * layer.inSize);
+        expect(Math.hypot(...row)).toBeLessThanOrEqual(1.5 * (1 + 1e-6));
+      }
+    }
+  });
+
   it('the same seed and thread count give the same bits twice', () => {
     const a = train(base, 30, 3);
     const b = train(base, 30, 3);

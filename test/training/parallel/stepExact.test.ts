@@ -15,14 +15,23 @@ import { threadPoolsForFile } from './threadPools';
 const data = mnistSlice(1000, 50);
 const pools = threadPoolsForFile([2, 3]);
 
-function config(optimizer: OptimizerKind): TrainConfig {
+function config(optimizer: OptimizerKind, extra: Partial<TrainConfig> = {}): TrainConfig {
   return smallConfig({
     optimizer,
     batchSize: 128,
     l2: 1e-4,
     learningRate: optimizer === 'adam' ? 2e-3 : 0.05,
+    ...extra,
   });
 }
+
+/** Dropout on input and hidden layers, max-norm tight enough to bite, and augmented images. */
+const REGULARISED: Partial<TrainConfig> = {
+  inputDropout: 0.2,
+  dropout: 0.5,
+  maxNorm: 1.2,
+  augment: 'affine',
+};
 
 /** The neurons explained in turn: first hidden layer, second, and an output unit. */
 const NEURONS = [
@@ -36,8 +45,13 @@ function bitsOf(a: Float32Array): number[] {
 }
 
 /** 20 steps, each explained first; returns every weight and bias after them, as bits. */
-function explainAndStep(optimizer: OptimizerKind, workers: number): number[][] {
-  const session = new TrainingSession(config(optimizer), data, {
+function explainAndStep(
+  optimizer: OptimizerKind,
+  workers: number,
+  extra: Partial<TrainConfig> = {},
+  seen?: { dropped: number; kept: number; rescaled: number },
+): number[][] {
+  const session = new TrainingSession(config(optimizer, extra), data, {
     pool: workers > 1 ? pools.get(workers) : undefined,
   });
   expect(session.workers).toBe(workers);
@@ -57,6 +71,8 @@ function explainAndStep(optimizer: OptimizerKind, workers: number): number[][] {
     session.trainBatch();
     expect(bitsOf(row()), `step ${step + 1}, layer ${layer}, unit ${unit}`).toEqual(bitsOf(e.rowAfter));
     expect(L.biases[unit]).toBe(e.biasAfter);
+    if (seen && e.dropout) seen[e.dropout.kept ? 'kept' : 'dropped']++;
+    if (seen && e.maxNorm && e.maxNorm.scale < 1) seen.rescaled++;
   }
   expect(session.step).toBe(20);
   const p = session.network.getParams();
@@ -74,4 +90,17 @@ describe('One step is exact for any worker count', () => {
       expect(three).toEqual(one);
     },
   );
+});
+
+describe('One step is exact with dropout, max-norm and augmentation', () => {
+  it('adam: the shown update (masks, rescaled row) is what Step writes, on 1, 2 and 3 threads', () => {
+    const seen = { dropped: 0, kept: 0, rescaled: 0 };
+    const one = explainAndStep('adam', 1, REGULARISED, seen);
+    expect(explainAndStep('adam', 2, REGULARISED)).toEqual(one);
+    expect(explainAndStep('adam', 3, REGULARISED)).toEqual(one);
+    // The cases the view must get right did occur: hidden neurons dropped and kept, rows rescaled.
+    expect(seen.dropped).toBeGreaterThan(0);
+    expect(seen.kept).toBeGreaterThan(0);
+    expect(seen.rescaled).toBeGreaterThan(0);
+  });
 });

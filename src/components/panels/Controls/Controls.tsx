@@ -8,7 +8,7 @@
  * it, so its accessible name is what the user reads.
  *
  * The parts, in this folder: SettingControl.tsx (a select or number field for one row of the schema),
- * HiddenLayersControl.tsx, ModelFileButtons.tsx, and controlOptions.ts (ranges, choices and value text
+ * HiddenLayersControl.tsx, RegulariseControls.tsx, ModelFileButtons.tsx, and controlOptions.ts (ranges, choices and value text
  * from the rows; see there for how a value beyond a control's range is shown).
  */
 import { useMemo, useState } from 'react';
@@ -26,6 +26,7 @@ import { choicesOf, controlOf, decimalText, lrText, withValue } from './controlO
 import { CostSummary } from './CostSummary';
 import { HiddenLayersControl } from './HiddenLayersControl';
 import { ModelFileButtons } from './ModelFileButtons';
+import { RegulariseControls } from './RegulariseControls';
 import { NumberField, Select } from './SettingControl';
 
 /** The rows this panel shows (the hidden layers' is HiddenLayersControl's). */
@@ -293,6 +294,7 @@ export function Controls() {
           onChange={(mine) => update({ mine })}
         />
       </div>
+      <RegulariseControls />
       <details className="group more">
         <summary>model file</summary>
         <ModelFileButtons />
