@@ -11,6 +11,7 @@
 
 import type { DatasetName } from '../data/dataset.ts';
 import type { TrainConfig } from '../engine/types.ts';
+import { PRESET_NAMES, PRESETS, presetNamed } from '../settings/presets.ts';
 import {
   checkSetting,
   DATASET_SETTING,
@@ -130,6 +131,13 @@ const CLI_SPECS: readonly OptionSpec[] = [
     kind: 'string',
     arg: 'FILE.zip',
     help: "my digits, exported from the page: evaluate on the file's test half every epoch (with --mine-weight K, train on its teach half too)",
+  },
+  {
+    flag: 'preset',
+    kind: 'string',
+    arg: 'NAME',
+    choices: PRESET_NAMES,
+    help: `a named recipe (${PRESETS.map((p) => `${p.name}: ${p.label}`).join('; ')}); flags given beside it win`,
   },
   { flag: 'json', kind: 'flag', help: 'print only JSON lines on stdout: one per epoch, then why it stopped' },
   {
@@ -380,12 +388,20 @@ export function parseArgs(argv: readonly string[]): ParseResult {
 
   const config: Record<string, unknown> = {};
   let dataset: DatasetName = DATASET_SETTING.default as DatasetName;
+  const presetName = str('preset');
+  const preset = presetName === undefined ? undefined : presetNamed(choice('preset', presetName));
+  const fromPreset = preset?.settings as Record<string, unknown> | undefined;
   for (const spec of SETTING_SPECS) {
     const row = spec.setting!;
     const raw = str(spec.flag);
+    const preset = fromPreset?.[row.name];
     const v =
       raw === undefined
-        ? (row.cli?.default ?? (Array.isArray(row.default) ? [...row.default] : row.default))
+        ? preset !== undefined
+          ? Array.isArray(preset)
+            ? [...(preset as number[])]
+            : preset
+          : (row.cli?.default ?? (Array.isArray(row.default) ? [...row.default] : row.default))
         : settingValue(spec, row, raw);
     if (isTrainSetting(row)) config[row.name] = v;
     else if (row === DATASET_SETTING) dataset = v as DatasetName;
@@ -393,7 +409,9 @@ export function parseArgs(argv: readonly string[]): ParseResult {
   // Settings the CLI does not offer (the dataset's input and output sizes) keep their defaults.
   for (const row of SETTINGS.filter((s) => isTrainSetting(s) && !s.cli)) config[row.name] = row.default;
   // `--lr-decay F` means "×F per epoch": the exponential schedule, unless a schedule is named explicitly.
-  if (values.has('lr-decay') && !values.has('schedule')) config.schedule = 'exponential';
+  if (values.has('lr-decay') && !values.has('schedule') && fromPreset?.schedule === undefined) {
+    config.schedule = 'exponential';
+  }
   // The validation images come out of the training split: without --train-size the subset is all the
   // rest; an explicit one that does not fit is refused (a link clamps it instead).
   const trainSize = config.trainSize as number;

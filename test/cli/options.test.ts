@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { presetNamed } from '../../src/settings/presets';
 import {
   CLI_DEFAULT_EPOCHS,
   OPTION_SPECS,
@@ -46,6 +47,14 @@ describe('parseArgs', () => {
     expect(usageError(['--max-norm', '-1'])).toMatch(/^--max-norm: /);
     expect(usageError(['--augment', 'mixup'])).toMatch(/--augment must be one of none, shift, affine/);
     expect(usageError(['--dropout', 'half'])).toMatch(/--dropout expects a number/);
+  });
+
+  it('--preset NAME sets its recipe; a flag given beside it wins; an unknown name is refused', () => {
+    const o = options(['--preset', 'mnist-99']);
+    expect(o.config).toMatchObject(presetNamed('mnist-99')!.settings);
+    const mine = options(['--preset', 'mnist-99', '--epochs', '2', '--augment', 'shift']);
+    expect(mine.config).toMatchObject({ epochs: 2, augment: 'shift', hidden: [800, 800] });
+    expect(usageError(['--preset', 'mnist-100'])).toMatch(/--preset must be one of mnist-99/);
   });
 
   it('maps every option onto the config, in both --flag value and --flag=value forms', () => {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { StepExplanation } from '../../src/engine/stepExplain';
-import { backwardLines, stepRow, updateRule } from '../../src/components/panels/StepExplained/stepText';
+import {
+  backwardLines,
+  regulariserLines,
+  stepRow,
+  updateRule,
+} from '../../src/components/panels/StepExplained/stepText';
 
 const base = { optimizer: 'adam', learningRate: 0.001, t: 3 } as const;
 
@@ -56,5 +61,31 @@ describe('one step, in words', () => {
     expect(backwardLines(h as StepExplanation, 3).at(-1)).toBe(
       'δⱼ = (Wᵀδ)ⱼ · f′(z) = 0.1000 × 0.5000 = 0.05000',
     );
+  });
+});
+
+describe('regulariserLines', () => {
+  const base = { inputCount: 784 } as unknown as StepExplanation;
+  it('says nothing without dropout or max-norm', () => {
+    expect(regulariserLines({ ...base, dropout: null, maxNorm: null })).toEqual([]);
+  });
+  it('a dropped neuron: δ is 0 and why; inputs dropped; a rescaled row', () => {
+    const lines = regulariserLines({
+      ...base,
+      dropout: { rate: 0.5, kept: false, scale: 0, inputsDropped: 150 },
+      maxNorm: { limit: 3, norm: 3.5, scale: 3 / 3.5 },
+    });
+    expect(lines[0]).toMatch(/dropped in this image .* δⱼ = 0/);
+    expect(lines[1]).toMatch(/^150 of its 784 inputs were dropped/);
+    expect(lines[2]).toMatch(/‖w‖ = 3\.50+ > 3\.0+, so the row is scaled by 0\.857/);
+  });
+  it('a kept neuron: scaled by 1/(1 − p); a row inside the ball stays', () => {
+    const lines = regulariserLines({
+      ...base,
+      dropout: { rate: 0.5, kept: true, scale: 2, inputsDropped: 0 },
+      maxNorm: { limit: 3, norm: 1.25, scale: 1 },
+    });
+    expect(lines[0]).toMatch(/kept .* ×2\.0+ \(1\/\(1 − p\)\)/);
+    expect(lines[1]).toMatch(/≤ 3\.0+: the row stays/);
   });
 });

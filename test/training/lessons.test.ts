@@ -80,3 +80,18 @@ describe('overfitting and L2 (1,000 training images, constant rate)', () => {
     expect(withL2).toBeLessThan(without - 0.05);
   });
 });
+
+describe('the regularisation lab (1,000 training images, 1,000 validation)', () => {
+  it('after 15 epochs L2, dropout and augmentation each leave a smaller validation-minus-train gap than none', () => {
+    const gap = (config: TrainConfig) => {
+      const session = new TrainingSession(config, loadMnist());
+      for (let i = 0; i < 15 * session.batchesPerEpoch; i++) session.trainBatch();
+      return session.evaluate('validation').loss - session.evaluate('train').loss;
+    };
+    const none = gap(lessonConfig('regularisation-lab'));
+    expect(none).toBeGreaterThan(0.3);
+    for (const setup of [1, 2, 3]) {
+      expect(gap(lessonConfig('regularisation-lab', setup)), `set-up ${setup}`).toBeLessThan(none - 0.05);
+    }
+  });
+});

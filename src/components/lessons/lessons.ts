@@ -165,6 +165,7 @@ export const HANDWRITING_PER_CLASS = 3;
 
 /** 1,000 training images, 1,000 for validation, a constant rate (so the overfitting keeps going). */
 const SMALL_SET = 'train=1000&validation=1000&decay=1';
+const SMALL_SET_CLAIMS: Partial<TrainConfig> = { lrDecay: 1, trainSize: 1000, validation: 1000 };
 
 export const LESSONS: readonly Lesson[] = [
   {
@@ -314,6 +315,48 @@ export const LESSONS: readonly Lesson[] = [
     ],
     screen: 'mine',
     view: 'draw-canvas',
+  },
+  {
+    id: 'regularisation-lab',
+    title: 'Regularisation lab',
+    text:
+      'The same 1,000 training images six ways: press Train on each set-up for about 20 epochs and compare. ' +
+      'With nothing (A) the training loss falls to zero while the validation loss turns back up. L2, dropout ' +
+      'and augmentation each keep the two curves closer; early stopping keeps the best epoch’s weights; F ' +
+      'uses them all. Every run is kept: overlay them on the loss chart with “runs”.',
+    setups: [
+      { label: 'None', query: SMALL_SET, claims: SMALL_SET_CLAIMS },
+      { label: 'L2 0.01', query: `${SMALL_SET}&l2=0.01`, claims: { ...SMALL_SET_CLAIMS, l2: 0.01 } },
+      {
+        label: 'Dropout',
+        query: `${SMALL_SET}&dropIn=0.2&drop=0.5`,
+        claims: { ...SMALL_SET_CLAIMS, inputDropout: 0.2, dropout: 0.5 },
+      },
+      {
+        label: 'Augment',
+        query: `${SMALL_SET}&augment=affine`,
+        claims: { ...SMALL_SET_CLAIMS, augment: 'affine' },
+      },
+      {
+        label: 'Early stop',
+        query: `${SMALL_SET}&patience=3`,
+        claims: { ...SMALL_SET_CLAIMS, patience: 3 },
+      },
+      {
+        label: 'All',
+        query: `${SMALL_SET}&l2=0.001&dropIn=0.2&drop=0.5&augment=affine&patience=5`,
+        claims: {
+          ...SMALL_SET_CLAIMS,
+          l2: 0.001,
+          inputDropout: 0.2,
+          dropout: 0.5,
+          augment: 'affine',
+          patience: 5,
+        },
+      },
+    ],
+    screen: 'watch',
+    view: 'loss-chart',
   },
 ];
 

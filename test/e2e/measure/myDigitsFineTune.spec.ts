@@ -93,6 +93,8 @@ test('my digits: accuracy on the test half and on MNIST before and after one epo
   await page.getByTestId('my-digits-mine').selectOption('20');
   await expect.poll(() => new URL(page.url()).searchParams.get('mine')).toBe('20');
   await expect(page.getByTestId('my-digits-mine-ignored')).toHaveCount(0);
+  // The epochs field is in the Network controls, on the Watch screen.
+  await page.getByTestId('open-watch').click();
   const epochs = page.getByTestId('epochs');
   await epochs.fill('2');
   await epochs.press('Enter');

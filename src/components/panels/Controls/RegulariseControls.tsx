@@ -6,8 +6,10 @@
 import { useShallow } from 'zustand/react/shallow';
 import { actions } from '../../../app/client';
 import type { TrainConfig } from '../../../engine/types';
+import { PRESETS, type Preset } from '../../../settings/presets';
 import { trainSetting } from '../../../settings/schema';
-import { useConfigStore } from '../../../store/config';
+import { DEFAULT_CONFIG_STATE, useConfigStore } from '../../../store/config';
+import { writeUrlState } from '../../../store/urlState';
 import { choicesOf, controlOf, withValue } from './controlOptions';
 import { Select } from './SettingControl';
 
@@ -17,6 +19,14 @@ const S = {
   maxNorm: trainSetting('maxNorm'),
   augment: trainSetting('augment'),
 };
+
+/** A preset's link: its settings over the defaults, as a shared link would carry them. */
+function presetLink(p: Preset): string {
+  return writeUrlState({
+    ...DEFAULT_CONFIG_STATE,
+    config: { ...DEFAULT_CONFIG_STATE.config, ...p.settings },
+  });
+}
 
 const presets = (s: (typeof S)[keyof typeof S]) => controlOf(s).presets as readonly number[];
 const rateText = (v: number) => (v === 0 ? 'off' : `${Math.round(v * 100)} %`);
@@ -67,6 +77,18 @@ export function RegulariseControls() {
         testId="augment"
         onChange={(augment) => update({ augment: augment as TrainConfig['augment'] })}
       />
+      {PRESETS.map((p) => (
+        <button
+          key={p.name}
+          type="button"
+          className="btn"
+          data-testid={`preset-${p.name}`}
+          title={p.about}
+          onClick={() => actions.followLink(presetLink(p))}
+        >
+          Recipe: {p.label}
+        </button>
+      ))}
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { useInsideStore, type AutoSelection, type StepSource } from '../../../st
 import { useRunStore } from '../../../store/run';
 import { telemetryStore } from '../../../store/telemetry';
 import { Panel } from '../../ui/Panel';
-import { backwardLines, forwardLines, gradientLine, stepRow, updateRule } from './stepText';
+import { backwardLines, forwardLines, gradientLine, regulariserLines, stepRow, updateRule } from './stepText';
 import { chooseStepUnit, choiceWords } from './stepChoice';
 
 /** The latest snapshot's step and the selected row's weights, read without re-rendering per snapshot. */
@@ -230,6 +230,13 @@ export function StepExplained() {
               ))}
               <li>{gradientLine(e)}</li>
             </ul>
+            {regulariserLines(e).length > 0 ? (
+              <ul className="step-lines" data-testid="step-regularisers">
+                {regulariserLines(e).map((t, i) => (
+                  <li key={i}>{t}</li>
+                ))}
+              </ul>
+            ) : null}
             <h4>Update</h4>
             <p className="step-rule">{updateRule(e)}</p>
             <table className="step-table">

@@ -58,9 +58,14 @@ export function backwardLines(e: StepExplanation, layerCount: number): string[] 
       `δ at ${layerWord(d.layer, layerCount)}: ‖δ‖ = ${f(d.norm)}; largest ${d.top.map((t) => `δ${sub(t.index)} = ${f(t.value)}`).join(', ')}`,
   );
   if (e.deltaTerms.length) {
+    const terms = e.deltaTerms.map((t) => `W[${t.k},j]·δ${sub(t.k)} = ${f(t.w)} × ${f(t.delta)}`).join('; ');
+    // With dropout the error passes back through the neuron's mask (0 dropped, 1/(1 − p) kept).
+    const masked = (e.dropout?.rate ?? 0) > 0;
     lines.push(
-      `for this neuron: (Wᵀδ)ⱼ = Σₖ W[k,j]·δₖ = ${f(e.upstream)} (largest: ${e.deltaTerms.map((t) => `W[${t.k},j]·δ${sub(t.k)} = ${f(t.w)} × ${f(t.delta)}`).join('; ')})`,
-      `δⱼ = (Wᵀδ)ⱼ · f′(z) = ${f(e.upstream)} × ${f(e.fPrime)} = ${f(e.delta)}`,
+      masked
+        ? `for this neuron: (Wᵀδ)ⱼ · mask = Σₖ W[k,j]·δₖ × ${f(e.dropout!.scale)} = ${f(e.upstream)} (largest: ${terms})`
+        : `for this neuron: (Wᵀδ)ⱼ = Σₖ W[k,j]·δₖ = ${f(e.upstream)} (largest: ${terms})`,
+      `δⱼ = (Wᵀδ)ⱼ${masked ? ' · mask' : ''} · f′(z) = ${f(e.upstream)} × ${f(e.fPrime)} = ${f(e.delta)}`,
     );
   } else {
     lines.push(`for this output neuron: δⱼ = pⱼ − [j = label] = ${f(e.delta)}`);
@@ -75,4 +80,35 @@ export function gradientLine(e: StepExplanation): string {
       ? `the mean over the ${e.batchSize} images of the next training batch`
       : 'this one example alone (what it would contribute; it is not trained on)';
   return `∂L/∂wᵢ = δⱼ · aᵢ (+ λwᵢ), ∂L/∂b = δⱼ — ${src}: ‖∂L/∂w‖ = ${f(e.gradNorm)}, ∂L/∂b = ${f(e.gradBias)}`;
+}
+
+const percent = (p: number) => `${Math.round(p * 100)} %`;
+
+/** What dropout and max-norm did in this step (empty when the run uses neither). */
+export function regulariserLines(e: StepExplanation): string[] {
+  const lines: string[] = [];
+  const d = e.dropout ?? null;
+  if (d) {
+    if (d.rate > 0) {
+      lines.push(
+        d.kept
+          ? `dropout (p = ${percent(d.rate)}): this neuron was kept in this image — its output went on ×${f(d.scale)} (1/(1 − p)), and so does the error that comes back`
+          : `dropout (p = ${percent(d.rate)}): this neuron was dropped in this image — it passed 0 on, so no error comes back and δⱼ = 0 here; its gradient comes only from the batch's other images`,
+      );
+    }
+    if (d.inputsDropped > 0) {
+      lines.push(
+        `${d.inputsDropped} of its ${e.inputCount} inputs were dropped in this image (aᵢ = 0 above)`,
+      );
+    }
+  }
+  const m = e.maxNorm ?? null;
+  if (m) {
+    lines.push(
+      m.scale < 1
+        ? `max-norm: after the update ‖w‖ = ${f(m.norm)} > ${f(m.limit)}, so the row is scaled by ${f(m.scale)} (included in Δw and w after)`
+        : `max-norm: after the update ‖w‖ = ${f(m.norm)} ≤ ${f(m.limit)}: the row stays as it is`,
+    );
+  }
+  return lines;
 }
