@@ -22,7 +22,7 @@
  * computes — so backward ≈ 2× forward. Plus the optimizer's per-batch pass over every parameter. The first
  * layer's sparse kernels skip zero pixels; that saving is left to the measured speed (calibration).
  */
-import type { OptimizerKind, TrainConfig } from './types.ts';
+import type { AugmentKind, OptimizerKind, TrainConfig } from './types.ts';
 import { stepPlan } from './stepPlan.ts';
 
 /** Rows the evaluation forwards at once; the session sizes the network's buffers for at least this. */
@@ -41,10 +41,26 @@ export const OPTIMIZER_FLOPS_PER_PARAMETER: Readonly<Record<OptimizerKind, numbe
   adam: 20,
 };
 
+/**
+ * What augmenting one training image costs, in the units flopsPerBatch counts time in. Measured with the
+ * engine's Augmenter (one thread, Node, best of 12 batches of 128 MNIST images): shift 0.22 ms, affine
+ * 1.5 ms, elastic 11.5 ms, affine+elastic 11.7 ms per batch; converted at 3 GFLOP/s, about one thread's
+ * calibrated speed on the default network here (2-core machine, `npm run train -- --dry-run`).
+ */
+export const AUGMENT_FLOPS_PER_SAMPLE: Readonly<Record<AugmentKind, number>> = {
+  none: 0,
+  shift: 5e3,
+  affine: 3.5e4,
+  elastic: 2.7e5,
+  'affine+elastic': 2.75e5,
+};
+
 /** The shape part of a config. */
 export type CostShape = Pick<TrainConfig, 'inputSize' | 'hidden' | 'outputSize'>;
 /** What the cost depends on. */
-export type CostConfig = CostShape & Pick<TrainConfig, 'batchSize' | 'optimizer'>;
+export type CostConfig = CostShape &
+  Pick<TrainConfig, 'batchSize' | 'optimizer'> &
+  Partial<Pick<TrainConfig, 'augment'>>;
 
 /** [input, hidden…, output]. */
 export function costSizes(c: CostShape): number[] {
@@ -107,6 +123,7 @@ export function flopsPerBatch(c: CostConfig, batch = c.batchSize): number {
     const macs = s[l]! * s[l + 1]!;
     perSample += (l === 0 ? 4 : 6) * macs * layerTimeWeight(l, s[l]!, s[l + 1]!);
   }
+  perSample += AUGMENT_FLOPS_PER_SAMPLE[c.augment ?? 'none'];
   return batch * perSample + parameterCount(c) * OPTIMIZER_FLOPS_PER_PARAMETER[c.optimizer];
 }
 

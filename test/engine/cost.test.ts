@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AUGMENT_FLOPS_PER_SAMPLE,
   browserBudget,
   browserMemoryBudget,
   costReport,
+  flopsPerBatch,
   flopsPerSample,
   judgeCost,
   layerParameters,
@@ -162,5 +164,21 @@ describe('time and budgets', () => {
     const slow = cfg({ hidden: [512, 512, 512, 512, 512, 512, 512, 512], batchSize: 16 });
     expect(judgeCost(costReport(slow, 3e9), budget).kind).toBe('slow');
     expect(suggestWithinBudget(DEFAULT_CONFIG, 3e9, budget)).toBeNull();
+  });
+});
+
+describe('the cost of augmentation', () => {
+  it('adds its per-image work to every batch, elastic the most, none nothing', () => {
+    const c = { ...DEFAULT_CONFIG };
+    const plain = flopsPerBatch(c);
+    expect(flopsPerBatch({ ...c, augment: 'none' })).toBe(plain);
+    const shift = flopsPerBatch({ ...c, augment: 'shift' }) - plain;
+    const affine = flopsPerBatch({ ...c, augment: 'affine' }) - plain;
+    const elastic = flopsPerBatch({ ...c, augment: 'elastic' }) - plain;
+    expect(shift).toBe(c.batchSize * AUGMENT_FLOPS_PER_SAMPLE.shift);
+    expect(0 < shift && shift < affine && affine < elastic).toBe(true);
+    // Elastic on the default network: a noticeable share of a step, not most of it.
+    expect(elastic / plain).toBeGreaterThan(0.05);
+    expect(elastic / plain).toBeLessThan(0.5);
   });
 });
