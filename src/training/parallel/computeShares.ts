@@ -219,8 +219,8 @@ export class StepThread {
   private viewsFor = -1;
   private live: Float32Array[] = [];
   private liveFor = -1;
-  /** This thread's augmenter (scratch for one chunk at a time), or null when the run does not augment. */
-  private readonly augmenter: Augmenter | null;
+  /** This thread's augmenter and dropout keys (one chunk at a time), or null when the run adds neither. */
+  private readonly extra: (ShareNoise & { key: TrainingNoise }) | null;
 
   constructor(
     private readonly bind: ComputeBind,
@@ -242,8 +242,18 @@ export class StepThread {
       Network.create(bind.config, rows, { values, grads, initialise: false });
     this.replicas = this.grads.map((g, c) => (c === 0 && net ? net : replica(g, bind.chunkCapacity)));
     const reg = bind.regularise;
-    this.augmenter =
+    const augmenter =
       reg.augment === 'none' ? null : new Augmenter(reg.augment, bind.imageSide.cols, bind.imageSide.rows);
+    const drops = reg.inputDropout > 0 || reg.dropout > 0;
+    // The masks' key is the rows' key, with the rates: one object serves both.
+    const key: TrainingNoise = {
+      seed: bind.config.seed,
+      epoch: 0,
+      firstPosition: 0,
+      inputDropout: reg.inputDropout,
+      dropout: reg.dropout,
+    };
+    this.extra = drops || augmenter ? { augmenter, noise: drops ? key : null, key } : null;
     this.sliceSums = Array.from({ length: bind.slices }, (_, s) =>
       this.results.subarray(this.layout.sums(s), this.layout.sums(s) + 2 * this.layers),
     );
@@ -277,21 +287,17 @@ export class StepThread {
     }
   }
 
-  /** The keys of a chunk whose first row is row `start` of the batch (null: the run adds no noise). */
+  /**
+   * The keys of a chunk whose first row is row `start` of the batch (undefined: the run adds no noise).
+   * One object per thread, updated in place: a thread trains its chunks one after another, and the step's
+   * loop allocates nothing.
+   */
   private shareNoise(start: number): ShareNoise | undefined {
-    const reg = this.bind.regularise;
-    const drops = reg.inputDropout > 0 || reg.dropout > 0;
-    if (!drops && !this.augmenter) return undefined;
-    const key: RowKey = {
-      seed: this.bind.config.seed,
-      epoch: Atomics.load(this.control, EPOCH),
-      firstPosition: Atomics.load(this.control, POSITION) + start,
-    };
-    return {
-      augmenter: this.augmenter,
-      noise: drops ? { ...key, inputDropout: reg.inputDropout, dropout: reg.dropout } : null,
-      key,
-    };
+    const extra = this.extra;
+    if (!extra) return undefined;
+    extra.key.epoch = Atomics.load(this.control, EPOCH);
+    extra.key.firstPosition = Atomics.load(this.control, POSITION) + start;
+    return extra;
   }
 
   /** Chunk c's rows of x and y for a batch of n: views made once per batch size, so a step allocates none. */
