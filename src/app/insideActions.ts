@@ -129,6 +129,13 @@ export function createInsideActions(app: () => AppContext) {
           },
         );
     },
+    /**
+     * The next batch's first `count` images before and after their augmentation. The view that asks keeps
+     * the answer itself (it is open only while someone looks, and nothing else reads it).
+     */
+    requestAugmentedBatch(count: number): Promise<ReplyTo<'augmented-batch'>> {
+      return app().bridge.request('augmented-batch', { count });
+    },
     requestMistakes(cell: CellRef | null): void {
       const query = cell ? { ...cell } : null;
       const token = {};

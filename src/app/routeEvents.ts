@@ -218,6 +218,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'images':
     case 'step-explanation':
     case 'my-digits-evaluation':
+    case 'augmented-batch-result':
       // Answers: the bridge hands them to whoever asked.
       return;
     case 'model-loaded': {

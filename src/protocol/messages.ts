@@ -21,7 +21,7 @@ import type { StepExplanation } from '../engine/stepExplain';
 import type { UnitContribution } from '../engine/trace';
 import type { NetworkParams } from '../engine/network';
 import type { OptimizerState } from '../engine/optimizer';
-import type { Activation, TrainConfig } from '../engine/types';
+import type { Activation, AugmentKind, TrainConfig } from '../engine/types';
 
 /** Bump when a message changes shape; the worker announces its version in `hello`. */
 export const PROTOCOL_VERSION = 3;
@@ -160,6 +160,11 @@ export type Command =
    */
   | { type: 'mistakes'; id: number; trueClass?: number; predicted?: number }
   /**
+   * The first `count` rows of the batch the next step trains on, as gathered and as augmented for that step
+   * (the same keyed distortions, computed on a copy: training/augmentedBatch.ts).
+   */
+  | { type: 'augmented-batch'; id: number; count: number }
+  /**
    * One step of backprop for neuron `unit` of weight layer `layer`: over the next training batch (what
    * Step applies), or for one test image / the drawing (what it alone would contribute; never trained on).
    */
@@ -173,6 +178,23 @@ export type Command =
         | { kind: 'test'; index: number }
         | { kind: 'drawing'; pixels: Float32Array; label: number };
     };
+
+/** The next batch's first rows before and after its augmentation ("what the network trains on"). */
+export interface AugmentedBatch {
+  kind: AugmentKind;
+  /** The batch's epoch (from 0) and the position in that epoch's order of its first row. */
+  epoch: number;
+  firstPosition: number;
+  /** Steps trained so far: these rows are step `step + 1`'s. */
+  step: number;
+  /** The image's side (28 × 28 for MNIST). */
+  rows: number;
+  cols: number;
+  labels: Uint8Array;
+  /** [count · inputSize] each, in [0, 1]: as gathered, and as the step trains on them. */
+  originals: Float32Array;
+  augmented: Float32Array;
+}
 
 /** A test image with the network's answer (its pixels are in the answer's `pixels` buffer). */
 export interface ImageItem {
@@ -352,6 +374,8 @@ export type WorkerEvent =
   | { type: 'init-lab-result'; id: number; generation: number; results: InitSpread[] }
   /** Test images with the network's answers; `pixels` holds them in item order, [items · inputSize] bytes. */
   | { type: 'images'; id: number; generation: number; items: ImageItem[]; pixels: Uint8Array }
+  /** The answer to augmented-batch: `originals` and `augmented` are [labels.length · rows · cols] in [0, 1]. */
+  | ({ type: 'augmented-batch-result'; id: number; generation: number } & AugmentedBatch)
   | {
       type: 'step-explanation';
       id: number;
@@ -393,6 +417,7 @@ export const REPLIES = {
   'init-lab': 'init-lab-result',
   'unit-images': 'images',
   mistakes: 'images',
+  'augmented-batch': 'augmented-batch-result',
   'explain-step': 'step-explanation',
   'evaluate-my-digits': 'my-digits-evaluation',
 } as const satisfies Partial<Record<Command['type'], WorkerEventType>>;

@@ -50,6 +50,7 @@ import { Threads } from './parallel/threads';
 import { sameArchitecture, takeOver, TrainingSession, type MyDigitsHalves } from './session';
 import { buildProbe, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
+import { augmentedBatchReply } from './augmentedBatch';
 
 import { DEFAULT_GUARD, DEFAULTS, type CostGuard, type TrainerOptions } from './trainerOptions';
 
@@ -243,6 +244,11 @@ export class Trainer {
         return;
       case 'evaluate-my-digits': {
         const { event, transfer } = evaluateMyDigitsReply(cmd, this.run.session, this.generation);
+        this.post(event, transfer);
+        return;
+      }
+      case 'augmented-batch': {
+        const { event, transfer } = augmentedBatchReply(cmd, this.run.session, this.generation);
         this.post(event, transfer);
         return;
       }

@@ -56,3 +56,42 @@ test('regularisers: link, controls, One step with the mask and max-norm, the rec
   expect([q.get('hidden'), q.get('drop'), q.get('epochs')]).toEqual(['800-800', '0', '12']);
   expect(errors).toEqual([]);
 });
+
+test('what the network trains on: the next batch before and after its augmentation', async ({ page }) => {
+  test.setTimeout(90_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('./?hidden=24-12&batch=32&augment=elastic');
+  await expect(page.getByTestId('dataset-counts')).toHaveText('60,000 train · 10,000 test', {
+    timeout: 45_000,
+  });
+  // Closed, it is not in the page (and asks the worker nothing).
+  await expect(page.getByTestId('augmented-batch')).toHaveCount(0);
+  await page.getByTestId('open-augmented-batch').click();
+  const view = page.getByTestId('augmented-batch');
+  await expect(view).toHaveAttribute('data-count', '12');
+  await expect(view).toHaveAttribute('data-kind', 'elastic');
+  await expect(view).toHaveAttribute('data-step', '1');
+  // Elastic moves every digit: no pair is left as it was.
+  await expect(view).toHaveAttribute('data-changed', '12');
+  await expect(view.getByTestId('augmented-pair')).toHaveCount(12);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'augmented-batch.png') });
+
+  // It follows the run: after two steps it shows step 3's images.
+  for (let i = 0; i < 2; i++) await page.getByTestId('step').click();
+  await expect(page.getByTestId('status')).toContainText('step 2');
+  await expect(view).toHaveAttribute('data-step', '3');
+
+  // Without augmentation both sides are the same images.
+  await page.getByTestId('augment').selectOption('none');
+  await expect(view).toHaveAttribute('data-kind', 'none');
+  await expect(view).toHaveAttribute('data-changed', '0');
+  await expect(view).toContainText('No augmentation');
+  // Escape closes it and gives the focus back to its opener; the keyboard opens it again.
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('augmented-batch')).toHaveCount(0);
+  await expect(page.getByTestId('open-augmented-batch')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('augmented-batch')).toHaveAttribute('data-kind', 'none');
+  expect(errors).toEqual([]);
+});

@@ -43,7 +43,7 @@ export interface BatchPlace {
 }
 
 /** The sides of a square image of `inputSize` pixels (28 × 28 for 784); 1 × n when it is not square. */
-function imageSide(inputSize: number): { rows: number; cols: number } {
+export function imageSide(inputSize: number): { rows: number; cols: number } {
   const side = Math.round(Math.sqrt(inputSize));
   return side * side === inputSize ? { rows: side, cols: side } : { rows: 1, cols: inputSize };
 }

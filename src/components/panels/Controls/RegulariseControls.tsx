@@ -10,6 +10,7 @@ import { PRESETS, type Preset } from '../../../settings/presets';
 import { trainSetting } from '../../../settings/schema';
 import { DEFAULT_CONFIG_STATE, useConfigStore } from '../../../store/config';
 import { writeUrlState } from '../../../store/urlState';
+import { AugmentedBatchMenu } from '../AugmentedBatch/AugmentedBatch';
 import { choicesOf, controlOf, withValue } from './controlOptions';
 import { Select } from './SettingControl';
 
@@ -77,6 +78,7 @@ export function RegulariseControls() {
         testId="augment"
         onChange={(augment) => update({ augment: augment as TrainConfig['augment'] })}
       />
+      <AugmentedBatchMenu />
       {PRESETS.map((p) => (
         <button
           key={p.name}
