@@ -43,16 +43,16 @@ export const OPTIMIZER_FLOPS_PER_PARAMETER: Readonly<Record<OptimizerKind, numbe
 
 /**
  * What augmenting one training image costs, in the units flopsPerBatch counts time in. Measured with the
- * engine's Augmenter (one thread, Node, best of 12 batches of 128 MNIST images): shift 0.22 ms, affine
- * 1.5 ms, elastic 11.5 ms, affine+elastic 11.7 ms per batch; converted at 3 GFLOP/s, about one thread's
+ * engine's Augmenter (one thread, Node, best of 12 batches of 128 MNIST images; elastic with σ 6): shift
+ * 0.21 ms, affine 1.45 ms, elastic 10.8 ms, affine+elastic 10.8 ms per batch; converted at 3 GFLOP/s, one thread's
  * calibrated speed on the default network here (2-core machine, `npm run train -- --dry-run`).
  */
 export const AUGMENT_FLOPS_PER_SAMPLE: Readonly<Record<AugmentKind, number>> = {
   none: 0,
   shift: 5e3,
   affine: 3.5e4,
-  elastic: 2.7e5,
-  'affine+elastic': 2.75e5,
+  elastic: 2.55e5,
+  'affine+elastic': 2.55e5,
 };
 
 /** The shape part of a config. */

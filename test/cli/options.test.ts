@@ -53,7 +53,7 @@ describe('parseArgs', () => {
     const o = options(['--preset', 'mnist-99']);
     expect(o.config).toMatchObject(presetNamed('mnist-99')!.settings);
     const mine = options(['--preset', 'mnist-99', '--epochs', '2', '--augment', 'shift']);
-    expect(mine.config).toMatchObject({ epochs: 2, augment: 'shift', hidden: [800, 800] });
+    expect(mine.config).toMatchObject({ epochs: 2, augment: 'shift', hidden: [800] });
     expect(usageError(['--preset', 'mnist-100'])).toMatch(/--preset must be one of mnist-99/);
   });
 

@@ -53,7 +53,7 @@ test('regularisers: link, controls, One step with the mask and max-norm, the rec
   await page.getByTestId('preset-mnist-99').click();
   await expect.poll(() => new URL(page.url()).searchParams.get('augment')).toBe('elastic');
   const q = new URL(page.url()).searchParams;
-  expect([q.get('hidden'), q.get('drop'), q.get('epochs')]).toEqual(['800-800', '0', '12']);
+  expect([q.get('hidden'), q.get('drop'), q.get('epochs')]).toEqual(['800', '0', '20']);
   expect(errors).toEqual([]);
 });
 
