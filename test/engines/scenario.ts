@@ -255,28 +255,37 @@ export async function runScenario(
     });
 
     // The frame rate on Watch while training: measured and printed (the bench's kind of figure: how fast
-    // depends on the machine), never judged here.
+    // depends on the machine), never judged here. Beside it, how often the loss chart repainted (each paint
+    // writes its data-points): where frames are slow the page paces its repaints (framePacer.ts).
     await d.evaluate(
-      call(() => {
-        const w = window as unknown as { __frames?: { n: number; t0: number; t1: number } };
-        const f = (w.__frames = { n: 0, t0: performance.now(), t1: 0 });
+      call((chartId: string) => {
+        const w = window as unknown as { __frames?: { n: number; t0: number; t1: number; paints: number } };
+        const f = (w.__frames = { n: 0, t0: performance.now(), t1: 0, paints: 0 });
+        const chart = document.querySelector(`[data-testid="${chartId}"]`);
+        const mo = new MutationObserver((ms) => (f.paints += ms.length));
+        if (chart) mo.observe(chart, { attributes: true, attributeFilter: ['data-points'] });
         const tick = (t: number) => {
           f.n++;
           f.t1 = t;
           if (t - f.t0 < 3000) requestAnimationFrame(tick);
+          else mo.disconnect();
         };
         requestAnimationFrame(tick);
-      }),
+      }, 'loss-chart'),
     );
     await new Promise((r) => setTimeout(r, 3300));
     const frames = (await d.evaluate(
       call(
-        () => (window as unknown as { __frames?: { n: number; t0: number; t1: number } }).__frames ?? null,
+        () =>
+          (window as unknown as { __frames?: { n: number; t0: number; t1: number; paints: number } })
+            .__frames ?? null,
       ),
-    )) as { n: number; t0: number; t1: number } | null;
+    )) as { n: number; t0: number; t1: number; paints: number } | null;
     if (frames && frames.t1 > frames.t0) {
+      const s = (frames.t1 - frames.t0) / 1000;
       console.log(
-        `  · ${((1000 * frames.n) / (frames.t1 - frames.t0)).toFixed(1)} frames/s on Watch while training`,
+        `  · ${(frames.n / s).toFixed(1)} frames/s on Watch while training; ` +
+          `the loss chart repainted ${(frames.paints / s).toFixed(1)} times/s`,
       );
     }
 

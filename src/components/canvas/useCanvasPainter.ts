@@ -6,13 +6,15 @@
  *   crisp on any screen and the canvas never drives layout (CSS sizes it, not its pixel count).
  * - `invalidate()` asks for a repaint; data-driven repaints are coalesced into at most one per
  *   `minIntervalMs` (default 66 ms → ≤ 15 updates/s while training), `invalidate(true)` (hover, resize,
- *   theme) paints on the next animation frame.
+ *   theme) paints on the next animation frame. Where frames get slow the page-wide pacer stretches every
+ *   painter's interval alike (framePacer.ts), so the page keeps its frame rate.
  * - `sources` are subscribe functions (e.g. `telemetryStore.subscribe`): any change invalidates.
  * - A paint that throws stops the painting and re-throws in the component's next render, so the panel's
  *   error boundary shows it (an error in a requestAnimationFrame callback would otherwise only reach the
  *   console, once per frame, over a blank canvas).
  */
 import { useEffect, useMemo, useRef, useState, type PointerEvent, type RefObject } from 'react';
+import { framePacer } from './framePacer';
 import { subscribeTheme } from './theme';
 
 export interface PaintSize {
@@ -84,10 +86,12 @@ export function useCanvasPainter(
     let size: PaintSize = { width: 0, height: 0, dpr: 1 };
     let disposed = false;
 
+    const pacer = framePacer();
     const frame = () => {
       raf = 0;
       if (disposed) return;
       last = performance.now();
+      pacer.noteRepaint();
       const dpr = Math.min(window.devicePixelRatio || 1, 3);
       const w = Math.round(size.width * dpr);
       const h = Math.round(size.height * dpr);
@@ -108,7 +112,7 @@ export function useCanvasPainter(
 
     const invalidate = (urgent = false) => {
       if (raf || disposed) return;
-      const wait = urgent ? 0 : last + minIntervalMs - performance.now();
+      const wait = urgent ? 0 : last + minIntervalMs * pacer.scale - performance.now();
       if (wait > 1) {
         if (!timer) {
           timer = setTimeout(() => {
