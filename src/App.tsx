@@ -17,6 +17,7 @@ import { PredictionBars } from './components/panels/Draw/PredictionBars';
 import { DATASET_LABELS, TopBar } from './components/panels/TopBar/TopBar';
 import { WeightImages } from './components/panels/WeightImages/WeightImages';
 import { InsideScreen } from './components/InsideScreen';
+import { LayersScreen } from './components/LayersScreen';
 import { StepExplained } from './components/panels/StepExplained/StepExplained';
 import { Saliency } from './components/panels/Saliency/Saliency';
 import { MyDigits } from './components/panels/MyDigits/MyDigits';
@@ -120,6 +121,8 @@ export function App() {
           <WatchColumns present={present} />
         ) : screen === 'inside' ? (
           <InsideScreen />
+        ) : screen === 'layers' ? (
+          <LayersScreen />
         ) : screen === 'mine' ? (
           <ErrorBoundary name="My digits" frameClassName="">
             <MyDigits />

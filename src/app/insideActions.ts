@@ -4,7 +4,7 @@
  * An answer is stored only if its question is still the latest of its kind, so a slow answer never
  * overwrites a newer one.
  */
-import type { Command, ImageItem, ReplyTo } from '../protocol/messages';
+import type { Command, ImageItem, MapLayer, ReplyTo } from '../protocol/messages';
 import { telemetryStore } from '../store/telemetry';
 import {
   useInsideStore,
@@ -135,6 +135,13 @@ export function createInsideActions(app: () => AppContext) {
      */
     requestAugmentedBatch(count: number): Promise<ReplyTo<'augmented-batch'>> {
       return app().bridge.request('augmented-batch', { count });
+    },
+    /**
+     * The representation map of `layer` from the current weights (computed between training slices; a newer
+     * question replaces one still running, whose promise then rejects). The view keeps the answer.
+     */
+    requestHiddenMap(layer: MapLayer, withImages: boolean): Promise<ReplyTo<'hidden-map'>> {
+      return app().bridge.request('hidden-map', { layer, withImages });
     },
     requestMistakes(cell: CellRef | null): void {
       const query = cell ? { ...cell } : null;

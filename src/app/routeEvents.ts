@@ -187,6 +187,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
           id: ev.id,
           probabilities: ev.probabilities,
           activations: ev.activations,
+          logits: ev.logits,
           explanation: ev.explanation ?? null,
         },
       });
@@ -219,6 +220,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'step-explanation':
     case 'my-digits-evaluation':
     case 'augmented-batch-result':
+    case 'hidden-map-result':
       // Answers: the bridge hands them to whoever asked.
       return;
     case 'model-loaded': {

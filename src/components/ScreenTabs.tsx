@@ -32,6 +32,15 @@ export const SCREENS = [
     opens: 'step-explained layer-diagram draw-canvas',
   },
   {
+    id: 'layers',
+    label: 'Layers',
+    title: 'What each layer represents: the test images mapped by its activations (L)',
+    key: 'L',
+    opens: 'hidden-map draw-canvas',
+    // The issue's contract names the map's opener; this tab is it.
+    testid: 'open-hidden-map',
+  },
+  {
     id: 'mine',
     label: 'My digits',
     title: 'Your own digits: keep them, test the network on them, teach it with them (M)',
@@ -62,7 +71,7 @@ export function ScreenTabs() {
           role="tab"
           className="screen-tab"
           aria-selected={on === s.id}
-          data-testid={`open-${s.id}`}
+          data-testid={'testid' in s ? s.testid : `open-${s.id}`}
           data-opens={s.opens}
           title={s.title}
           aria-keyshortcuts={s.key}

@@ -11,7 +11,7 @@
 import { LESSONS, lessonKey, lessonKeysLabel } from './lessons/lessons';
 
 export type ShortcutId =
-  'toggle' | 'step' | 'reset' | 'lesson' | 'inside' | 'watch' | 'one-step' | 'mine' | 'present';
+  'toggle' | 'step' | 'reset' | 'lesson' | 'inside' | 'watch' | 'one-step' | 'layers' | 'mine' | 'present';
 
 export interface Shortcut {
   id: ShortcutId;
@@ -39,6 +39,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'inside', keys: ['i'], label: 'I', does: 'Inside' },
   { id: 'watch', keys: ['w'], label: 'W', does: 'Watch' },
   { id: 'one-step', keys: ['o'], label: 'O', does: 'One step' },
+  { id: 'layers', keys: ['l'], label: 'L', does: 'Layers' },
   { id: 'mine', keys: ['m'], label: 'M', does: 'My digits' },
   { id: 'present', keys: ['p'], label: 'P', does: 'presenter mode' },
 ];

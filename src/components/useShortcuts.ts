@@ -31,6 +31,7 @@ function run(id: ShortcutId, index: number): boolean {
     }
     case 'inside':
     case 'watch':
+    case 'layers':
       actions.setScreen(id);
       return true;
     case 'one-step':

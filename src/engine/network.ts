@@ -398,6 +398,15 @@ export class Network {
   }
 
   /**
+   * After forward: the output layer's logits z = a·Wᵀ + b (before softmax) [batch, outputSize], a view valid
+   * until the next forward — the representation map's "output" layer.
+   */
+  lastLogits(): Float32Array {
+    if (this.lastBatch === 0) throw new Error('lastLogits: call forward first');
+    return this.logits.subarray(0, this.lastBatch * this.config.outputSize);
+  }
+
+  /**
    * Mean cross-entropy of the last forward: (1/B) Σ_b (lse(z_b) − z_b[y_b]), computed from the logits so
    * it stays finite when a probability underflows float32. No gradients.
    * @param labels [batch] class indices < outputSize
@@ -455,14 +464,22 @@ export class Network {
     return loss;
   }
 
-  /** One sample (length inputSize) → copies: probabilities and every layer's activations (as layerOutputs). */
-  predict(x: Float32Array): { probabilities: Float32Array; activations: Float32Array[] } {
+  /** One sample (length inputSize) → copies: probabilities, every layer's activations (as layerOutputs) and the logits. */
+  predict(x: Float32Array): {
+    probabilities: Float32Array;
+    activations: Float32Array[];
+    logits: Float32Array;
+  } {
     if (x.length !== this.config.inputSize) {
       throw new RangeError(`predict: expected ${this.config.inputSize} values, got ${x.length}`);
     }
     this.forward(x, 1);
     const activations = this.views.map((v) => v.slice());
-    return { probabilities: activations[activations.length - 1]!.slice(), activations };
+    return {
+      probabilities: activations[activations.length - 1]!.slice(),
+      activations,
+      logits: this.lastLogits().slice(),
+    };
   }
 
   /** Deep copies, for snapshots and model files. */

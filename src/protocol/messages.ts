@@ -165,6 +165,12 @@ export type Command =
    */
   | { type: 'augmented-batch'; id: number; count: number }
   /**
+   * The representation map of `layer` from the current weights, computed between training slices
+   * (training/backgroundWork.ts); a newer request replaces an older one still running. `withImages`: the
+   * answer also carries the map's images (the page asks once per dataset).
+   */
+  | { type: 'hidden-map'; id: number; layer: MapLayer; withImages: boolean }
+  /**
    * One step of backprop for neuron `unit` of weight layer `layer`: over the next training batch (what
    * Step applies), or for one test image / the drawing (what it alone would contribute; never trained on).
    */
@@ -178,6 +184,42 @@ export type Command =
         | { kind: 'test'; index: number }
         | { kind: 'drawing'; pixels: Float32Array; label: number };
     };
+
+/**
+ * Which layer the representation map shows: the input pixels, hidden layer k (0 = the first hidden layer, as
+ * in the unit view and One step), or the output layer's logits.
+ */
+export type MapLayer = 'input' | 'output' | number;
+
+/** One representation map (training/hiddenMap.ts): a 2-D PCA of one layer's activations on the map's images. */
+export interface HiddenMap {
+  layer: MapLayer;
+  /** Steps trained when the weights were read, and the epoch (from 0) they belong to. */
+  step: number;
+  epoch: number;
+  /** The layer's width: the length of `mean` and of each axis. */
+  size: number;
+  /** The map's test images (fixed, seeded), their labels and the network's reading of each. */
+  indices: Int32Array;
+  labels: Uint8Array;
+  predicted: Uint8Array;
+  /** [count · 2] each image's place on the map. */
+  coords: Float32Array;
+  /** The projection, for new points such as the drawing: ((a − mean)·axes[0], (a − mean)·axes[1]). */
+  mean: Float32Array;
+  axes: [Float32Array, Float32Array];
+  /** Variance along each axis and in all, of the layer's activations on these images. */
+  variance: [number, number];
+  totalVariance: number;
+  /** Leave-one-out 5-nearest-neighbour accuracy in the 2-D map (engine/mapNeighbours.ts). */
+  knn: number;
+  /** Milliseconds of worker time the map took (its pacing on the page follows it). */
+  computeMs: number;
+  /** The images' pixels [count · rows · cols] bytes, when asked for (the page keeps them). */
+  images?: Uint8Array;
+  rows: number;
+  cols: number;
+}
 
 /** The next batch's first rows before and after its augmentation ("what the network trains on"). */
 export interface AugmentedBatch {
@@ -362,6 +404,8 @@ export type WorkerEvent =
       probabilities: Float32Array;
       /** [input, hidden…, probabilities] for the predicted image. */
       activations: Float32Array[];
+      /** The output layer before softmax (the representation map's "output" layer places the drawing by it). */
+      logits: Float32Array;
       /** The saliency map and the units that pushed the answer (absent when the network has no answer). */
       explanation?: PredictionExplanation;
     }
@@ -376,6 +420,7 @@ export type WorkerEvent =
   | { type: 'images'; id: number; generation: number; items: ImageItem[]; pixels: Uint8Array }
   /** The answer to augmented-batch: `originals` and `augmented` are [labels.length · rows · cols] in [0, 1]. */
   | ({ type: 'augmented-batch-result'; id: number; generation: number } & AugmentedBatch)
+  | ({ type: 'hidden-map-result'; id: number; generation: number } & HiddenMap)
   | {
       type: 'step-explanation';
       id: number;
@@ -418,6 +463,7 @@ export const REPLIES = {
   'unit-images': 'images',
   mistakes: 'images',
   'augmented-batch': 'augmented-batch-result',
+  'hidden-map': 'hidden-map-result',
   'explain-step': 'step-explanation',
   'evaluate-my-digits': 'my-digits-evaluation',
 } as const satisfies Partial<Record<Command['type'], WorkerEventType>>;

@@ -81,10 +81,10 @@ export interface StepAnswer {
 
 export interface InsideState {
   /**
-   * Which screen is on: the first screen ('watch'), the inside views ('inside'), one step ('step') or my
-   * digits ('mine').
+   * Which screen is on: the first screen ('watch'), the inside views ('inside'), one step ('step'), what the
+   * layers represent ('layers') or my digits ('mine').
    */
-  screen: 'watch' | 'inside' | 'step' | 'mine';
+  screen: 'watch' | 'inside' | 'step' | 'layers' | 'mine';
   selectedUnit: UnitRef | null;
   /** Set when the page chose the selected unit itself (null: the user did, or none is selected). */
   selectedAuto: AutoSelection | null;

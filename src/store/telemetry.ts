@@ -15,6 +15,8 @@ export interface Prediction {
   probabilities: Float32Array;
   /** [input, hidden…, probabilities] for the drawn digit. */
   activations: Float32Array[];
+  /** The output layer's values before softmax. */
+  logits: Float32Array;
   /** Saliency map and the units that pushed the answer (the "why did it say 7?" view), or null. */
   explanation: PredictionExplanation | null;
 }

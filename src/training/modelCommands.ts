@@ -45,7 +45,7 @@ export function predictReply(
       },
     };
   }
-  const { probabilities, activations } = session.network.predict(pixels);
+  const { probabilities, activations, logits } = session.network.predict(pixels);
   if (!activations.every(allFinite)) {
     return {
       event: {
@@ -57,7 +57,11 @@ export function predictReply(
   }
   // Why it said what it said: ∂logit/∂pixel and the units that pushed (one trace, ~1 ms for the default net).
   const e = explainPrediction(session.network.layers, pixels);
-  const transfer = [probabilities.buffer as ArrayBuffer, ...activations.map((a) => a.buffer as ArrayBuffer)];
+  const transfer = [
+    probabilities.buffer as ArrayBuffer,
+    logits.buffer as ArrayBuffer,
+    ...activations.map((a) => a.buffer as ArrayBuffer),
+  ];
   const explanation = allFinite(e.saliency)
     ? { predicted: e.predicted, saliency: e.saliency, topUnits: e.topUnits }
     : undefined;
@@ -69,6 +73,7 @@ export function predictReply(
       generation,
       probabilities,
       activations,
+      logits,
       ...(explanation ? { explanation } : {}),
     },
     transfer,

@@ -51,6 +51,7 @@ import { sameArchitecture, takeOver, TrainingSession, type MyDigitsHalves } from
 import { buildProbe, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
 import { augmentedBatchReply } from './augmentedBatch';
+import { BackgroundViews } from './backgroundViews';
 
 import { DEFAULT_GUARD, DEFAULTS, type CostGuard, type TrainerOptions } from './trainerOptions';
 
@@ -68,6 +69,8 @@ export class Trainer {
   private readonly run: Run;
   private readonly guard: CostGuard;
   private readonly threads: Threads;
+  /** The map and the landscape: long answers computed between training slices. */
+  private readonly background: BackgroundViews;
 
   // What it trains (the run reads these through its RunHost).
   private dataset: Dataset | null = null;
@@ -92,6 +95,7 @@ export class Trainer {
     this.trainLimit = options.trainLimit;
     this.guard = options.guard ?? DEFAULT_GUARD;
     this.threads = new Threads(options.compute, () => this.threadsChanged());
+    this.background = new BackgroundViews(this.clock, this.post);
     const host: RunHost = {
       generation: () => this.generation,
       config: () => this.config,
@@ -252,6 +256,15 @@ export class Trainer {
         this.post(event, transfer);
         return;
       }
+      case 'hidden-map':
+        this.background.hiddenMap(
+          cmd,
+          this.run.session,
+          this.dataset?.test ?? null,
+          this.generation,
+          () => this.run.session,
+        );
+        return;
       case 'init-lab':
       case 'unit-images':
       case 'mistakes': {
@@ -276,6 +289,7 @@ export class Trainer {
   // ───────────────────────────── data, sessions, fresh runs ─────────────────────────────
 
   private useDataset(dataset: Dataset | null): void {
+    this.background.datasetChanged();
     this.dataset = dataset;
     this.probe = dataset ? buildProbe(dataset.test) : null;
     this.statsProbe = dataset ? buildStatsProbe(dataset.train) : null;

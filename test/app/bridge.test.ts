@@ -116,6 +116,7 @@ describe('bridge', () => {
       generation: 0,
       probabilities: new Float32Array(1),
       activations: [],
+      logits: new Float32Array(1),
     });
     bridge.receive(answer(predicts()[0]!.id));
     expect(predicts().map((p) => p.pixels[0])).toEqual([Math.fround(0.1), Math.fround(0.3)]);

@@ -108,7 +108,13 @@ describe('PredictionBars', () => {
 
     act(() =>
       telemetryStore.setState({
-        prediction: { id: 1, probabilities: probabilities(7), activations: [], explanation: null },
+        prediction: {
+          id: 1,
+          probabilities: probabilities(7),
+          activations: [],
+          logits: new Float32Array(10),
+          explanation: null,
+        },
       }),
     );
     expect(byTestId('prediction').textContent).toBe('7');
@@ -138,7 +144,13 @@ describe('PredictionBars', () => {
     expect(commits).toBe(afterMount);
     act(() =>
       telemetryStore.setState({
-        prediction: { id: 2, probabilities: probabilities(3), activations: [], explanation: null },
+        prediction: {
+          id: 2,
+          probabilities: probabilities(3),
+          activations: [],
+          logits: new Float32Array(10),
+          explanation: null,
+        },
       }),
     );
     expect(commits).toBe(afterMount + 1);
