@@ -12,6 +12,7 @@ import { useCostStore } from '../store/cost';
 import { INITIAL_RUN_STATE, useRunStore, type RunState } from '../store/run';
 import { appendFlow, INITIAL_INSIDE_STATE, resetFlow, useInsideStore } from '../store/inside';
 import { appendSeries } from '../store/series';
+import { INITIAL_TIMELINE_STATE, useTimelineStore } from '../store/timeline';
 import { initialTelemetry, telemetryStore, type TelemetryState } from '../store/telemetry';
 
 /** How long a notice ("network reset") stays. */
@@ -56,6 +57,7 @@ export function clearForGeneration(generation: number): void {
   // so does the init lab, whose figures depend on the shape alone (it is keyed by it).
   resetFlow();
   newRun();
+  useTimelineStore.setState(INITIAL_TIMELINE_STATE);
   const { mistakes, unitImages } = INITIAL_INSIDE_STATE;
   useInsideStore.setState({ mistakes, unitImages });
   // A unit the page chose itself was chosen for the old network's activations: it goes (the one-step view
@@ -209,6 +211,11 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'diverged':
       setRun({ diverged: { step: ev.step, lastFiniteLoss: ev.lastFiniteLoss, message: ev.message } });
       return;
+    case 'timeline': {
+      const { steps, epochs, bytes, capacity } = ev;
+      useTimelineStore.setState({ steps, epochs, bytes, capacity });
+      return;
+    }
     case 'heartbeat':
       // The bridge's watchdog counts it; nothing to show.
       return;

@@ -421,6 +421,18 @@ export type WorkerEvent =
   /** The answer to augmented-batch: `originals` and `augmented` are [labels.length · rows · cols] in [0, 1]. */
   | ({ type: 'augmented-batch-result'; id: number; generation: number } & AugmentedBatch)
   | ({ type: 'hidden-map-result'; id: number; generation: number } & HiddenMap)
+  /**
+   * The moments whose weights the run keeps (training/timeline.ts): their steps and epochs (from 0),
+   * ascending, the memory they take and the most it keeps. Sent when they change, at most once a second.
+   */
+  | {
+      type: 'timeline';
+      generation: number;
+      steps: Uint32Array;
+      epochs: Uint16Array;
+      bytes: number;
+      capacity: number;
+    }
   | {
       type: 'step-explanation';
       id: number;

@@ -18,6 +18,7 @@ import { Inspection, type StatsProbe } from './inspection';
 import { lastStepEpoch, stopMessage, StopRules } from './stopping';
 import { buildSnapshot, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
+import { WeightTimeline } from './timeline';
 
 /** Sends one event to the page; `transfer` lists buffers to move rather than copy. */
 export type PostFn = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void;
@@ -46,7 +47,12 @@ export interface RunOptions extends SliceOptions {
   evalChunk: number;
   /** Test images evaluated at each epoch end (default: the whole test split). */
   evalLimit: number | undefined;
+  /** The memory budget; the timeline of kept weights takes at most a quarter of it (timeline.ts). */
+  memoryBudgetBytes: number;
 }
+
+/** The page hears of new kept moments at most this often (ms). */
+const TIMELINE_EVENT_MS = 1000;
 
 export class Run {
   private currentSession: TrainingSession | null = null;
@@ -66,6 +72,10 @@ export class Run {
   private stopAfterEval = false;
   /** The inside views: open or not, and the last evaluation's answers (inspection.ts). */
   readonly inspection = new Inspection();
+  /** The weights kept every so often (scrubbing back, the landscape's path); null without a session. */
+  private kept: WeightTimeline | null = null;
+  private keptPosted = -1;
+  private keptPostedAt = -Infinity;
 
   private readonly metrics = new MetricBuffer();
   private lastMetricsAt = -Infinity;
@@ -97,6 +107,10 @@ export class Run {
   get snapshotInFlight(): number | null {
     return this.snapshots.inFlight;
   }
+  get timeline(): WeightTimeline | null {
+    return this.kept;
+  }
+
   /** Steps trained in this run. */
   get step(): number {
     return this.currentSession ? this.currentSession.step : 0;
@@ -134,6 +148,11 @@ export class Run {
     this.stopAfterEval = false;
     this.inspection.forget();
     this.throughput.reset();
+    this.kept = session
+      ? new WeightTimeline(4 * session.network.parameterCount(), this.opts.memoryBudgetBytes)
+      : null;
+    this.keptPosted = -1;
+    if (session) this.kept!.offer(session.step, session.epoch, () => session.network.getParams());
     this.moveQuietly('new-run');
     announce?.();
     this.postStatus();
@@ -227,6 +246,7 @@ export class Run {
     this.flushMetrics();
     if (this.currentStatus === 'paused') this.postStatus();
     this.maybeSnapshot();
+    this.maybePostTimeline(this.clock.now(), true);
     this.reschedule();
   }
 
@@ -327,6 +347,29 @@ export class Run {
     if (this.currentStatus === 'training' && now - this.throughput.lastAt >= this.opts.statusIntervalMs)
       this.postStatus();
     this.maybeSnapshot();
+    this.maybePostTimeline(now);
+  }
+
+  /** Tells the page which moments are kept, when that changed (at most once a second while training). */
+  private maybePostTimeline(now: number, force = false): void {
+    const t = this.kept;
+    if (!t || t.version === this.keptPosted) return;
+    if (!force && now - this.keptPostedAt < TIMELINE_EVENT_MS) return;
+    this.keptPosted = t.version;
+    this.keptPostedAt = now;
+    const steps = Uint32Array.from(t.moments, (m) => m.step);
+    const epochs = Uint16Array.from(t.moments, (m) => m.epoch);
+    this.post(
+      {
+        type: 'timeline',
+        generation: this.host.generation(),
+        steps,
+        epochs,
+        bytes: t.bytes,
+        capacity: t.capacity,
+      },
+      [steps.buffer, epochs.buffer],
+    );
   }
 
   /** One batch: metrics, divergence guard, epoch end. */
@@ -341,6 +384,8 @@ export class Run {
     this.tally.add(r.loss, r.correct, r.batchSize);
     this.throughput.trained(r.batchSize);
     this.snapshots.dirty = true;
+    const s = this.currentSession!;
+    this.kept?.offer(r.step, r.epoch, () => s.network.getParams());
     const verdict = this.watch.push(r.loss);
     if (verdict) {
       this.diverge(r.step, `Training diverged at step ${r.step}: ${verdict.message}`);

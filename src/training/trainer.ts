@@ -113,6 +113,7 @@ export class Trainer {
       snapshotsPerSecond: options.snapshotsPerSecond ?? DEFAULT_SNAPSHOTS_PER_SECOND,
       evalChunk: options.evalChunk ?? DEFAULTS.evalChunk,
       evalLimit: options.evalLimit,
+      memoryBudgetBytes: this.guard.budget.memoryBytes,
     });
   }
 
