@@ -4,7 +4,8 @@
  * An answer is stored only if its question is still the latest of its kind, so a slow answer never
  * overwrites a newer one.
  */
-import type { Command, ImageItem, MapLayer, ReplyTo } from '../protocol/messages';
+import type { Command, ImageItem, LandscapePlaneChoice, MapLayer, ReplyTo } from '../protocol/messages';
+import { useLandscapeProgress } from '../store/landscape';
 import { telemetryStore } from '../store/telemetry';
 import {
   useInsideStore,
@@ -142,6 +143,14 @@ export function createInsideActions(app: () => AppContext) {
      */
     requestHiddenMap(layer: MapLayer, withImages: boolean): Promise<ReplyTo<'hidden-map'>> {
       return app().bridge.request('hidden-map', { layer, withImages });
+    },
+    /** The loss landscape (replacing one in progress); its progress arrives in useLandscapeProgress. */
+    requestLossLandscape(grid: number, plane: LandscapePlaneChoice): Promise<ReplyTo<'loss-landscape'>> {
+      useLandscapeProgress.setState({ progress: null });
+      return app().bridge.request('loss-landscape', { grid, plane });
+    },
+    cancelLossLandscape(): void {
+      app().bridge.send({ type: 'cancel-landscape' });
     },
     requestMistakes(cell: CellRef | null): void {
       const query = cell ? { ...cell } : null;

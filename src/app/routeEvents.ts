@@ -12,6 +12,7 @@ import { useCostStore } from '../store/cost';
 import { INITIAL_RUN_STATE, useRunStore, type RunState } from '../store/run';
 import { appendFlow, INITIAL_INSIDE_STATE, resetFlow, useInsideStore } from '../store/inside';
 import { appendSeries } from '../store/series';
+import { useLandscapeProgress } from '../store/landscape';
 import { INITIAL_TIMELINE_STATE, useTimelineStore } from '../store/timeline';
 import { initialTelemetry, telemetryStore, type TelemetryState } from '../store/telemetry';
 
@@ -216,6 +217,9 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
       useTimelineStore.setState({ steps, epochs, bytes, capacity });
       return;
     }
+    case 'loss-landscape-progress':
+      useLandscapeProgress.setState({ progress: { done: ev.done, total: ev.total } });
+      return;
     case 'heartbeat':
       // The bridge's watchdog counts it; nothing to show.
       return;
@@ -228,6 +232,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'my-digits-evaluation':
     case 'augmented-batch-result':
     case 'hidden-map-result':
+    case 'loss-landscape-result':
       // Answers: the bridge hands them to whoever asked.
       return;
     case 'model-loaded': {

@@ -11,6 +11,7 @@
 
 import type { DatasetName } from '../data/dataset.ts';
 import type { TrainConfig } from '../engine/types.ts';
+import { LANDSCAPE_GRID_DEFAULT, LANDSCAPE_GRID_MAX, LANDSCAPE_GRID_MIN } from '../training/landscapeJob.ts';
 import { PRESET_NAMES, PRESETS, presetNamed } from '../settings/presets.ts';
 import {
   checkSetting,
@@ -41,6 +42,8 @@ export interface CliOptions {
   save?: string;
   /** Write model.json + weights.bin into this folder after training. */
   exportTfjs?: string;
+  /** Write the loss landscape (grid N × N) after training. */
+  landscape?: { file: string; grid: number };
   /** stdout holds only JSON lines, one per epoch. */
   json: boolean;
   /** Print the per-layer statistics after every N-th step (undefined: never). */
@@ -119,6 +122,18 @@ const CLI_SPECS: readonly OptionSpec[] = [
     kind: 'string',
     arg: 'DIR',
     help: 'export to TensorFlow.js: DIR/model.json + DIR/weights.bin',
+  },
+  {
+    flag: 'landscape',
+    kind: 'string',
+    arg: 'FILE.json',
+    help: 'after training, write the loss landscape around the final weights with the path the run took (the page’s Layers screen)',
+  },
+  {
+    flag: 'landscape-grid',
+    kind: 'int',
+    arg: 'N',
+    help: 'the landscape’s grid: N × N points (5–61, default 31)',
   },
   {
     flag: 'data-dir',
@@ -437,6 +452,16 @@ export function parseArgs(argv: readonly string[]): ParseResult {
     );
   }
 
+  if (values.has('landscape-grid')) {
+    const grid = optionalPositiveInt('landscape-grid')!;
+    if (!values.has('landscape')) throw new UsageError('--landscape-grid needs --landscape FILE.json');
+    if (grid < LANDSCAPE_GRID_MIN || grid > LANDSCAPE_GRID_MAX) {
+      throw new UsageError(
+        `--landscape-grid must be ${LANDSCAPE_GRID_MIN} to ${LANDSCAPE_GRID_MAX} (points a side), got ${grid}`,
+      );
+    }
+  }
+
   return {
     kind: 'run',
     options: {
@@ -447,6 +472,14 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       ...(values.has('my-digits') ? { myDigits: path('my-digits') } : {}),
       save: path('save'),
       exportTfjs: path('export-tfjs'),
+      ...(values.has('landscape')
+        ? {
+            landscape: {
+              file: path('landscape')!,
+              grid: optionalPositiveInt('landscape-grid') ?? LANDSCAPE_GRID_DEFAULT,
+            },
+          }
+        : {}),
       json: values.has('json'),
       statsEvery: optionalPositiveInt('stats-every'),
       initReport: values.has('init-report'),

@@ -18,6 +18,7 @@ import { initReport } from '../engine/initLab.ts';
 import { buildStatsProbe, probeHealth, statsLines, type LayerStatsLine } from '../training/inspection.ts';
 import type { ComputePool } from '../training/parallel/computePool.ts';
 import { TrainingSession, type MyDigitsHalves } from '../training/session.ts';
+import { cliTimeline, computeLandscape, writeLandscape } from './landscape.ts';
 import { lastStepEpoch, stopMessage, StopRules } from '../training/stopping.ts';
 import type { StopReason } from '../protocol/messages.ts';
 import { DivergenceWatch } from '../training/divergence.ts';
@@ -303,6 +304,8 @@ function trainWith(
     );
   }
   const statsProbe = options.statsEvery ? buildStatsProbe(data.train) : null;
+  // --landscape: the path is the weights kept along the way (the page's timeline).
+  const timeline = options.landscape ? cliTimeline(session) : null;
   const stops = new StopRules(config);
   const hasValidation = session.validationSplit !== null;
   let lastFiniteLoss = NaN;
@@ -355,6 +358,7 @@ function trainWith(
       }
       lastFiniteLoss = r.loss;
       lastFiniteStep = r.step;
+      timeline?.offer(r.step, session.epoch, () => session.network.getParams());
       // A finite loss that blew up is a divergence too (divergence.ts).
       const verdict = watch.push(r.loss);
       if (verdict) {
@@ -465,6 +469,23 @@ function trainWith(
     );
   }
   writeOutputs(options, session, testAccuracy, io, stopped === 'early-stopping' ? bestEpoch : session.epoch);
+  if (options.landscape && timeline) {
+    const { file, grid } = options.landscape;
+    const land = computeLandscape(session, timeline, data.train, grid, (done, total) => {
+      if (showBar) io.stderr(`\rLoss landscape: ${done} of ${total} points`);
+    });
+    if (showBar) io.stderr(`\r${' '.repeat(80)}\r`);
+    let where: string;
+    try {
+      where = writeLandscape(file, land);
+    } catch (e) {
+      throw new CliFailure(`could not write the landscape to ${file}: ${(e as Error).message}`, EXIT.error);
+    }
+    io.stderr(
+      `Wrote the loss landscape (${grid} × ${grid}, ${land.plane === 'path' ? 'the path’s plane' : 'a random plane'}, ` +
+        `${land.pathSteps.length} kept moments, ${(land.workMs / 1000).toFixed(1)} s) to ${where}.\n`,
+    );
+  }
   return EXIT.ok;
 }
 

@@ -126,63 +126,84 @@ export function symmetricEigen(m: Float64Array, k: number): { values: number[]; 
 }
 
 /**
- * The plane of the path: the first two principal directions of the kept weights θ₁…θₖ (centred; via
- * their k×k Gram matrix, since a weight vector has ~10⁵ entries and k ≤ 65), as unit vectors, and the share
- * of the path's variance each explains. Null with fewer than 3 moments or a path that does not move.
+ * The plane of the path from the Gram matrix G (k×k, Gᵢⱼ = θᵢ·θⱼ) of the kept weights θ₁…θₖ: PCA of the
+ * centred moments through their k×k Gram (a weight vector has ~10⁵ entries and k ≤ 65, so this is PCA
+ * without ever forming the d×d covariance). Direction c is d_c = Σᵢ coef_c[i]·θᵢ, a unit vector (the
+ * coefficients sum to 0, so the mean cancels); moment i lies at (coords[2i], coords[2i+1]) from the
+ * moments' mean; `explained` is the share of the path's variance each direction holds. Null with fewer
+ * than 3 moments or a path that does not move in two directions.
  */
+export interface GramPlane {
+  coef: [Float64Array, Float64Array];
+  coords: Float64Array;
+  explained: [number, number];
+}
+
+export function gramPlane(gram: Float64Array, k: number): GramPlane | null {
+  if (k < 3) return null;
+  const rowMean = new Float64Array(k);
+  let total = 0;
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) rowMean[i]! += gram[i * k + j]! / k;
+    total += rowMean[i]! / k;
+  }
+  // Centring: Gc = H·G·H (H = I − 11ᵀ/k) is the Gram of θᵢ − mean.
+  const centred = new Float64Array(k * k);
+  for (let i = 0; i < k; i++)
+    for (let j = 0; j < k; j++) centred[i * k + j] = gram[i * k + j]! - rowMean[i]! - rowMean[j]! + total;
+  const { values, vectors } = symmetricEigen(centred, k);
+  const variance = values.reduce((s, v) => s + Math.max(0, v), 0);
+  if (!(values[1]! > 1e-12 * variance) || !(variance > 0)) return null;
+  const coords = new Float64Array(2 * k);
+  const coef = [0, 1].map((c) => {
+    const v = vectors[c]!;
+    // Exactly orthogonal to 1 (it is in exact arithmetic): the directions are then free of the mean.
+    const mean = v.reduce((s, x) => s + x, 0) / k;
+    const root = Math.sqrt(values[c]!);
+    return Float64Array.from(v, (x, i) => {
+      coords[2 * i + c] = (x - mean) * root;
+      return (x - mean) / root;
+    });
+  }) as [Float64Array, Float64Array];
+  return { coef, coords, explained: [values[0]! / variance, values[1]! / variance] };
+}
+
+/** Σᵢ coef[i]·θᵢ, summed in float64 (the coefficients cancel: float32 sums would lose the difference). */
+export function combineMoments(moments: readonly NetworkParams[], coef: Float64Array): NetworkParams {
+  const first = moments[0]!;
+  const sum = (key: 'weights' | 'biases') =>
+    first[key].map((arr, l) => {
+      const acc = new Float64Array(arr.length);
+      moments.forEach((m, i) => {
+        const src = m[key][l]!;
+        const w = coef[i]!;
+        for (let t = 0; t < acc.length; t++) acc[t]! += w * src[t]!;
+      });
+      return Float32Array.from(acc);
+    });
+  return { weights: sum('weights'), biases: sum('biases') };
+}
+
+/** The Gram matrix of the moments (float64). */
+export function gramOf(moments: readonly NetworkParams[]): Float64Array {
+  const k = moments.length;
+  const gram = new Float64Array(k * k);
+  for (let i = 0; i < k; i++)
+    for (let j = i; j < k; j++) gram[i * k + j] = gram[j * k + i] = dotParams(moments[i]!, moments[j]!);
+  return gram;
+}
+
+/** The plane of the path in one go (gramPlane, then the directions): for tests and the CLI. */
 export function pathPlane(
   moments: readonly NetworkParams[],
-): { d1: NetworkParams; d2: NetworkParams; explained: [number, number] } | null {
-  const k = moments.length;
-  if (k < 3) return null;
-  const first = moments[0]!;
-  const mean: NetworkParams = {
-    weights: first.weights.map((w) => new Float32Array(w.length)),
-    biases: first.biases.map((b) => new Float32Array(b.length)),
-  };
-  for (const key of ['weights', 'biases'] as const) {
-    mean[key].forEach((arr, l) => {
-      for (const m of moments) {
-        const src = m[key][l]!;
-        for (let i = 0; i < arr.length; i++) arr[i]! += src[i]! / k;
-      }
-    });
-  }
-  const centred = moments.map((m) => subParams(m, mean));
-  const gram = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) {
-      const g = dotParams(centred[i]!, centred[j]!);
-      gram[i * k + j] = g;
-      gram[j * k + i] = g;
-    }
-  }
-  const { values, vectors } = symmetricEigen(gram, k);
-  const total = values.reduce((s, v) => s + Math.max(0, v), 0);
-  if (!(values[1]! > 0) || !(total > 0)) return null;
-  const direction = (coef: Float64Array): NetworkParams => {
-    const out: NetworkParams = {
-      weights: first.weights.map((w) => new Float32Array(w.length)),
-      biases: first.biases.map((b) => new Float32Array(b.length)),
-    };
-    for (const key of ['weights', 'biases'] as const) {
-      out[key].forEach((arr, l) => {
-        centred.forEach((c, i) => {
-          const src = c[key][l]!;
-          const w = coef[i]!;
-          for (let t = 0; t < arr.length; t++) arr[t]! += w * src[t]!;
-        });
-      });
-    }
-    const norm = Math.sqrt(dotParams(out, out));
-    for (const key of ['weights', 'biases'] as const)
-      for (const arr of out[key]) arr.forEach((v, t) => (arr[t] = v / norm));
-    return out;
-  };
+): { d1: NetworkParams; d2: NetworkParams; explained: [number, number]; coords: Float64Array } | null {
+  const plane = gramPlane(gramOf(moments), moments.length);
+  if (!plane) return null;
   return {
-    d1: direction(vectors[0]!),
-    d2: direction(vectors[1]!),
-    explained: [values[0]! / total, values[1]! / total],
+    d1: combineMoments(moments, plane.coef[0]),
+    d2: combineMoments(moments, plane.coef[1]),
+    explained: plane.explained,
+    coords: plane.coords,
   };
 }
 

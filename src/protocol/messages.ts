@@ -171,6 +171,15 @@ export type Command =
    */
   | { type: 'hidden-map'; id: number; layer: MapLayer; withImages: boolean }
   /**
+   * The loss landscape around the current weights (training/landscapeJob.ts): a `grid` × `grid` of losses on
+   * the plane of the path ('auto': the kept weights' two main directions once there are ≥ 3 moments, else
+   * random) or of two random filter-normalised directions, computed between training slices; progress
+   * comes as loss-landscape-progress events. A newer request replaces one still running.
+   */
+  | { type: 'loss-landscape'; id: number; grid: number; plane: LandscapePlaneChoice }
+  /** Ends the landscape in progress (its request is answered with a landscape-cancelled error). */
+  | { type: 'cancel-landscape' }
+  /**
    * One step of backprop for neuron `unit` of weight layer `layer`: over the next training batch (what
    * Step applies), or for one test image / the drawing (what it alone would contribute; never trained on).
    */
@@ -219,6 +228,31 @@ export interface HiddenMap {
   images?: Uint8Array;
   rows: number;
   cols: number;
+}
+
+export type LandscapePlaneChoice = 'auto' | 'random';
+
+/** One loss landscape (training/landscapeJob.ts, engine/landscape.ts). */
+export interface LossLandscape {
+  /** 'path': the kept weights' first two principal directions (unit vectors); 'random': filter-normalised. */
+  plane: 'path' | 'random';
+  /** The share of the path's variance each direction holds ('path' only). */
+  explained: [number, number] | null;
+  /** The grid's columns (α along d₁) and rows (β along d₂); the current weights are at (0, 0). */
+  alphas: Float32Array;
+  betas: Float32Array;
+  /** [betas.length · alphas.length] the mean cross-entropy on the landscape's training images, row = β. */
+  losses: Float32Array;
+  /** [2 · moments] each kept moment's (α, β) on the plane, oldest first, the current weights last. */
+  path: Float32Array;
+  pathSteps: Uint32Array;
+  /** Steps trained when the weights were read. */
+  step: number;
+  /** The fixed training images the loss is measured on. */
+  images: number;
+  /** From the request to the answer, and the worker time the work itself took (ms). */
+  elapsedMs: number;
+  workMs: number;
 }
 
 /** The next batch's first rows before and after its augmentation ("what the network trains on"). */
@@ -421,6 +455,12 @@ export type WorkerEvent =
   /** The answer to augmented-batch: `originals` and `augmented` are [labels.length · rows · cols] in [0, 1]. */
   | ({ type: 'augmented-batch-result'; id: number; generation: number } & AugmentedBatch)
   | ({ type: 'hidden-map-result'; id: number; generation: number } & HiddenMap)
+  | ({ type: 'loss-landscape-result'; id: number; generation: number } & LossLandscape)
+  /**
+   * How far the landscape asked by `request` (its id) has got: `done` of `total` grid points (≤ 5 a second).
+   * Not `id`: a progress event is not the request's answer.
+   */
+  | { type: 'loss-landscape-progress'; request: number; generation: number; done: number; total: number }
   /**
    * The moments whose weights the run keeps (training/timeline.ts): their steps and epochs (from 0),
    * ascending, the memory they take and the most it keeps. Sent when they change, at most once a second.
@@ -476,6 +516,7 @@ export const REPLIES = {
   mistakes: 'images',
   'augmented-batch': 'augmented-batch-result',
   'hidden-map': 'hidden-map-result',
+  'loss-landscape': 'loss-landscape-result',
   'explain-step': 'step-explanation',
   'evaluate-my-digits': 'my-digits-evaluation',
 } as const satisfies Partial<Record<Command['type'], WorkerEventType>>;

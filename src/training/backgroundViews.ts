@@ -9,8 +9,10 @@ import type { Command } from '../protocol/messages.ts';
 import { BackgroundWork } from './backgroundWork.ts';
 import type { Clock } from './clock.ts';
 import { MapJob, MapMemory, mapIndices } from './hiddenMap.ts';
+import { LandscapeJob } from './landscapeJob.ts';
 import type { PostFn } from './run.ts';
 import type { TrainingSession } from './session.ts';
+import type { Moment } from './timeline.ts';
 
 export class BackgroundViews {
   readonly work: BackgroundWork;
@@ -68,5 +70,40 @@ export class BackgroundViews {
       throw e;
     }
     this.work.add('hidden-map', job);
+  }
+
+  /** Starts the loss landscape `cmd` asks for over `kept` (the run's kept moments), replacing one running. */
+  lossLandscape(
+    cmd: Extract<Command, { type: 'loss-landscape' }>,
+    session: TrainingSession | null,
+    kept: readonly Moment[],
+    train: Split | null,
+    generation: number,
+    current: () => TrainingSession | null,
+  ): void {
+    const fail = (kind: string, message: string) =>
+      this.post({ type: 'error', id: cmd.id, error: { kind, message } });
+    if (!session || !train) return fail('no-model', 'The network is not ready yet.');
+    let job: LandscapeJob;
+    try {
+      job = new LandscapeJob(
+        { id: cmd.id, grid: cmd.grid, plane: cmd.plane },
+        session,
+        kept,
+        train,
+        this.clock,
+        generation,
+        () => current() === session,
+        this.post,
+      );
+    } catch (e) {
+      if (e instanceof RangeError) return fail('bad-grid', e.message);
+      throw e;
+    }
+    this.work.add('loss-landscape', job);
+  }
+
+  cancelLandscape(): void {
+    this.work.cancel('loss-landscape');
   }
 }

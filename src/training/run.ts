@@ -347,7 +347,8 @@ export class Run {
     if (this.currentStatus === 'training' && now - this.throughput.lastAt >= this.opts.statusIntervalMs)
       this.postStatus();
     this.maybeSnapshot();
-    this.maybePostTimeline(now);
+    // Paused or stopped after this slice: the page gets the last moments now, not a second later.
+    this.maybePostTimeline(now, this.currentStatus !== 'training');
   }
 
   /** Tells the page which moments are kept, when that changed (at most once a second while training). */

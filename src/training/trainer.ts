@@ -52,6 +52,7 @@ import { buildProbe, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
 import { augmentedBatchReply } from './augmentedBatch';
 import { BackgroundViews } from './backgroundViews';
+import type { WeightTimeline } from './timeline';
 
 import { DEFAULT_GUARD, DEFAULTS, type CostGuard, type TrainerOptions } from './trainerOptions';
 
@@ -128,6 +129,10 @@ export class Trainer {
   /** The live session (null before data and config arrived). */
   get currentSession(): TrainingSession | null {
     return this.run.session;
+  }
+  /** The run's kept weights (null before a run). */
+  get timeline(): WeightTimeline | null {
+    return this.run.timeline;
   }
   /** Steps trained in this generation. */
   get step(): number {
@@ -265,6 +270,19 @@ export class Trainer {
           this.generation,
           () => this.run.session,
         );
+        return;
+      case 'loss-landscape':
+        this.background.lossLandscape(
+          cmd,
+          this.run.session,
+          this.run.timeline?.moments ?? [],
+          this.dataset?.train ?? null,
+          this.generation,
+          () => this.run.session,
+        );
+        return;
+      case 'cancel-landscape':
+        this.background.cancelLandscape();
         return;
       case 'init-lab':
       case 'unit-images':

@@ -84,6 +84,27 @@ describe('bridge', () => {
     expect(seen.map((e) => e.type)).toEqual(['model-saved']);
   });
 
+  it('a landscape’s progress reaches the stores and leaves its request waiting for the answer', async () => {
+    const { bridge, sent, seen } = setup();
+    const land = bridge.request('loss-landscape', { grid: 5, plane: 'auto' });
+    const { id } = sent[0] as Extract<Command, { id: number }>;
+    const progress: WorkerEvent = {
+      type: 'loss-landscape-progress',
+      request: id,
+      generation: 0,
+      done: 3,
+      total: 25,
+    };
+    bridge.receive(progress);
+    expect(seen).toEqual([progress]);
+    bridge.receive({
+      type: 'error',
+      id,
+      error: { kind: 'landscape-cancelled', message: 'The landscape was cancelled.' },
+    });
+    await expect(land).rejects.toThrow('cancelled');
+  });
+
   it('drops events of other generations; adopts a loaded model’s generation only on success', async () => {
     const { bridge, sent, seen, generations, status } = setup();
     bridge.startGeneration((generation) => ({ type: 'reset', generation }));

@@ -99,6 +99,10 @@ describe('the loss landscape', () => {
       dotParams(...([subOf(moments[4]!, moments[0]!), subOf(moments[4]!, moments[0]!)] as const)),
     );
     expect(Math.hypot(a, b)).toBeCloseTo(dist, 3);
+    // The coordinates the Gram gives are the projections, without a dot product with the directions.
+    const c = plane.coords;
+    expect(c[8]! - c[0]!).toBeCloseTo(a, 3);
+    expect(c[9]! - c[1]!).toBeCloseTo(b, 3);
     expect(pathPlane(moments.slice(0, 2))).toBeNull();
   });
 

@@ -8,7 +8,7 @@
  * twice the map's own compute time (so a big network's map cannot eat the worker); closed, it asks nothing.
  * Consecutive maps are aligned in the worker (Procrustes), and here the dots glide from one to the next.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { actions } from '../../../app/client';
 import { projectPoint } from '../../../engine/pca';
 import type { ReplyTo } from '../../../protocol/messages';
@@ -62,7 +62,8 @@ interface Glide {
   scratch: Float32Array;
 }
 
-export function HiddenMap() {
+/** `actions`: buttons for the panel's header (the Layers screen's opener of the loss landscape). */
+export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = {}) {
   const hidden = useConfigStore((s) => s.config.hidden);
   const inputSize = useConfigStore((s) => s.config.inputSize);
   const outputSize = useConfigStore((s) => s.config.outputSize);
@@ -249,7 +250,13 @@ export function HiddenMap() {
   const px = current ? current.rows * current.cols : 0;
 
   return (
-    <Panel title="What the layers represent" info={INFO} className="hidden-map-panel" view="hidden-map">
+    <Panel
+      title="What the layers represent"
+      info={INFO}
+      className="hidden-map-panel"
+      view="hidden-map"
+      actions={headerActions}
+    >
       <div
         ref={hostRef}
         className="hidden-map"
