@@ -14,6 +14,7 @@ import { readUrlState, sanitizeConfig, writeUrlState } from '../store/urlState';
 import type { Bridge } from './bridge';
 import { requestBuild } from './costGate';
 import { createInsideActions } from './insideActions';
+import { createTimelineActions } from './timelineActions';
 import { createMyDigitsActions, syncMyDigits } from './myDigitsActions';
 import { createViewActions } from './viewActions';
 import { bumpTelemetry, setRun, showNotice } from './routeEvents';
@@ -158,6 +159,7 @@ export function createActions(app: () => AppContext) {
       return { modelJson: answer.modelJson, weightsBin: answer.weightsBin };
     },
     ...createInsideActions(app),
+    ...createTimelineActions(app),
     ...createMyDigitsActions(app),
     ...createViewActions(app),
   };

@@ -100,6 +100,8 @@ export interface Bridge {
   predict(pixels: Float32Array): void;
   /** Forget the drawn pixels; answers to predicts already sent are ignored. */
   clearPrediction(): void;
+  /** The drawn pixels now (a copy), or null: a past moment's prediction reads them (timeline). */
+  readonly drawing: Float32Array | null;
   /** Takes one event from the worker (the worker's onmessage; tests call it directly). */
   receive(ev: WorkerEvent): void;
   /** The worker was given up by the watchdog (until `restart`). */
@@ -318,6 +320,9 @@ export function createBridge(env: BridgeEnv, hooks: BridgeHooks): Bridge {
       ignorePredictionsUpTo = nextId - 1;
     },
     receive,
+    get drawing() {
+      return lastPixels ? lastPixels.slice() : null;
+    },
     get lost() {
       return lost;
     },

@@ -162,7 +162,13 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
       const baseline =
         telemetryStore.getState().baseline ??
         (layers[0] ? { seq, step, weights: layers[0].weights.slice() } : null);
-      bumpTelemetry({ snapshot: { seq, step, epoch, layers, probe }, baseline });
+      const snapshot = { seq, step, epoch, layers, probe };
+      const timeline = useTimelineStore.getState();
+      // Looking at a past moment: the live snapshot waits until "now" (the gradient flow still records it).
+      if (timeline.viewing !== null) {
+        useTimelineStore.setState({ live: { snapshot, prediction: timeline.live?.prediction ?? null } });
+        bumpTelemetry({ baseline });
+      } else bumpTelemetry({ snapshot, baseline });
       appendFlow(step, layers, layers[0]?.activation ?? '');
       return;
     }
@@ -184,17 +190,26 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
       epochEnded();
       return;
     }
-    case 'prediction':
-      bumpTelemetry({
-        prediction: {
-          id: ev.id,
-          probabilities: ev.probabilities,
-          activations: ev.activations,
-          logits: ev.logits,
-          explanation: ev.explanation ?? null,
-        },
-      });
+    case 'prediction': {
+      const prediction = {
+        id: ev.id,
+        probabilities: ev.probabilities,
+        activations: ev.activations,
+        logits: ev.logits,
+        explanation: ev.explanation ?? null,
+      };
+      const timeline = useTimelineStore.getState();
+      if (timeline.viewing !== null) {
+        // A past moment on show: its own prediction of the new drawing follows (Timeline.tsx asks).
+        useTimelineStore.setState({
+          live: { snapshot: timeline.live?.snapshot ?? null, prediction },
+          livePredictions: timeline.livePredictions + 1,
+        });
+        return;
+      }
+      bumpTelemetry({ prediction });
       return;
+    }
     case 'stopped': {
       const { reason, step, epoch, bestEpoch, message, testAccuracy } = ev;
       setRun({
@@ -233,6 +248,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'augmented-batch-result':
     case 'hidden-map-result':
     case 'loss-landscape-result':
+    case 'moment-result':
       // Answers: the bridge hands them to whoever asked.
       return;
     case 'model-loaded': {

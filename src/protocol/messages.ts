@@ -177,6 +177,11 @@ export type Command =
    * comes as loss-landscape-progress events. A newer request replaces one still running.
    */
   | { type: 'loss-landscape'; id: number; grid: number; plane: LandscapePlaneChoice }
+  /**
+   * A kept moment of the timeline (training/moments.ts): its weights and the probe through them (as a
+   * snapshot's), and, with `pixels`, the drawing's prediction by them. Answered at once; training goes on.
+   */
+  | { type: 'moment'; id: number; step: number; pixels: Float32Array | null }
   /** Ends the landscape in progress (its request is answered with a landscape-cancelled error). */
   | { type: 'cancel-landscape' }
   /**
@@ -456,6 +461,16 @@ export type WorkerEvent =
   | ({ type: 'augmented-batch-result'; id: number; generation: number } & AugmentedBatch)
   | ({ type: 'hidden-map-result'; id: number; generation: number } & HiddenMap)
   | ({ type: 'loss-landscape-result'; id: number; generation: number } & LossLandscape)
+  | {
+      type: 'moment-result';
+      id: number;
+      generation: number;
+      step: number;
+      epoch: number;
+      layers: LayerSnapshot[];
+      probe: ProbeSnapshot;
+      prediction: { probabilities: Float32Array; activations: Float32Array[]; logits: Float32Array } | null;
+    }
   /**
    * How far the landscape asked by `request` (its id) has got: `done` of `total` grid points (≤ 5 a second).
    * Not `id`: a progress event is not the request's answer.
@@ -517,6 +532,7 @@ export const REPLIES = {
   'augmented-batch': 'augmented-batch-result',
   'hidden-map': 'hidden-map-result',
   'loss-landscape': 'loss-landscape-result',
+  moment: 'moment-result',
   'explain-step': 'step-explanation',
   'evaluate-my-digits': 'my-digits-evaluation',
 } as const satisfies Partial<Record<Command['type'], WorkerEventType>>;

@@ -4,12 +4,21 @@
  * new generation clears it (a new network has no past).
  */
 import { create } from 'zustand';
+import type { TelemetryState } from './telemetry';
 
 export interface TimelineState {
   steps: Uint32Array;
   epochs: Uint16Array;
   bytes: number;
   capacity: number;
+  /**
+   * The kept moment the views show instead of now (the scrubber), or null: now. While set, live snapshots
+   * and predictions wait in `live` (routeEvents.ts), and `livePredictions` counts the drawings predicted
+   * meanwhile (the moment's prediction follows the drawing).
+   */
+  viewing: number | null;
+  live: { snapshot: TelemetryState['snapshot']; prediction: TelemetryState['prediction'] } | null;
+  livePredictions: number;
 }
 
 export const INITIAL_TIMELINE_STATE: TimelineState = {
@@ -17,6 +26,9 @@ export const INITIAL_TIMELINE_STATE: TimelineState = {
   epochs: new Uint16Array(0),
   bytes: 0,
   capacity: 0,
+  viewing: null,
+  live: null,
+  livePredictions: 0,
 };
 
 export const useTimelineStore = create<TimelineState>(() => INITIAL_TIMELINE_STATE);

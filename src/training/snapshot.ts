@@ -33,8 +33,11 @@ function finiteOr0(v: number): number {
  * The snapshot of `session` (running the probe through its network), or null when a weight, a bias or an
  * activation is not finite: such a network is never drawn.
  */
+/** What a snapshot reads: a training session, or a kept moment's weights in a replica (moments.ts). */
+export type SnapshotSource = Pick<TrainingSession, 'network' | 'layerStats' | 'step' | 'epoch'>;
+
 export function buildSnapshot(
-  session: TrainingSession,
+  session: SnapshotSource,
   probe: Probe,
   generation: number,
   seq: number,

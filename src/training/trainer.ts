@@ -52,6 +52,7 @@ import { buildProbe, type Probe } from './snapshot';
 import { toWorkerError } from './workerError';
 import { augmentedBatchReply } from './augmentedBatch';
 import { BackgroundViews } from './backgroundViews';
+import { MomentViews } from './moments';
 import type { WeightTimeline } from './timeline';
 
 import { DEFAULT_GUARD, DEFAULTS, type CostGuard, type TrainerOptions } from './trainerOptions';
@@ -77,6 +78,7 @@ export class Trainer {
   private dataset: Dataset | null = null;
   /** Probe images of the dataset's test split, shown in every snapshot. */
   private probe: Probe | null = null;
+  private readonly moments = new MomentViews();
   /** 64 training images for the inside views' statistics (fixed, seeded). */
   private statsProbe: StatsProbe | null = null;
   private config: TrainConfig | null = null;
@@ -281,6 +283,17 @@ export class Trainer {
           () => this.run.session,
         );
         return;
+      case 'moment': {
+        const { event, transfer } = this.moments.reply(
+          cmd,
+          this.run.session,
+          this.run.timeline,
+          this.probe,
+          this.generation,
+        );
+        this.post(event, transfer);
+        return;
+      }
       case 'cancel-landscape':
         this.background.cancelLandscape();
         return;

@@ -14,6 +14,7 @@ import type { TrainConfig } from '../../engine/types';
 import type { ConfigState } from '../../store/config';
 import { linkSearch, readUrlState, URL_PARAMS, type UrlParam } from '../../store/urlState';
 import { MAX_LESSON_STEPS, VIEW_KEYS } from '../../store/view';
+import type { MapLayer } from '../../protocol/messages';
 import type { ScreenId } from '../ScreenTabs';
 
 export interface LessonSetup {
@@ -40,6 +41,8 @@ export interface LessonStep {
   settings?: Partial<TrainConfig>;
   /** The step asks for this many of each class in My digits, one at a time (the card says which: {@link nextWanted}). */
   collect?: number;
+  /** The layer the representation map shows when the step is reached (its picker's values: MapLayer). */
+  mapLayer?: MapLayer;
 }
 
 export interface Lesson {
@@ -357,6 +360,42 @@ export const LESSONS: readonly Lesson[] = [
     ],
     screen: 'watch',
     view: 'loss-chart',
+  },
+  {
+    id: 'layers-learn',
+    title: 'What the layers learn',
+    text:
+      'The default network, two epochs. The map places 2,000 test images by what one layer makes of them; ' +
+      'step through the layers. In the pixels the digits are tangled; each layer pulls them further apart, ' +
+      'and the 5-NN figure (how often an image’s nearest images share its class) climbs.',
+    setups: [{ label: 'Two epochs', query: 'epochs=2', claims: { epochs: 2 } }],
+    steps: [
+      {
+        text:
+          'Press Train and let it run its two epochs (it stops by itself). The map shows the pixels: the ' +
+          'classes overlap, and the 5-NN figure is about 0.4.',
+        mapLayer: 'input',
+      },
+      {
+        text: 'Hidden layer 1: the images as the first layer’s 256 units see them. The classes start to part.',
+        mapLayer: 0,
+      },
+      { text: 'Hidden layer 2: further apart still, and the 5-NN figure higher.', mapLayer: 1 },
+      {
+        text:
+          'The logits, one per class: the clearest split of all. This is what hidden layers are for — ' +
+          'turning tangled pixels into something a weighted sum can separate.',
+        mapLayer: 'output',
+      },
+      {
+        text:
+          'Open “Loss landscape” (top right of the map) and press Compute: the loss around the weights, and ' +
+          'the path training took down into the valley.',
+        view: 'loss-landscape',
+      },
+    ],
+    screen: 'layers',
+    view: 'hidden-map',
   },
 ];
 

@@ -11,7 +11,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { actions } from '../../../app/client';
 import { projectPoint } from '../../../engine/pca';
-import type { ReplyTo } from '../../../protocol/messages';
+import type { MapLayer, ReplyTo } from '../../../protocol/messages';
+import { useLessonMapLayer } from '../../lessons/useLessonView';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
 import { telemetryStore } from '../../../store/telemetry';
@@ -71,6 +72,13 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
   const names = useRunStore((s) => s.data.classNames);
   const options = useMemo(() => layerOptions(inputSize, hidden, outputSize), [inputSize, hidden, outputSize]);
   const [picked, setPicked] = useState('0');
+  // A lesson's step picks the layer when it is reached (the picker stays the user's in between).
+  const lessonLayer = useLessonMapLayer();
+  const [appliedLesson, setAppliedLesson] = useState<MapLayer | null>(null);
+  if (lessonLayer !== appliedLesson) {
+    setAppliedLesson(lessonLayer);
+    if (lessonLayer !== null) setPicked(String(lessonLayer));
+  }
   const layer = parseLayer(picked, hidden.length);
   const [answer, setAnswer] = useState<MapAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -19,6 +19,8 @@ import { paintRunOverlays, shownLastStep } from './runOverlay';
 import { formatInt, formatPercent, formatValue } from '../../ui/format';
 import { accuracyDomain, nearestIndex, smoothSeries } from './lossChartLayout';
 import { axisTicks, labelMargin, type Measure } from '../../canvas/axisTicks';
+import { Timeline } from '../Timeline/Timeline';
+import { useTimelineStore } from '../../../store/timeline';
 import { Panel } from '../../ui/Panel';
 import { getTheme } from '../../canvas/theme';
 import {
@@ -33,6 +35,10 @@ const SOURCES: Subscribe[] = [
   (cb) => telemetryStore.subscribe(cb),
   (cb) => useRunStore.subscribe(cb),
   (cb) => useRunsStore.subscribe(cb),
+  (cb) =>
+    useTimelineStore.subscribe((s, prev) => {
+      if (s.viewing !== prev.viewing) cb();
+    }),
 ];
 /** Fixed margins; the left and right ones grow with their labels (see paintLoss). */
 const M = { left: 30, right: 30, top: 24, bottom: 22 };
@@ -280,6 +286,20 @@ function paintLoss(
     ctx.fillText(stopped.message, ctx.textAlign === 'left' ? px + 4 : px - 4, y1 + 2);
   }
 
+  // The kept moment the timeline shows (its views are of then): a dashed line at its step.
+  const viewing = useTimelineStore.getState().viewing;
+  if (viewing !== null) {
+    const px = Math.round(x(viewing)) + 0.5;
+    ctx.strokeStyle = theme.accent;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([4, 3]);
+    ctx.beginPath();
+    ctx.moveTo(px, y1);
+    ctx.lineTo(px, y0);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+
   // ── earlier runs of the session, and the literature's figures ──
   const overlaid = paintRunOverlays(
     ctx,
@@ -425,7 +445,7 @@ export function LossChart() {
         data-last-loss=""
         data-validation-points="0"
         data-stop-marker=""
-        style={{ position: 'absolute', inset: 0 }}
+        className="loss-chart-host"
         {...hover}
       >
         <canvas
@@ -435,6 +455,7 @@ export function LossChart() {
           aria-label="Training loss and test accuracy over steps"
         />
       </div>
+      <Timeline />
     </Panel>
   );
 }

@@ -209,6 +209,8 @@ function paintWeights(
     message(ctx, size, loaded ? 'Building the network…' : 'The weights appear when the data has loaded.');
     return;
   }
+  // The step whose weights are drawn (a past one while the timeline shows a kept moment).
+  if (host) host.dataset.step = String(snap.step);
   const base =
     mode === 'learned' && baseline && baseline.weights.length === layer.weights.length ? baseline : null;
   // "learned" before any training step (or without a usable baseline) would be a blank grid: say why.

@@ -1,0 +1,58 @@
+/**
+ * A kept moment brought back (the timeline scrubber): the weights the answer carries are the ones kept at
+ * that step, the probe and the drawing go through them (not through the live network), and the run in
+ * progress is untouched; a moment that is not kept is refused with the reason.
+ */
+import { describe, expect, it } from 'vitest';
+import { Network } from '../../src/engine/network';
+import { Trainer } from '../../src/training/trainer';
+import { EventLog, FakeClock, mnistSlice, smallConfig } from './harness';
+
+function setup() {
+  const clock = new FakeClock(25, 0.5);
+  const log = new EventLog();
+  const trainer = new Trainer({ post: log.post, clock, maxBatchesPerSlice: 4, evalLimit: 100 });
+  trainer.setDataset(mnistSlice(1000, 100));
+  trainer.handle({ type: 'configure', generation: 1, config: smallConfig() });
+  return { clock, log, trainer };
+}
+
+describe('moment', () => {
+  it('answers with the kept weights, the probe and the drawing through them; training is untouched', () => {
+    const t = setup();
+    for (let i = 0; i < 6; i++) t.trainer.handle({ type: 'step' });
+    const kept = t.trainer.timeline!.at(3)!;
+    expect(kept).toBeDefined();
+    const live = t.trainer.currentSession!.network.getParams();
+    const pixels = Float32Array.from({ length: 784 }, (_, i) => ((i * 7) % 13) / 13);
+    t.trainer.handle({ type: 'moment', id: 9, step: 3, pixels: pixels.slice() });
+    const ev = t.log.of('moment-result').find((e) => e.id === 9)!;
+    expect(ev.step).toBe(3);
+    ev.layers.forEach((layer, l) => {
+      expect(Array.from(layer.weights)).toEqual(Array.from(kept.params.weights[l]!));
+      expect(Array.from(layer.biases)).toEqual(Array.from(kept.params.biases[l]!));
+    });
+    const then = Network.create(smallConfig(), 1);
+    then.setParams(kept.params);
+    const p = then.predict(pixels);
+    expect(Array.from(ev.prediction!.probabilities)).toEqual(Array.from(p.probabilities));
+    expect(Array.from(ev.prediction!.logits)).toEqual(Array.from(p.logits));
+    const probeOut = then.predict(ev.probe.pixels);
+    expect(Array.from(ev.probe.activations.at(-1)!)).toEqual(Array.from(probeOut.probabilities));
+    // The live network is as it was, and the next step trains on from it.
+    expect(t.trainer.currentSession!.network.getParams()).toEqual(live);
+    t.trainer.handle({ type: 'step' });
+    expect(t.trainer.step).toBe(7);
+  });
+
+  it('without a drawing: no prediction; a step not kept is refused', () => {
+    const t = setup();
+    t.trainer.handle({ type: 'step' });
+    t.trainer.handle({ type: 'moment', id: 1, step: 0, pixels: null });
+    expect(t.log.of('moment-result')[0]!.prediction).toBeNull();
+    t.trainer.handle({ type: 'moment', id: 2, step: 5, pixels: null });
+    const err = t.log.of('error').find((e) => e.id === 2)!;
+    expect(err.error.kind).toBe('no-moment');
+    expect(err.error.message).toMatch(/Step 5 is not a kept moment/);
+  });
+});
