@@ -55,7 +55,7 @@ interface Options {
    * The screens to measure, one window each in this order, in the same run (`--views watch,inside`
    * compares the Inside views open against closed; `--rounds 2` alternates them twice).
    */
-  views: ('watch' | 'inside')[];
+  views: BenchView[];
   rounds: number;
   /** Worker counts to compare, one window each per round, in the same run (`--workers 1,2`). */
   workers: number[];
@@ -169,8 +169,9 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--views') {
       const v = argv[++i] ?? '';
       o.views = v.split(',').map((x) => {
-        if (x !== 'watch' && x !== 'inside') throw new Error(`--views takes watch and/or inside, got "${x}"`);
-        return x;
+        if (!BENCH_VIEWS.includes(x as BenchView))
+          throw new Error(`--views takes ${BENCH_VIEWS.join(', ')}, got "${x}"`);
+        return x as BenchView;
       });
     } else if (a === '--rounds') o.rounds = Math.max(1, Math.round(next()));
     else if (a === '--workers') {
@@ -187,7 +188,7 @@ function parseArgs(argv: string[]): Options {
         throw new Error('--to-accuracy takes a fraction, e.g. 0.98');
     } else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw] [--views watch,inside] [--rounds 1] [--workers 1,2] [--to-accuracy 0.98 [--queries q1,q2]] [--strict]',
+        'usage: npm run bench:browser -- [--minutes 0.5] [--warmup 5] [--json] [--port 4183] [--no-build] [--no-draw] [--views watch,inside,layers,landscape,timeline] [--rounds 1] [--workers 1,2] [--to-accuracy 0.98 [--queries q1,q2]] [--strict]',
       );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
@@ -529,9 +530,52 @@ export async function drawOnce(page: Page, k: number, steps = 4): Promise<void> 
   await page.mouse.up();
 }
 
+/**
+ * What a window measures with open: the Watch screen (views closed but Watch's), the Inside views, the
+ * Layers screen's map, the loss landscape computing (asked again whenever done), the timeline showing a
+ * past moment (on Watch).
+ */
+export const BENCH_VIEWS = ['watch', 'inside', 'layers', 'landscape', 'timeline'] as const;
+export type BenchView = (typeof BENCH_VIEWS)[number];
+
+/** Opens `view`'s screen and sets it going. */
+async function openView(page: Page, view: BenchView): Promise<void> {
+  if (view === 'watch' || view === 'inside') await page.getByTestId(`open-${view}`).click();
+  else if (view === 'timeline') {
+    await page.getByTestId('open-watch').click();
+    const scrubber = page.getByTestId('timeline');
+    const max = Number(await scrubber.getAttribute('max'));
+    await scrubber.fill(String(Math.floor(max / 2)));
+  } else {
+    await page.getByTestId('open-hidden-map').click();
+    if (view === 'landscape') {
+      if ((await page.getByTestId('loss-landscape').count()) === 0)
+        await page.getByTestId('open-loss-landscape').click();
+      await page.getByTestId('landscape-compute').click();
+    }
+  }
+}
+
+/** Keeps `view` busy during its window (a landscape that finished is asked again). */
+async function keepBusy(page: Page, view: BenchView): Promise<void> {
+  if (view !== 'landscape') return;
+  const compute = page.getByTestId('landscape-compute');
+  if (await compute.isVisible()) await compute.click();
+}
+
+/** Leaves `view` as it found the page: the timeline back to now, the landscape closed. */
+async function closeView(page: Page, view: BenchView): Promise<void> {
+  if (view === 'timeline') await page.getByTestId('timeline-now').click();
+  if (view === 'landscape') {
+    const cancel = page.getByTestId('landscape-cancel');
+    if (await cancel.isVisible()) await cancel.click();
+    await page.getByTestId('open-loss-landscape').click();
+  }
+}
+
 /** One screen's figures over one measuring window. */
 export interface PhaseResult {
-  view: 'watch' | 'inside';
+  view: BenchView;
   seconds: number;
   samplesPerSecond: number;
   framesPerSecond: number;
@@ -548,24 +592,29 @@ async function batchOf(page: Page): Promise<number> {
 /** Opens `view`, lets it settle, then measures training and the page for `o.minutes` while drawing. */
 export async function measurePhase(
   page: Page,
-  view: 'watch' | 'inside',
+  view: BenchView,
   o: Pick<Options, 'minutes' | 'draw'>,
 ): Promise<PhaseResult> {
-  await page.getByTestId(`open-${view}`).click();
+  // The batch size control is on Watch's settings column (the other screens have none).
+  await page.getByTestId('open-watch').click();
+  const batch = await batchOf(page);
+  await openView(page, view);
   await page.waitForTimeout(2000);
   await page.evaluate(() => (window as unknown as { __bench: { reset(): void } }).__bench.reset());
   const end = Date.now() + o.minutes * 60_000;
   let k = 0;
   while (Date.now() < end) {
     if (o.draw) await drawOnce(page, k++);
+    await keepBusy(page, view);
     await page.waitForTimeout(250);
   }
   const s = await pageSummary(page);
+  await closeView(page, view);
   const rtts = [...s.rttsWhileTraining].sort((a, b) => a - b);
   return {
     view,
     seconds: s.seconds,
-    samplesPerSecond: s.seconds > 0 ? (s.stepsInWindow * (await batchOf(page))) / s.seconds : 0,
+    samplesPerSecond: s.seconds > 0 ? (s.stepsInWindow * batch) / s.seconds : 0,
     framesPerSecond: s.frames / s.seconds,
     longTasks: s.longtasks.length,
     longestTaskMs: s.longtasks.reduce((m, l) => Math.max(m, l.duration), 0),
@@ -591,7 +640,17 @@ function summarisePhases(phases: PhaseResult[]) {
   });
   const watch = by.find((b) => b.view === 'watch');
   const inside = by.find((b) => b.view === 'inside');
-  return { by, insideOverWatch: watch && inside ? inside.samplesPerSecond / watch.samplesPerSecond : null };
+  // Each screen's throughput against Watch's (views closed), measured in the same run.
+  const overWatch = Object.fromEntries(
+    by
+      .filter((b) => watch && b.view !== 'watch')
+      .map((b) => [b.view, b.samplesPerSecond / watch!.samplesPerSecond]),
+  );
+  return {
+    by,
+    insideOverWatch: watch && inside ? inside.samplesPerSecond / watch.samplesPerSecond : null,
+    overWatch,
+  };
 }
 
 export async function waitForServer(url: string, ms: number): Promise<void> {
@@ -693,6 +752,8 @@ async function main(): Promise<void> {
       }
     }
     const phaseSummary = phases.length ? summarisePhases(phases) : null;
+    // The main window is Watch's (its settings column holds the batch size read below).
+    await page.getByTestId('open-watch').click();
     const workers = o.workers.length ? await compareWorkers(page, o, log) : null;
     const memory: MemorySample[] = [await sampleMemory(worker, pageCdp, 0)];
     await pageCdp.send('Performance.enable');
@@ -827,10 +888,8 @@ async function main(): Promise<void> {
               `(${b.windows} window${b.windows === 1 ? '' : 's'})`,
           );
         }
-        if (phaseSummary.insideOverWatch !== null) {
-          console.log(
-            `  throughput with the Inside views open: ${fmt(100 * phaseSummary.insideOverWatch)} % of closed`,
-          );
+        for (const [view, ratio] of Object.entries(phaseSummary.overWatch)) {
+          console.log(`  throughput with ${view} open: ${fmt(100 * ratio)} % of Watch alone (views closed)`);
         }
       }
       if (workers) printWorkers(workers);

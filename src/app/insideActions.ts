@@ -141,13 +141,23 @@ export function createInsideActions(app: () => AppContext) {
      * The representation map of `layer` from the current weights (computed between training slices; a newer
      * question replaces one still running, whose promise then rejects). The view keeps the answer.
      */
-    requestHiddenMap(layer: MapLayer, withImages: boolean): Promise<ReplyTo<'hidden-map'>> {
-      return app().bridge.request('hidden-map', { layer, withImages });
+    /** The map of `layer` now, or of kept moment `at` (the timeline). */
+    requestHiddenMap(
+      layer: MapLayer,
+      withImages: boolean,
+      at: number | null = null,
+    ): Promise<ReplyTo<'hidden-map'>> {
+      return app().bridge.request('hidden-map', { layer, withImages, at });
     },
     /** The loss landscape (replacing one in progress); its progress arrives in useLandscapeProgress. */
     requestLossLandscape(grid: number, plane: LandscapePlaneChoice): Promise<ReplyTo<'loss-landscape'>> {
       useLandscapeProgress.setState({ progress: null });
       return app().bridge.request('loss-landscape', { grid, plane });
+    },
+    /** The landscape's plan (plane, path, images, directions); the page computes its grid on threads. */
+    requestLandscapePlan(grid: number, plane: LandscapePlaneChoice): Promise<ReplyTo<'landscape-plan'>> {
+      useLandscapeProgress.setState({ progress: null });
+      return app().bridge.request('landscape-plan', { grid, plane });
     },
     cancelLossLandscape(): void {
       app().bridge.send({ type: 'cancel-landscape' });

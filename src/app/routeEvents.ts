@@ -248,7 +248,9 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
     case 'augmented-batch-result':
     case 'hidden-map-result':
     case 'loss-landscape-result':
+    case 'landscape-plan-result':
     case 'moment-result':
+    case 'moment-eval-result':
       // Answers: the bridge hands them to whoever asked.
       return;
     case 'model-loaded': {

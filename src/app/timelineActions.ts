@@ -12,6 +12,25 @@ import { bumpTelemetry } from './routeEvents';
 export function createTimelineActions(app: () => AppContext) {
   /** The moment asked for last: an older answer that arrives later is dropped. */
   let latest = 0;
+  /** Evaluates moment `step` on the test set once (the confusion matrix of then), in the background. */
+  const evaluating = new Set<number>();
+  const evaluate = (step: number) => {
+    // Once per moment: asked again while in flight, it would replace itself in the worker for ever.
+    if (useTimelineStore.getState().evaluations.has(step) || evaluating.has(step)) return;
+    evaluating.add(step);
+    app()
+      .bridge.request('moment-eval', { step })
+      .finally(() => evaluating.delete(step))
+      .then(
+        ({ confusion, accuracy, loss }) => {
+          const evaluations = new Map(useTimelineStore.getState().evaluations);
+          evaluations.set(step, { confusion, accuracy, loss });
+          useTimelineStore.setState({ evaluations });
+        },
+        // Replaced by a newer moment, or the network changed: nothing to keep.
+        () => {},
+      );
+  };
   return {
     /** Shows kept moment `step` (re-asks when the drawing changed), or now (`null`). */
     viewMoment(step: number | null): Promise<void> {
@@ -38,6 +57,7 @@ export function createTimelineActions(app: () => AppContext) {
             snapshot: { seq: -1, step: ev.step, epoch, layers, probe },
             prediction: prediction ? { id: -1, ...prediction, explanation: null } : null,
           });
+          evaluate(step);
         });
     },
   };

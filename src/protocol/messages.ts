@@ -167,9 +167,15 @@ export type Command =
   /**
    * The representation map of `layer` from the current weights, computed between training slices
    * (training/backgroundWork.ts); a newer request replaces an older one still running. `withImages`: the
-   * answer also carries the map's images (the page asks once per dataset).
+   * answer also carries the map's images (the page asks once per dataset). `at`: the step of a kept moment
+   * to map instead of now (the timeline).
    */
-  | { type: 'hidden-map'; id: number; layer: MapLayer; withImages: boolean }
+  | { type: 'hidden-map'; id: number; layer: MapLayer; withImages: boolean; at?: number | null }
+  /**
+   * The test-set evaluation of kept moment `step` (the timeline's confusion matrix), computed between
+   * training slices like the map; a newer request replaces one still running.
+   */
+  | { type: 'moment-eval'; id: number; step: number }
   /**
    * The loss landscape around the current weights (training/landscapeJob.ts): a `grid` × `grid` of losses on
    * the plane of the path ('auto': the kept weights' two main directions once there are ≥ 3 moments, else
@@ -177,6 +183,12 @@ export type Command =
    * comes as loss-landscape-progress events. A newer request replaces one still running.
    */
   | { type: 'loss-landscape'; id: number; grid: number; plane: LandscapePlaneChoice }
+  /**
+   * The same landscape up to its grid: the plane, the path on it and the grid's α and β, with the weights,
+   * the directions and the images, so the page can compute the grid's losses on threads of its own
+   * (app/landscapeThreads.ts) — every core at once, none of the training worker's time.
+   */
+  | { type: 'landscape-plan'; id: number; grid: number; plane: LandscapePlaneChoice }
   /**
    * A kept moment of the timeline (training/moments.ts): its weights and the probe through them (as a
    * snapshot's), and, with `pixels`, the drawing's prediction by them. Answered at once; training goes on.
@@ -258,6 +270,17 @@ export interface LossLandscape {
   /** From the request to the answer, and the worker time the work itself took (ms). */
   elapsedMs: number;
   workMs: number;
+}
+
+/** Everything a grid thread needs (engine/landscape.ts's LandscapeGrid), and what the answer carries. */
+export interface LandscapePlan extends Omit<LossLandscape, 'losses'> {
+  center: NetworkParams;
+  d1: NetworkParams;
+  d2: NetworkParams;
+  activation: Activation;
+  /** [images · inputSize] the landscape's training images in [0, 1], and their labels. */
+  x: Float32Array;
+  labels: Uint8Array;
 }
 
 /** The next batch's first rows before and after its augmentation ("what the network trains on"). */
@@ -461,6 +484,17 @@ export type WorkerEvent =
   | ({ type: 'augmented-batch-result'; id: number; generation: number } & AugmentedBatch)
   | ({ type: 'hidden-map-result'; id: number; generation: number } & HiddenMap)
   | ({ type: 'loss-landscape-result'; id: number; generation: number } & LossLandscape)
+  | ({ type: 'landscape-plan-result'; id: number; generation: number } & LandscapePlan)
+  | {
+      type: 'moment-eval-result';
+      id: number;
+      generation: number;
+      step: number;
+      loss: number;
+      accuracy: number;
+      count: number;
+      confusion: Uint32Array;
+    }
   | {
       type: 'moment-result';
       id: number;
@@ -532,7 +566,9 @@ export const REPLIES = {
   'augmented-batch': 'augmented-batch-result',
   'hidden-map': 'hidden-map-result',
   'loss-landscape': 'loss-landscape-result',
+  'landscape-plan': 'landscape-plan-result',
   moment: 'moment-result',
+  'moment-eval': 'moment-eval-result',
   'explain-step': 'step-explanation',
   'evaluate-my-digits': 'my-digits-evaluation',
 } as const satisfies Partial<Record<Command['type'], WorkerEventType>>;

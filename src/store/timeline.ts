@@ -19,6 +19,14 @@ export interface TimelineState {
   viewing: number | null;
   live: { snapshot: TelemetryState['snapshot']; prediction: TelemetryState['prediction'] } | null;
   livePredictions: number;
+  /** The test-set evaluations of kept moments, by step, computed when first shown and kept. */
+  evaluations: ReadonlyMap<number, MomentEvaluation>;
+}
+
+export interface MomentEvaluation {
+  confusion: Uint32Array;
+  accuracy: number;
+  loss: number;
 }
 
 export const INITIAL_TIMELINE_STATE: TimelineState = {
@@ -29,6 +37,7 @@ export const INITIAL_TIMELINE_STATE: TimelineState = {
   viewing: null,
   live: null,
   livePredictions: 0,
+  evaluations: new Map(),
 };
 
 export const useTimelineStore = create<TimelineState>(() => INITIAL_TIMELINE_STATE);

@@ -12,7 +12,8 @@ import { MapJob, MapMemory, mapIndices } from './hiddenMap.ts';
 import { LandscapeJob } from './landscapeJob.ts';
 import type { PostFn } from './run.ts';
 import type { TrainingSession } from './session.ts';
-import type { Moment } from './timeline.ts';
+import type { Moment, WeightTimeline } from './timeline.ts';
+import { MomentEvalJob } from './moments.ts';
 
 export class BackgroundViews {
   readonly work: BackgroundWork;
@@ -48,14 +49,18 @@ export class BackgroundViews {
     test: Split | null,
     generation: number,
     current: () => TrainingSession | null,
+    timeline: WeightTimeline | null = null,
   ): void {
     const fail = (kind: string, message: string) =>
       this.post({ type: 'error', id: cmd.id, error: { kind, message } });
     if (!session || !test) return fail('no-model', 'The network is not ready yet.');
+    const at = cmd.at ?? null;
+    const moment = at === null ? undefined : timeline?.at(at);
+    if (at !== null && !moment) return fail('no-moment', `Step ${at} is not a kept moment.`);
     let job: MapJob;
     try {
       job = new MapJob(
-        { id: cmd.id, layer: cmd.layer, withImages: cmd.withImages === true },
+        { id: cmd.id, layer: cmd.layer, withImages: cmd.withImages === true, ...(moment ? { moment } : {}) },
         session,
         test,
         this.mapImages(test),
@@ -74,7 +79,7 @@ export class BackgroundViews {
 
   /** Starts the loss landscape `cmd` asks for over `kept` (the run's kept moments), replacing one running. */
   lossLandscape(
-    cmd: Extract<Command, { type: 'loss-landscape' }>,
+    cmd: Extract<Command, { type: 'loss-landscape' | 'landscape-plan' }>,
     session: TrainingSession | null,
     kept: readonly Moment[],
     train: Split | null,
@@ -87,7 +92,7 @@ export class BackgroundViews {
     let job: LandscapeJob;
     try {
       job = new LandscapeJob(
-        { id: cmd.id, grid: cmd.grid, plane: cmd.plane },
+        { id: cmd.id, grid: cmd.grid, plane: cmd.plane, planOnly: cmd.type === 'landscape-plan' },
         session,
         kept,
         train,
@@ -101,6 +106,35 @@ export class BackgroundViews {
       throw e;
     }
     this.work.add('loss-landscape', job);
+  }
+
+  /** Starts the test-set evaluation of kept moment `cmd.step` (replacing one running). */
+  momentEval(
+    cmd: Extract<Command, { type: 'moment-eval' }>,
+    session: TrainingSession | null,
+    timeline: WeightTimeline | null,
+    test: Split | null,
+    generation: number,
+    current: () => TrainingSession | null,
+  ): void {
+    const fail = (kind: string, message: string) =>
+      this.post({ type: 'error', id: cmd.id, error: { kind, message } });
+    if (!session || !test) return fail('no-model', 'The network is not ready yet.');
+    const moment = timeline?.at(cmd.step);
+    if (!moment) return fail('no-moment', `Step ${cmd.step} is not a kept moment.`);
+    this.work.add(
+      'moment-eval',
+      new MomentEvalJob(
+        cmd.id,
+        moment,
+        session,
+        test,
+        this.clock,
+        generation,
+        () => current() === session,
+        this.post,
+      ),
+    );
   }
 
   cancelLandscape(): void {

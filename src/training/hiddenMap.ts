@@ -11,13 +11,14 @@ import type { Split } from '../data/dataset.ts';
 import { argmaxRow, toFloatPixels } from '../engine/evaluate.ts';
 import { applyToAxes, applyToPoints, procrustes2 } from '../engine/mapAlign.ts';
 import { knnAccuracy } from '../engine/mapNeighbours.ts';
-import { Network, layerSizes } from '../engine/network.ts';
+import { Network, layerSizes, type NetworkParams } from '../engine/network.ts';
 import { pca2, type Pca2 } from '../engine/pca.ts';
 import { Rng } from '../engine/rng.ts';
 import type { HiddenMap, MapLayer, WorkerEvent } from '../protocol/messages.ts';
 import type { BackgroundJob } from './backgroundWork.ts';
 import type { Clock } from './clock.ts';
 import type { TrainingSession } from './session.ts';
+import type { Moment } from './timeline.ts';
 
 /** Test images on the map (the issue's 2,000): enough for clusters to show, a few ms of 5-NN. */
 export const MAP_IMAGES = 2000;
@@ -68,8 +69,11 @@ export class MapMemory {
     this.last.set(layerKey(layer), { pca, indices });
   }
 
-  /** A network of `session`'s shape holding a copy of its weights now, `rows` rows at a time. */
-  replicaOf(session: TrainingSession, rows: number): Network {
+  /**
+   * A network of `session`'s shape holding a copy of its weights now (or of `params`, a kept moment's),
+   * `rows` rows at a time.
+   */
+  replicaOf(session: TrainingSession, rows: number, params?: NetworkParams): Network {
     const c = session.network.config;
     const r = this.replica;
     const same =
@@ -78,7 +82,7 @@ export class MapMemory {
       r.config.activation === c.activation &&
       layerSizes(r.config).join() === layerSizes(c).join();
     const net = same ? r : Network.create(c, rows);
-    net.setParams(session.network.getParams());
+    net.setParams(params ?? session.network.getParams());
     this.replica = net;
     return net;
   }
@@ -95,6 +99,8 @@ export interface MapJobSpec {
   id: number;
   layer: MapLayer;
   withImages: boolean;
+  /** A kept moment to map instead of now (the timeline): its weights, step and epoch. */
+  moment?: Moment;
 }
 
 /**
@@ -128,14 +134,14 @@ export class MapJob implements BackgroundJob {
     const sizes = layerSizes(session.network.config);
     this.size = mapLayerSize(sizes, spec.layer);
     this.rows = mapPieceRows(sizes);
-    this.net = memory.replicaOf(session, this.rows);
+    this.net = memory.replicaOf(session, this.rows, spec.moment?.params);
     const n = indices.length;
     this.data = new Float32Array(n * this.size);
     this.predicted = new Uint8Array(n);
     this.labels = Uint8Array.from(indices, (i) => test.labels[i]!);
     this.x = new Float32Array(this.rows * sizes[0]!);
-    this.step = session.step;
-    this.epoch = session.epoch;
+    this.step = spec.moment?.step ?? session.step;
+    this.epoch = spec.moment?.epoch ?? session.epoch;
   }
 
   work(deadline: number): boolean {

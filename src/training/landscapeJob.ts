@@ -19,7 +19,7 @@ import {
 import type { NetworkParams } from '../engine/network';
 import { Rng } from '../engine/rng';
 import type { Activation } from '../engine/types';
-import type { LandscapePlaneChoice, LossLandscape, WorkerEvent } from '../protocol/messages';
+import type { LandscapePlan, LandscapePlaneChoice, LossLandscape, WorkerEvent } from '../protocol/messages';
 import type { BackgroundJob } from './backgroundWork';
 import type { Clock } from './clock';
 import { mapIndices } from './hiddenMap';
@@ -44,6 +44,8 @@ export interface LandscapeSpec {
   id: number;
   grid: number;
   plane: LandscapePlaneChoice;
+  /** Stop before the grid and answer with the plan (landscape-plan): the page computes the grid itself. */
+  planOnly?: boolean;
 }
 
 type Phase = 'gram' | 'directions' | 'project' | 'grid';
@@ -207,7 +209,7 @@ export class LandscapeJob implements BackgroundJob {
         return false;
       }
       case 'grid':
-        return this.grid!.step();
+        return this.spec.planOnly === true || this.grid!.step();
     }
   }
 
@@ -232,6 +234,10 @@ export class LandscapeJob implements BackgroundJob {
       alphas = range(0);
       betas = range(1);
     }
+    // The values the answer carries (float32), so a grid computed from the answer's plan elsewhere (the
+    // page's threads) evaluates exactly the same points.
+    alphas = Float64Array.from(Float32Array.from(alphas));
+    betas = Float64Array.from(Float32Array.from(betas));
     this.grid = new LandscapeGrid(
       this.center,
       this.d![0],
@@ -261,19 +267,26 @@ export class LandscapeJob implements BackgroundJob {
 
   private finish(): void {
     const grid = this.grid!;
-    const answer: LossLandscape = {
-      plane: this.kind,
-      explained: this.explained,
-      alphas: Float32Array.from(grid.grid.alphas),
-      betas: Float32Array.from(grid.grid.betas),
-      losses: grid.losses,
-      path: this.path,
-      pathSteps: Uint32Array.from(this.steps),
-      step: this.step,
-      images: this.labels.length,
-      elapsedMs: this.clock.now() - this.started,
-      workMs: this.workMs,
-    };
+    if (this.spec.planOnly) {
+      const plan: LandscapePlan = {
+        ...this.summary(grid),
+        center: this.center,
+        d1: this.d![0],
+        d2: this.d![1],
+        activation: this.activation,
+        x: this.x,
+        labels: this.labels,
+      };
+      const transfer = [plan.alphas, plan.betas, plan.path, plan.pathSteps, plan.x, plan.labels].map(
+        (a) => a.buffer as ArrayBuffer,
+      );
+      this.post(
+        { type: 'landscape-plan-result', id: this.spec.id, generation: this.generation, ...plan },
+        transfer,
+      );
+      return;
+    }
+    const answer: LossLandscape = { ...this.summary(grid), losses: grid.losses };
     const transfer = [answer.alphas, answer.betas, answer.losses, answer.path, answer.pathSteps].map(
       (a) => a.buffer as ArrayBuffer,
     );
@@ -281,6 +294,22 @@ export class LandscapeJob implements BackgroundJob {
       { type: 'loss-landscape-result', id: this.spec.id, generation: this.generation, ...answer },
       transfer,
     );
+  }
+
+  /** What the answer says besides the losses. */
+  private summary(grid: LandscapeGrid): Omit<LossLandscape, 'losses'> {
+    return {
+      plane: this.kind,
+      explained: this.explained,
+      alphas: Float32Array.from(grid.grid.alphas),
+      betas: Float32Array.from(grid.grid.betas),
+      path: this.path,
+      pathSteps: Uint32Array.from(this.steps),
+      step: this.step,
+      images: this.labels.length,
+      elapsedMs: this.clock.now() - this.started,
+      workMs: this.workMs,
+    };
   }
 
   fail(error: unknown): void {

@@ -271,9 +271,21 @@ export class Trainer {
           this.dataset?.test ?? null,
           this.generation,
           () => this.run.session,
+          this.run.timeline,
+        );
+        return;
+      case 'moment-eval':
+        this.background.momentEval(
+          cmd,
+          this.run.session,
+          this.run.timeline,
+          this.dataset?.test ?? null,
+          this.generation,
+          () => this.run.session,
         );
         return;
       case 'loss-landscape':
+      case 'landscape-plan':
         this.background.lossLandscape(
           cmd,
           this.run.session,

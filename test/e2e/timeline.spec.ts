@@ -39,6 +39,23 @@ test('the timeline: back to a kept moment and to now, while training goes on', a
   await expect(page.getByTestId('weight-images')).toHaveAttribute('data-step', '0');
   await expect(page.locator('.prediction-conf')).not.toHaveText(sureNow!);
   await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-step0.png') });
+  // Every screen says a moment is on show; the confusion matrix and the map are of then too.
+  await expect(page.getByTestId('moment-note')).toContainText('step 0');
+  await page.getByTestId('open-inside').click();
+  const matrix = page.getByTestId('confusion-matrix');
+  await expect(matrix).toHaveAttribute('data-step', '0');
+  await expect(page.getByTestId('confusion-cell')).toHaveCount(100, { timeout: 20_000 });
+  const counts = await page
+    .getByTestId('confusion-cell')
+    .evaluateAll((cells) => cells.map((c) => Number(c.getAttribute('data-count'))));
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(10_000);
+  // Untrained: far from the trained network's diagonal.
+  const diagonal = counts.filter((_, i) => i % 11 === 0).reduce((a, b) => a + b, 0);
+  expect(diagonal).toBeLessThan(5000);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'timeline-step0-inside.png') });
+  await page.getByTestId('open-hidden-map').click();
+  await expect(page.getByTestId('hidden-map')).toHaveAttribute('data-step', '0', { timeout: 30_000 });
+  await page.getByTestId('open-watch').click();
 
   // Training again while a moment is shown: the moment stays on show, the run goes on.
   await page.getByTestId('epochs').fill('5');
@@ -49,8 +66,9 @@ test('the timeline: back to a kept moment and to now, while training goes on', a
   await expect(page.getByTestId('weight-images')).toHaveAttribute('data-step', '0');
   await expect(page.getByTestId('timeline-label')).toHaveText(/^step 0 of [\d,]+$/);
 
-  // Now: the live weights again.
-  await page.getByTestId('timeline-now').click();
+  // Now (from the note, as on any screen): the live weights again.
+  await page.getByTestId('moment-note').getByRole('button', { name: 'Now' }).click();
+  await expect(page.getByTestId('moment-note')).toHaveCount(0);
   await expect(page.locator('.timeline')).toHaveAttribute('data-viewing', 'now');
   await expect
     .poll(async () => Number(await page.getByTestId('weight-images').getAttribute('data-step')), {

@@ -4,6 +4,7 @@
  * progress is untouched; a moment that is not kept is refused with the reason.
  */
 import { describe, expect, it } from 'vitest';
+import { evaluate, toFloatPixels } from '../../src/engine/evaluate';
 import { Network } from '../../src/engine/network';
 import { Trainer } from '../../src/training/trainer';
 import { EventLog, FakeClock, mnistSlice, smallConfig } from './harness';
@@ -54,5 +55,38 @@ describe('moment', () => {
     const err = t.log.of('error').find((e) => e.id === 2)!;
     expect(err.error.kind).toBe('no-moment');
     expect(err.error.message).toMatch(/Step 5 is not a kept moment/);
+  });
+
+  it('a moment’s test-set evaluation (in pieces, while training runs) and its map are those of its weights', () => {
+    const t = setup();
+    for (let i = 0; i < 4; i++) t.trainer.handle({ type: 'step' });
+    const kept = t.trainer.timeline!.at(2)!;
+    t.trainer.handle({ type: 'start' });
+    t.trainer.handle({ type: 'moment-eval', id: 20, step: 2 });
+    t.clock.runUntil(() => t.log.of('moment-eval-result').length > 0);
+    const ev = t.log.of('moment-eval-result')[0]!;
+    expect(t.trainer.step).toBeGreaterThan(4);
+    const then = Network.create(smallConfig(), 256);
+    then.setParams(kept.params);
+    const want = evaluate(then, mnistSlice(1000, 100).test);
+    expect(Array.from(ev.confusion)).toEqual(Array.from(want.confusion));
+    expect(ev.accuracy).toBeCloseTo(want.accuracy, 10);
+    expect(ev.loss).toBeCloseTo(want.loss, 5);
+    expect(ev.count).toBe(100);
+
+    t.trainer.handle({ type: 'hidden-map', id: 21, layer: 'output', withImages: false, at: 2 });
+    t.clock.runUntil(() => t.log.of('hidden-map-result').length > 0);
+    const map = t.log.of('hidden-map-result')[0]!;
+    expect(map.step).toBe(2);
+    const x = new Float32Array(784);
+    toFloatPixels(mnistSlice(1000, 100).test.images, map.indices[0]! * 784, 784, x);
+    const p = then.predict(x);
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (p.probabilities[c]! > p.probabilities[best]!) best = c;
+    expect(map.predicted[0]).toBe(best);
+    t.trainer.handle({ type: 'pause' });
+
+    t.trainer.handle({ type: 'moment-eval', id: 22, step: 9999 });
+    expect(t.log.of('error').find((e) => e.id === 22)!.error.kind).toBe('no-moment');
   });
 });

@@ -7,12 +7,15 @@
  * - the loss diverging, with the next step (a smaller learning rate) and a Reset button;
  * - a failed command (e.g. a rejected model file);
  * - the training worker lost (closed, crashed, hung), with a Restart button, or restarted automatically;
- * - why training uses fewer workers than the setting asked (the page not isolated, more than the cores).
+ * - why training uses fewer workers than the setting asked (the page not isolated, more than the cores);
+ * - a kept moment on show (the timeline), with Now.
  */
 import { useEffect, useState } from 'react';
 import { useRunStore, type RunState } from '../../store/run';
 import { actions } from '../../app/client';
 import { CostAlert } from './CostAlert';
+import { useTimelineStore } from '../../store/timeline';
+import { formatInt } from './format';
 
 const NOTICE_MS = 2500;
 
@@ -29,6 +32,7 @@ export function Notices() {
   const error = useRunStore((s) => s.error);
   const worker = useRunStore((s) => s.worker);
   const workersNote = useRunStore((s) => s.workers?.note ?? null);
+  const viewing = useTimelineStore((s) => s.viewing);
   const [notice, setNotice] = useState<{ text: string; at: number } | null>(null);
   const [dismissed, setDismissed] = useState<ReadonlySet<object>>(() => new Set());
 
@@ -58,6 +62,24 @@ export function Notices() {
       {notice ? (
         <div className="toast" role="status" data-testid="notice" key={notice.at} title={notice.text}>
           <span className="toast-text">{notice.text}</span>
+        </div>
+      ) : null}
+      {viewing !== null ? (
+        // The timeline shows a kept moment: every view is of then, on every screen, until Now.
+        <div className="toast" role="status" data-testid="moment-note">
+          <span className="toast-text">
+            Showing the network as it was at step {formatInt(viewing)} (a kept moment); training is not
+            affected.
+          </span>
+          <button
+            type="button"
+            className="btn small"
+            onClick={() => {
+              void actions.viewMoment(null);
+            }}
+          >
+            Now
+          </button>
         </div>
       ) : null}
       {diverged && !dismissed.has(diverged) ? (

@@ -62,6 +62,7 @@ async function landscape(page: Page) {
     pathPoints: Number(await view.getAttribute('data-path')),
     workMs: Number(await view.getAttribute('data-work-ms')),
     elapsedMs: Number(await view.getAttribute('data-elapsed-ms')),
+    threads: Number(await view.getAttribute('data-threads')),
   };
 }
 

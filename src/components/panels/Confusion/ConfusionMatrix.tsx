@@ -6,6 +6,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useInsideStore } from '../../../store/inside';
 import { useRunStore } from '../../../store/run';
+import { useTimelineStore } from '../../../store/timeline';
+import { formatInt } from '../../ui/format';
 import { actions } from '../../../app/client';
 import { sequentialIndex, sequentialLut } from '../../canvas/colors';
 import { Panel } from '../../ui/Panel';
@@ -13,13 +15,21 @@ import { Mistakes } from './Mistakes';
 import { cellText, rowNormalise } from './confusionLayout';
 
 export function ConfusionMatrix() {
-  const { confusion, classNames, epoch } = useRunStore(
+  const {
+    confusion: liveConfusion,
+    classNames,
+    epoch,
+  } = useRunStore(
     useShallow((s) => ({
       confusion: s.confusion,
       classNames: s.data.classNames,
       epoch: s.epochs.length ? s.epochs[s.epochs.length - 1]!.epoch : 0,
     })),
   );
+  // A kept moment on show (the timeline): its own evaluation, computed when first shown.
+  const viewing = useTimelineStore((s) => s.viewing);
+  const past = useTimelineStore((s) => (s.viewing === null ? null : (s.evaluations.get(s.viewing) ?? null)));
+  const confusion = viewing === null ? liveConfusion : (past?.confusion ?? null);
   const selected = useInsideStore((s) => s.selectedCell);
   const k = confusion ? Math.round(Math.sqrt(confusion.length)) : 0;
   const names = Array.from({ length: k }, (_, i) => classNames[i] ?? String(i));
@@ -42,10 +52,15 @@ export function ConfusionMatrix() {
           data-testid="confusion-matrix"
           data-classes={k}
           data-epoch={epoch}
+          data-step={viewing ?? 'now'}
           style={{ gridTemplateColumns: `auto repeat(${k}, minmax(0, 1fr))` }}
         >
           {k === 0 ? (
-            <p className="muted confusion-empty">Appears after the first epoch's test evaluation.</p>
+            <p className="muted confusion-empty">
+              {viewing !== null
+                ? `Evaluating the network of step ${formatInt(viewing)} on the test set…`
+                : "Appears after the first epoch's test evaluation."}
+            </p>
           ) : (
             <>
               <span className="confusion-corner" aria-hidden="true">
@@ -85,7 +100,12 @@ export function ConfusionMatrix() {
                             ? undefined
                             : { background: lut.css[sequentialIndex(f)], color: light ? '#fff' : '#111' }
                         }
-                        onClick={() => actions.selectCell(isSel ? null : { trueClass: t, predicted: p })}
+                        // The gallery shows the live network's images: a past moment's cells are not for it.
+                        aria-disabled={viewing !== null}
+                        onClick={() => {
+                          if (viewing === null)
+                            actions.selectCell(isSel ? null : { trueClass: t, predicted: p });
+                        }}
                       >
                         {f >= 0.005 ? Math.round(f * 100) : ''}
                       </button>
@@ -96,7 +116,14 @@ export function ConfusionMatrix() {
             </>
           )}
         </div>
-        <Mistakes names={names} />
+        {viewing === null ? (
+          <Mistakes names={names} />
+        ) : (
+          <p className="muted confusion-past">
+            The mistakes gallery shows the network now: press Now to open it. The matrix is the kept moment’s,
+            evaluated on the whole test set.
+          </p>
+        )}
       </div>
     </Panel>
   );

@@ -15,6 +15,7 @@ import type { MapLayer, ReplyTo } from '../../../protocol/messages';
 import { useLessonMapLayer } from '../../lessons/useLessonView';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
+import { useTimelineStore } from '../../../store/timeline';
 import { telemetryStore } from '../../../store/telemetry';
 import { getTheme } from '../../canvas/theme';
 import { useCanvasPainter, type PaintSize, type Subscribe } from '../../canvas/useCanvasPainter';
@@ -98,11 +99,13 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
     let withImages = needImages;
     const ask = () => {
       const run = useRunStore.getState();
-      const key = `${run.generation}:${run.step}`;
+      // A kept moment on show (the timeline): its map, once; else now's, as the run moves on.
+      const at = useTimelineStore.getState().viewing;
+      const key = at === null ? `${run.generation}:${run.step}` : `${run.generation}@${at}`;
       if (inFlight || key === lastKey || performance.now() - lastAt < wait) return;
       lastKey = key;
       inFlight = true;
-      actions.requestHiddenMap(layer, withImages).then(
+      actions.requestHiddenMap(layer, withImages, at).then(
         (ev) => {
           inFlight = false;
           lastAt = performance.now();

@@ -8,7 +8,9 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { actions } from '../../../app/client';
-import type { LandscapePlaneChoice, ReplyTo } from '../../../protocol/messages';
+import { computeGridOnThreads, MAX_GRID_THREADS, type GridRun } from '../../../app/landscapeThreads';
+import { gridThreadCount, startGridThread } from '../../../app/landscapeWorker';
+import type { LandscapePlaneChoice, LossLandscape } from '../../../protocol/messages';
 import { useLandscapeProgress } from '../../../store/landscape';
 import { useRunStore } from '../../../store/run';
 import { useTimelineStore } from '../../../store/timeline';
@@ -28,7 +30,8 @@ import {
   type PlotFrame,
 } from './landscapeLayout';
 
-type Landscape = ReplyTo<'loss-landscape'>;
+/** A landscape as shown: the worker's plan with the grid's losses from the page's threads. */
+type Landscape = LossLandscape & { generation: number; threads: number };
 type State = 'idle' | 'computing' | 'done' | 'error';
 
 const GRID_SIZES = [15, 31, 45] as const;
@@ -64,34 +67,68 @@ export function LossLandscape({ onClose }: { onClose?: () => void }) {
   const land = answer && answer.generation === generation ? answer.land : null;
   const shownState: State = state === 'done' && !land ? 'idle' : state;
 
+  const gridRun = useRef<GridRun | null>(null);
   const compute = () => {
     const token = ++asked.current;
+    const t0 = performance.now();
     setState('computing');
     setError(null);
-    actions.requestLossLandscape(grid, plane).then(
-      (ev) => {
+    actions
+      .requestLandscapePlan(grid, plane)
+      .then((plan) => {
         if (asked.current !== token) return;
-        setAnswer({ generation: ev.generation, land: ev });
-        setState('done');
-      },
-      (e: unknown) => {
+        // The grid on threads of the page's own: every core, none of the training worker's time slices.
+        const run = computeGridOnThreads(
+          plan,
+          gridThreadCount(MAX_GRID_THREADS),
+          startGridThread,
+          (done, total) => useLandscapeProgress.setState({ progress: { done, total } }),
+        );
+        gridRun.current = run;
+        return run.result.then(({ losses, workMs, threads }) => {
+          if (asked.current !== token) return;
+          const { alphas, betas, path, pathSteps, step: at, images, explained } = plan;
+          const land: Landscape = {
+            plane: plan.plane,
+            explained,
+            alphas,
+            betas,
+            losses,
+            path,
+            pathSteps,
+            step: at,
+            images,
+            elapsedMs: performance.now() - t0,
+            workMs: plan.workMs + workMs,
+            generation: plan.generation,
+            threads,
+          };
+          setAnswer({ generation: plan.generation, land });
+          setState('done');
+        });
+      })
+      .catch((e: unknown) => {
         if (asked.current !== token) return;
         const message = e instanceof Error ? e.message : String(e);
-        setState(land ? 'done' : 'idle');
-        if (!/cancelled/.test(message)) {
+        if (/cancelled/.test(message)) setState(land ? 'done' : 'idle');
+        else {
           setError(message);
           setState('error');
         }
-      },
-    );
+      })
+      .finally(() => {
+        if (asked.current === token) gridRun.current = null;
+      });
   };
   const cancel = () => {
     actions.cancelLossLandscape();
+    gridRun.current?.cancel();
   };
   // Closed or gone: a landscape still computing is cancelled (closed views cost nothing).
   useEffect(
     () => () => {
       if (asked.current > 0) actions.cancelLossLandscape();
+      gridRun.current?.cancel();
     },
     [],
   );
@@ -263,6 +300,7 @@ export function LossLandscape({ onClose }: { onClose?: () => void }) {
         data-path={land ? land.pathSteps.length : 0}
         data-work-ms={land ? Math.round(land.workMs) : ''}
         data-elapsed-ms={land ? Math.round(land.elapsedMs) : ''}
+        data-threads={land ? land.threads : ''}
       >
         <div className="loss-landscape-bar">
           <label>
@@ -346,7 +384,7 @@ export function LossLandscape({ onClose }: { onClose?: () => void }) {
           {point
             ? `α ${fmt(point.alpha)}, β ${fmt(point.beta)}: loss ${point.loss.toFixed(3)}`
             : land
-              ? `${land.losses.length} losses at step ${formatInt(land.step)}${stale ? ` (now ${formatInt(step)})` : ''} in ${(land.workMs / 1000).toFixed(1)} s of the worker (${(land.elapsedMs / 1000).toFixed(1)} s in all)` +
+              ? `${land.losses.length} losses at step ${formatInt(land.step)}${stale ? ` (now ${formatInt(step)})` : ''} in ${(land.elapsedMs / 1000).toFixed(1)} s on ${land.threads} thread${land.threads === 1 ? '' : 's'}` +
                 (land.plane === 'path' && land.explained
                   ? ` · the plane holds ${formatPercent(land.explained[0] + land.explained[1], 0)} of the path’s movement`
                   : ' · random plane: the path barely shows in it')
