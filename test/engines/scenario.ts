@@ -4,7 +4,7 @@
  * 1 and read it, save it in My digits (and say whether the engine keeps it in IndexedDB or in memory), the
  * Inside views show data, One step matches over three consecutive steps, the workers in use (≥ 2 where the
  * page can share memory, else 1 and the note that says why), no page error, and a screenshot of each
- * screen (Watch, Inside, One step) to look at.
+ * screen (Watch, Inside, Layers, One step) to look at.
  *
  * Each check is reported on its own; a failed check that later ones need (the page never got ready, the
  * run never reached its first accuracy) ends the scenario, others let it go on, so one run shows every
@@ -367,6 +367,75 @@ export async function runScenario(
       return seen;
     });
     await shot('inside');
+
+    await check(
+      'the Layers views: the map, a 15 × 15 landscape, the timeline back to step 0',
+      false,
+      async () => {
+        await click(d, 'open-hidden-map');
+        const map = await waitFor(
+          d,
+          'the map',
+          (): Seen => {
+            const m = document.querySelector('[data-testid="hidden-map"]');
+            const seen = `map ${m?.getAttribute('data-state')}, ${m?.getAttribute('data-count')} dots, 5-NN ${m?.getAttribute('data-knn')}`;
+            return [
+              m?.getAttribute('data-state') === 'ready' && m.getAttribute('data-count') === '2000',
+              seen,
+            ];
+          },
+          [],
+          30_000,
+        );
+        await click(d, 'open-loss-landscape');
+        // The grid's select, as a user would change it (React hears the change event).
+        await d.evaluate(
+          call(() => {
+            const select = document.querySelector<HTMLSelectElement>('[data-testid="landscape-grid"]')!;
+            select.value = '15';
+            select.dispatchEvent(new Event('change', { bubbles: true }));
+          }),
+        );
+        await click(d, 'landscape-compute');
+        const landscape = await waitFor(
+          d,
+          'the landscape',
+          (): Seen => {
+            const v = document.querySelector('[data-testid="loss-landscape"]');
+            const seen = `landscape ${v?.getAttribute('data-state')}, ${v?.getAttribute('data-points')} points on ${v?.getAttribute('data-threads')} threads, plane ${v?.getAttribute('data-plane')}`;
+            return [
+              v?.getAttribute('data-state') === 'done' && v.getAttribute('data-points') === '225',
+              seen,
+            ];
+          },
+          [],
+          60_000,
+        );
+        await shot('layers');
+        await click(d, 'open-watch');
+        // The scrubber to its start, as a drag would leave it (React's value tracker needs the native setter).
+        await d.evaluate(
+          call(() => {
+            const input = document.querySelector<HTMLInputElement>('[data-testid="timeline"]')!;
+            Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, '0');
+            input.dispatchEvent(new Event('input', { bubbles: true }));
+          }),
+        );
+        const moment = await waitFor(
+          d,
+          'the timeline',
+          (): Seen => {
+            const w = document.querySelector('[data-testid="weight-images"]')?.getAttribute('data-step');
+            const note = document.querySelector('[data-testid="moment-note"]')?.textContent ?? '';
+            return [w === '0' && /step 0/.test(note), `weights of step ${w}, note "${note}"`];
+          },
+          [],
+          20_000,
+        );
+        await click(d, 'timeline-now');
+        return `${map}; ${landscape}; ${moment}`;
+      },
+    );
 
     await check('One step matches over 3 consecutive steps', false, async () => {
       await click(d, 'open-step');

@@ -207,9 +207,11 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
         ctx.fill();
         ctx.stroke();
         ctx.fillStyle = theme.accent;
-        ctx.textAlign = 'left';
         ctx.textBaseline = 'middle';
-        ctx.fillText('your drawing', x + 12, y);
+        // Left of the mark where the label would leave the map.
+        const right = x + 12 + ctx.measureText('your drawing').width <= size.width;
+        ctx.textAlign = right ? 'left' : 'right';
+        ctx.fillText('your drawing', right ? x + 12 : x - 12, y);
         if (host) host.dataset.drawing = `${mx.toFixed(3)},${my.toFixed(3)}`;
       } else if (host) host.dataset.drawing = '';
       ctx.fillStyle = theme.muted;
