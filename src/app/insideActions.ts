@@ -146,8 +146,9 @@ export function createInsideActions(app: () => AppContext) {
       layer: MapLayer,
       withImages: boolean,
       at: number | null = null,
+      withActivations = false,
     ): Promise<ReplyTo<'hidden-map'>> {
-      return app().bridge.request('hidden-map', { layer, withImages, at });
+      return app().bridge.request('hidden-map', { layer, withImages, at, withActivations });
     },
     /** The loss landscape (replacing one in progress); its progress arrives in useLandscapeProgress. */
     requestLossLandscape(grid: number, plane: LandscapePlaneChoice): Promise<ReplyTo<'loss-landscape'>> {

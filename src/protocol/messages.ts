@@ -170,7 +170,15 @@ export type Command =
    * answer also carries the map's images (the page asks once per dataset). `at`: the step of a kept moment
    * to map instead of now (the timeline).
    */
-  | { type: 'hidden-map'; id: number; layer: MapLayer; withImages: boolean; at?: number | null }
+  | {
+      type: 'hidden-map';
+      id: number;
+      layer: MapLayer;
+      withImages: boolean;
+      at?: number | null;
+      /** The answer also carries the layer's activations (the page's UMAP embeds them). */
+      withActivations?: boolean;
+    }
   /**
    * The test-set evaluation of kept moment `step` (the timeline's confusion matrix), computed between
    * training slices like the map; a newer request replaces one still running.
@@ -243,6 +251,8 @@ export interface HiddenMap {
   computeMs: number;
   /** The images' pixels [count · rows · cols] bytes, when asked for (the page keeps them). */
   images?: Uint8Array;
+  /** [count · size] the layer's activations of the images, when asked for (withActivations). */
+  activations?: Float32Array;
   rows: number;
   cols: number;
 }

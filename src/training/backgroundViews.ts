@@ -60,7 +60,13 @@ export class BackgroundViews {
     let job: MapJob;
     try {
       job = new MapJob(
-        { id: cmd.id, layer: cmd.layer, withImages: cmd.withImages === true, ...(moment ? { moment } : {}) },
+        {
+          id: cmd.id,
+          layer: cmd.layer,
+          withImages: cmd.withImages === true,
+          withActivations: cmd.withActivations === true,
+          ...(moment ? { moment } : {}),
+        },
         session,
         test,
         this.mapImages(test),

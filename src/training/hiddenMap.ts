@@ -99,6 +99,7 @@ export interface MapJobSpec {
   id: number;
   layer: MapLayer;
   withImages: boolean;
+  withActivations?: boolean;
   /** A kept moment to map instead of now (the timeline): its weights, step and epoch. */
   moment?: Moment;
 }
@@ -219,6 +220,10 @@ export class MapJob implements BackgroundJob {
       answer.axes[0].buffer,
       answer.axes[1].buffer,
     ] as ArrayBuffer[];
+    if (this.spec.withActivations) {
+      answer.activations = this.data;
+      transfer.push(this.data.buffer as ArrayBuffer);
+    }
     if (this.spec.withImages) {
       const px = this.test.rows * this.test.cols;
       const images = new Uint8Array(n * px);

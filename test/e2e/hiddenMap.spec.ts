@@ -27,7 +27,7 @@ async function pick(page: Page, value: string): Promise<number> {
 }
 
 test('the map of each layer: live, engine-made, explained, and silent when closed', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(240_000);
   // Count the map's questions as they leave for the worker.
   await page.addInitScript(() => {
     const w = window as unknown as { __mapAsks: number };
@@ -100,6 +100,20 @@ test('the map of each layer: live, engine-made, explained, and silent when close
   await expect(map(page)).not.toHaveAttribute('data-drawing', '', { timeout: 15_000 });
   await expect(map(page)).toHaveAttribute('data-drawing', /^-?\d+\.\d+,-?\d+\.\d+$/);
   await shot(page, 'hidden-map');
+
+  // UMAP, on its own thread: the same images embedded by their neighbours, separating far better than
+  // the PCA of the same layer; the drawing placed in it.
+  const pcaHidden = await knn(page);
+  await page.getByTestId('hidden-map-method').selectOption('umap');
+  await expect(map(page)).toHaveAttribute('data-method', 'umap', { timeout: 90_000 });
+  await expect(map(page)).toHaveAttribute('data-layer', '0');
+  const umapHidden = await knn(page);
+  console.log(`hidden layer 1: PCA 5-NN ${pcaHidden}, UMAP 5-NN ${umapHidden}`);
+  expect(umapHidden).toBeGreaterThan(pcaHidden + 0.1);
+  await expect(map(page)).toHaveAttribute('data-drawing', /^-?\d+\.\d+,-?\d+\.\d+$/, { timeout: 15_000 });
+  await shot(page, 'hidden-map-umap');
+  await page.getByTestId('hidden-map-method').selectOption('pca');
+  await expect(map(page)).toHaveAttribute('data-method', 'pca');
 
   // Closed: no more questions to the worker, even while training.
   const asks = () => page.evaluate(() => (window as unknown as { __mapAsks: number }).__mapAsks);

@@ -86,6 +86,17 @@ test('issue 20: the mapâ€™s 5-NN per layer after 1 and 5 epochs, the landscapeâ€
   });
   await expect(page.getByTestId('train-toggle')).toHaveText(/Train|Resume/, { timeout: 60_000 });
   const after5 = await knnPerLayer(page);
+  // UMAP of each layer of the same weights (its own thread; seconds a fit).
+  await page.getByTestId('hidden-map-method').selectOption('umap');
+  const umapAfter5: Record<string, number> = {};
+  for (const layer of ['input', '0', '1', 'output']) {
+    await page.getByTestId('hidden-map-layer').selectOption(layer);
+    const map = page.getByTestId('hidden-map');
+    await expect(map).toHaveAttribute('data-layer', layer, { timeout: 120_000 });
+    await expect(map).toHaveAttribute('data-method', 'umap', { timeout: 120_000 });
+    umapAfter5[layer] = Number(await map.getAttribute('data-knn'));
+  }
+  await page.getByTestId('hidden-map-method').selectOption('pca');
   const kept = page.getByTestId('landscape-kept');
   if ((await kept.count()) === 0) await page.getByTestId('open-loss-landscape').click();
   const timeline = { text: await kept.textContent(), bytes: Number(await kept.getAttribute('data-bytes')) };
@@ -96,7 +107,7 @@ test('issue 20: the mapâ€™s 5-NN per layer after 1 and 5 epochs, the landscapeâ€
   const training = await landscape(page);
   await page.getByTestId('train-toggle').click();
 
-  const result = { after1, after5, paused, training, timeline };
+  const result = { after1, after5, umapAfter5, paused, training, timeline };
   const text = JSON.stringify(result, null, 2);
   console.log(`layers measure (npm run measure:layers):\n${text}`);
   mkdirSync(RESULTS, { recursive: true });

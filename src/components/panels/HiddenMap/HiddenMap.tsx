@@ -20,6 +20,7 @@ import { telemetryStore } from '../../../store/telemetry';
 import { getTheme } from '../../canvas/theme';
 import { useCanvasPainter, type PaintSize, type Subscribe } from '../../canvas/useCanvasPainter';
 import { DigitThumb } from '../../ui/DigitThumb';
+import { useUmapMap, type ShownMap } from './useUmapMap';
 import { formatInt, formatPercent } from '../../ui/format';
 import { Panel } from '../../ui/Panel';
 import {
@@ -58,7 +59,7 @@ const PREDICTION: Subscribe = (cb) =>
 interface Glide {
   from: Float32Array | null;
   fromExtent: Extent | null;
-  to: MapAnswer;
+  to: ShownMap;
   toExtent: Extent;
   start: number;
   scratch: Float32Array;
@@ -82,6 +83,7 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
   }
   const layer = parseLayer(picked, hidden.length);
   const [answer, setAnswer] = useState<MapAnswer | null>(null);
+  const [method, setMethod] = useState<'pca' | 'umap'>('pca');
   const [error, setError] = useState<string | null>(null);
   const [images, setImages] = useState<{ key: string; pixels: Uint8Array } | null>(null);
   const [hover, setHover] = useState<number | null>(null);
@@ -105,7 +107,7 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
       if (inFlight || key === lastKey || performance.now() - lastAt < wait) return;
       lastKey = key;
       inFlight = true;
-      actions.requestHiddenMap(layer, withImages, at).then(
+      actions.requestHiddenMap(layer, withImages, at, method === 'umap').then(
         (ev) => {
           inFlight = false;
           lastAt = performance.now();
@@ -136,7 +138,7 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
     };
     // `needImages` is read once per layer: the images come with the first answer.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [layer, imagesKey]);
+  }, [layer, imagesKey, method]);
 
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const hostRef = useRef<HTMLDivElement>(null);
@@ -146,6 +148,14 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
   /** The focused dot (pinned, else hovered), read by the painter, which also places the tip beside it. */
   const focused = useRef(-1);
   const again = useRef<() => void>(() => {});
+  // UMAP, when chosen: fitted on a thread of its own from each map's activations (useUmapMap.ts).
+  const repaint = useCallback(() => again.current(), []);
+  const umap = useUmapMap(method === 'umap' ? answer : null, repaint);
+  const umapShown = umap.shown;
+  const displayed = useMemo<ShownMap | null>(
+    () => (method === 'umap' && umapShown ? umapShown : answer ? { ...answer, method: 'pca' } : null),
+    [method, umapShown, answer],
+  );
 
   const paint = useCallback(
     (ctx: CanvasRenderingContext2D, size: PaintSize) => {
@@ -196,8 +206,10 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
       const p = telemetryStore.getState().prediction;
       const v = p ? drawingVector(g.to.layer, p.activations, p.logits) : null;
       const host = hostRef.current;
-      if (v && v.length === g.to.size) {
-        const [mx, my] = projectPoint(g.to, v);
+      // UMAP places the drawing on its thread (useUmapMap); PCA projects it here.
+      const at = v && v.length === g.to.size ? (g.to.place ? g.to.place() : projectPoint(g.to, v)) : null;
+      if (at) {
+        const [mx, my] = at;
         const [x, y] = toScreen(frame, extent, mx, my);
         ctx.strokeStyle = theme.accent;
         ctx.fillStyle = theme.panel;
@@ -218,7 +230,13 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
       ctx.textAlign = 'left';
       ctx.textBaseline = 'bottom';
       const share = (k: 0 | 1) => formatPercent(g.to.variance[k] / Math.max(g.to.totalVariance, 1e-30), 0);
-      ctx.fillText(`→ PC 1 (${share(0)} of the variance) · ↑ PC 2 (${share(1)})`, 6, size.height - 4);
+      ctx.fillText(
+        g.to.method === 'umap'
+          ? 'UMAP (15 neighbours, min. distance 0.1): the axes mean nothing; near means alike'
+          : `→ PC 1 (${share(0)} of the variance) · ↑ PC 2 (${share(1)})`,
+        6,
+        size.height - 4,
+      );
       if (raw < 1) requestAnimationFrame(() => again.current());
     },
     // error only changes the empty text.
@@ -229,21 +247,26 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
     again.current = () => painter.invalidate(true);
   }, [painter]);
 
-  // A new answer: glide from what is on screen (same layer and images) to it.
+  // A new map: glide from what is on screen (same layer, images and method) to it.
   useEffect(() => {
-    if (!answer) return;
+    if (!displayed) return;
     const prev = glide.current;
-    const same = prev && prev.to.layer === answer.layer && prev.to.labels.length === answer.labels.length;
+    if (prev?.to.coords === displayed.coords) return;
+    const same =
+      prev &&
+      prev.to.layer === displayed.layer &&
+      prev.to.method === displayed.method &&
+      prev.to.labels.length === displayed.labels.length;
     glide.current = {
       from: same ? (shown.current?.coords.slice() ?? null) : null,
       fromExtent: same ? (shown.current?.extent ?? null) : null,
-      to: answer,
-      toExtent: mapExtent(answer.coords),
+      to: displayed,
+      toExtent: mapExtent(displayed.coords),
       start: performance.now(),
-      scratch: new Float32Array(answer.coords.length),
+      scratch: new Float32Array(displayed.coords.length),
     };
     painter.invalidate(true);
-  }, [answer, painter]);
+  }, [displayed, painter]);
   const focus = pinned ?? hover;
   useEffect(() => {
     focused.current = focus ?? -1;
@@ -258,7 +281,7 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
     const frame = frameFor(s.extent, s.size.width, s.size.height);
     return nearestDot(s.coords, frame, s.extent, clientX - r.left, clientY - r.top);
   };
-  const current = answer;
+  const current = displayed;
   const name = (c: number) => names[c] ?? String(c);
   const px = current ? current.rows * current.cols : 0;
 
@@ -276,6 +299,7 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
         data-testid="hidden-map"
         data-layer={current ? String(current.layer) : ''}
         data-knn={current ? current.knn.toFixed(3) : ''}
+        data-method={current ? current.method : ''}
         data-step={current ? current.step : ''}
         data-count={current ? current.labels.length : 0}
         data-state={error ? 'error' : current ? 'ready' : 'computing'}
@@ -298,6 +322,17 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
               ))}
             </select>
           </label>
+          <label>
+            Projection{' '}
+            <select
+              data-testid="hidden-map-method"
+              value={method}
+              onChange={(e) => setMethod(e.target.value as 'pca' | 'umap')}
+            >
+              <option value="pca">PCA</option>
+              <option value="umap">UMAP</option>
+            </select>
+          </label>
           <span
             className="hidden-map-knn num"
             title="Leave-one-out 5-nearest-neighbour accuracy in this 2-D map"
@@ -306,7 +341,12 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
           </span>
           <span className="muted num">
             {current
-              ? `step ${formatInt(current.step)}${current.layer !== layer ? ' · computing…' : ''}`
+              ? `step ${formatInt(current.step)}${current.layer !== layer ? ' · computing…' : ''}` +
+                (method === 'umap' && umap.progress !== null
+                  ? ` · UMAP ${formatPercent(umap.progress, 0)}`
+                  : method === 'umap' && !umap.shown
+                    ? ' · UMAP starting…'
+                    : '')
               : ''}
           </span>
         </div>
@@ -366,8 +406,9 @@ export function HiddenMap({ actions: headerActions }: { actions?: ReactNode } = 
           ))}
         </ul>
         <p className="muted hidden-map-about">
-          Each dot is a test image placed by this layer’s activations a, along the two directions they vary
-          most: (x, y) = ((a − ā)·u₁, (a − ā)·u₂). Pick a deeper layer: the classes pull apart.
+          {method === 'umap'
+            ? 'Each dot is a test image, placed by UMAP so that images this layer sees as alike (its 15 nearest neighbours in activation space) sit close together; distances between far clusters mean little.'
+            : 'Each dot is a test image placed by this layer’s activations a, along the two directions they vary most: (x, y) = ((a − ā)·u₁, (a − ā)·u₂). Pick a deeper layer: the classes pull apart.'}
         </p>
         {error ? (
           <p className="hidden-map-error" role="alert">
