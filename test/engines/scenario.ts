@@ -402,7 +402,8 @@ export async function runScenario(
           'the landscape',
           (): Seen => {
             const v = document.querySelector('[data-testid="loss-landscape"]');
-            const seen = `landscape ${v?.getAttribute('data-state')}, ${v?.getAttribute('data-points')} points on ${v?.getAttribute('data-threads')} threads, plane ${v?.getAttribute('data-plane')}`;
+            const error = document.querySelector('.loss-landscape-error')?.textContent ?? '';
+            const seen = `landscape ${v?.getAttribute('data-state')}${error ? ` (${error})` : ''}, ${v?.getAttribute('data-points')} points on ${v?.getAttribute('data-threads')} threads, plane ${v?.getAttribute('data-plane')}`;
             return [
               v?.getAttribute('data-state') === 'done' && v.getAttribute('data-points') === '225',
               seen,

@@ -85,7 +85,15 @@ export function LossLandscape({ onClose }: { onClose?: () => void }) {
           (done, total) => useLandscapeProgress.setState({ progress: { done, total } }),
         );
         gridRun.current = run;
-        return run.result.then(({ losses, workMs, threads }) => {
+        // Where the page cannot start a thread (a browser that refuses the worker), the training worker
+        // computes the grid itself, between its slices: slower, the same points.
+        const grid$ = run.result.catch((e: unknown) => {
+          if (!/thread failed/.test(e instanceof Error ? e.message : String(e))) throw e;
+          return actions
+            .requestLossLandscape(grid, plane)
+            .then((whole) => ({ losses: whole.losses, workMs: whole.workMs, threads: 0 }));
+        });
+        return grid$.then(({ losses, workMs, threads }) => {
           if (asked.current !== token) return;
           const { alphas, betas, path, pathSteps, step: at, images, explained } = plan;
           const land: Landscape = {
