@@ -142,6 +142,7 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
         batchesPerEpoch: ev.batchesPerEpoch,
         samplesPerSecond: ev.samplesPerSecond,
         learningRate: ev.learningRate,
+        stepRows: ev.stepRows ?? null,
         ...(ev.status === 'training' ? { diverged: null } : {}),
         // The stop reason stands while the run is done; training (or a step) on clears it.
         ...(ev.status !== 'done' ? { stopped: null } : {}),

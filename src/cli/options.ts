@@ -85,7 +85,8 @@ function settingHelp(s: Setting): string {
     case 'number': {
       const atLeast = s.cli?.atLeast;
       const range = atLeast === undefined ? s.range : { ...s.range, min: Math.max(s.range.min, atLeast) };
-      return `${s.help} (${describeRange(range, s.kind === 'int')})`;
+      const word = s.kind === 'int' && s.named ? `, or ${s.named.word}` : '';
+      return `${s.help} (${describeRange(range, s.kind === 'int')}${word})`;
     }
     case 'layer-sizes':
       return `${s.help}, e.g. 128,64; 0 for none (up to ${s.maxLayers} layers of ${s.size.min}–${s.size.max})`;
@@ -376,7 +377,10 @@ export function parseArgs(argv: readonly string[]): ParseResult {
       case 'enum':
         return choice(spec.flag, row.default as string);
       case 'int':
-        v = parseInt_(spec.flag, raw);
+        v =
+          row.named && raw.trim().toLowerCase() === row.named.word
+            ? row.named.word
+            : parseInt_(spec.flag, raw);
         break;
       case 'number':
         v = parseNumber(spec.flag, raw);

@@ -70,6 +70,8 @@ export interface CliIo {
   stderrIsTty: boolean;
   /** Monotonic milliseconds. */
   now: () => number;
+  /** The machine's memory in bytes (default: os.totalmem()); the budget is half of it (a test injects it). */
+  totalMemoryBytes?: number;
 }
 
 /** What went wrong in a way the user can act on: printed as the message alone, no stack. */

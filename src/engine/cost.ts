@@ -12,8 +12,10 @@
  *   deltaNonzeros [maxBatch, out1] (uint16), blockRows [⌈in/4⌉, maxBatch] (uint16), three int32 counts
  *   ([maxBatch], [⌈in/4⌉], [maxBatch]), packedInput [maxBatch, in] (float32);
  * - optimizer.ts: one float32 slot per parameter for momentum (v), two for Adam (m, v), none for SGD;
- * - training/session.ts: the batch buffers x [batch, in] (float32) and y [batch] (uint8), and the epoch's
- *   order [trainCount] (uint32). The session builds its network with maxBatch = max(batchSize, EVAL_BATCH).
+ * - training/session.ts: the micro-batch buffers x [microCapacity, in] (float32) and y [microCapacity]
+ *   (uint8), and the epoch's order [trainCount] (uint32). The session builds its network with
+ *   maxBatch = max(microCapacity, EVAL_BATCH) (engine/stepPlan.ts: a batch of 60,000 is trained as
+ *   micro-batches, so it costs little more than one of a thousand: one more gradient buffer, the sum).
  * Besides the engine: the dataset's bytes (one byte per pixel and per label), and each snapshot's copy of
  * every weight and bias on its way to the page.
  *
@@ -186,21 +188,22 @@ function activationBytes(s: readonly number[], outputSize: number, rows: number)
 export function memoryEstimate(c: CostConfig, data: DatasetSize = MNIST_SIZE): MemoryEstimate {
   const s = costSizes(c);
   const params = parameterCount(c);
-  const maxBatch = Math.max(c.batchSize, EVAL_BATCH);
   const F32 = 4;
   // The step's plan: the network's own buffers, and a replica's activations and a gradient buffer for
-  // every other chunk (training/parallel/computeShares.ts; one thread builds them too).
+  // every other chunk (training/parallel/computeShares.ts; one thread builds them too), and the batch's
+  // sum between micro-batches when it has several.
   const plan = stepPlan(c.batchSize, params);
+  const maxBatch = Math.max(plan.microCapacity, EVAL_BATCH);
   const inSize = s[0]!;
   const activations =
     activationBytes(s, c.outputSize, maxBatch) +
     (plan.chunks - 1) * activationBytes(s, c.outputSize, plan.chunkCapacity);
   const breakdown: MemoryBreakdown = {
     weights: params * F32,
-    gradients: plan.chunks * params * F32,
+    gradients: (plan.chunks + (plan.micros > 1 ? 1 : 0)) * params * F32,
     optimizer: OPTIMIZER_SLOTS[c.optimizer] * params * F32,
     activations,
-    batch: c.batchSize * inSize * F32 + c.batchSize + data.trainCount * 4,
+    batch: plan.microCapacity * inSize * F32 + plan.microCapacity + data.trainCount * 4,
     dataset: (data.trainCount + data.testCount) * (inSize + 1),
     snapshot: params * F32,
   };
@@ -210,6 +213,7 @@ export function memoryEstimate(c: CostConfig, data: DatasetSize = MNIST_SIZE): M
 }
 
 export interface TimeEstimate {
+  /** One step: a batch (the whole training split for `all`). */
   secondsPerBatch: number;
   secondsPerEpoch: number;
   batchesPerEpoch: number;
@@ -221,8 +225,11 @@ export function timeEstimate(
   flopsPerSecond: number,
   trainCount = MNIST_SIZE.trainCount,
 ): TimeEstimate {
-  const batchesPerEpoch = Math.ceil(trainCount / c.batchSize);
-  const last = trainCount - (batchesPerEpoch - 1) * c.batchSize;
+  // A batch larger than the split is the split (batch `all`).
+  const batch = Math.min(c.batchSize, trainCount);
+  const batchesPerEpoch = Math.ceil(trainCount / batch);
+  const last = trainCount - (batchesPerEpoch - 1) * batch;
+  c = { ...c, batchSize: batch };
   const rate = flopsPerSecond > 0 ? flopsPerSecond : NaN;
   const secondsPerBatch = flopsPerBatch(c) / rate;
   const secondsPerEpoch = ((batchesPerEpoch - 1) * flopsPerBatch(c) + flopsPerBatch(c, last)) / rate;
@@ -241,14 +248,13 @@ export function flopsPerSecondFrom(c: CostConfig, samplesPerSecond: number): num
 
 /**
  * A budget a configuration is judged against:
- * - memoryBytes: the most the whole run (MemoryEstimate.totalBytes) may need;
- * - maxSecondsPerBatch: the longest one batch may take. A batch is never cut: the trainer answers pause,
- *   predict and rebuild only between batches, so a longer batch is a page that does not answer.
+ * - memoryBytes: the most the whole run (MemoryEstimate.totalBytes) may need — the only refusal;
  * - slowSecondsPerEpoch: longer epochs are allowed, but only once the user confirms (undefined: never asks).
+ * Time never refuses: a long batch is trained as micro-batches of bounded work (engine/stepPlan.ts), and
+ * the trainer answers pause, predict and a rebuild between them.
  */
 export interface CostBudget {
   memoryBytes: number;
-  maxSecondsPerBatch: number;
   slowSecondsPerEpoch?: number;
 }
 
@@ -266,19 +272,12 @@ export function browserMemoryBudget(deviceMemoryGb: number | undefined): number 
   return Math.min(2, Math.max(0.5, deviceMemoryGb / 4)) * GiB;
 }
 
-/**
- * In the browser one batch may take at most this long: pause, predict and a rebuild then wait for at most a
- * quarter of a second. Larger configurations are refused, not split (splitting a batch would mean resumable
- * kernels in every product).
- */
-export const BROWSER_MAX_SECONDS_PER_BATCH = 0.25;
 /** Epochs longer than this ask for a confirmation first (2 minutes: a learner's patience). */
 export const BROWSER_SLOW_SECONDS_PER_EPOCH = 120;
 
 export function browserBudget(deviceMemoryGb: number | undefined): CostBudget {
   return {
     memoryBytes: browserMemoryBudget(deviceMemoryGb),
-    maxSecondsPerBatch: BROWSER_MAX_SECONDS_PER_BATCH,
     slowSecondsPerEpoch: BROWSER_SLOW_SECONDS_PER_EPOCH,
   };
 }
@@ -303,31 +302,21 @@ export function costReport(c: CostConfig, flopsPerSecond: number | null, data = 
 }
 
 /**
- * ok; slow (over slowSecondsPerEpoch: build after a confirmation); over (memory or time over the budget:
- * never built). Without a speed, only memory can be judged: 'ok' then means "memory fits".
+ * ok; slow (over slowSecondsPerEpoch: build after a confirmation); over (memory over the budget: never
+ * built). Without a speed, only memory can be judged: 'ok' then means "memory fits".
  */
 export type Verdict =
-  | { kind: 'ok' }
-  | { kind: 'slow'; reason: string }
-  | { kind: 'over'; reason: string; memory: boolean; time: boolean };
+  { kind: 'ok' } | { kind: 'slow'; reason: string } | { kind: 'over'; reason: string; memory: true };
 
 export function judgeCost(report: CostReport, budget: CostBudget): Verdict {
   const mem = report.memory.totalBytes;
   const t = report.time;
-  const memOver = mem > budget.memoryBytes;
-  const timeOver = t !== null && t.secondsPerBatch > budget.maxSecondsPerBatch;
-  if (memOver || timeOver) {
-    const parts: string[] = [];
-    if (memOver)
-      parts.push(
-        `needs ${formatBytes(mem)} of memory (the limit here is ${formatBytes(budget.memoryBytes)})`,
-      );
-    if (timeOver && t) {
-      parts.push(
-        `would take about ${formatSeconds(t.secondsPerBatch)} per batch (the limit is ${formatSeconds(budget.maxSecondsPerBatch)}, so that pause and drawing still answer)`,
-      );
-    }
-    return { kind: 'over', reason: `This network ${parts.join(' and ')}.`, memory: memOver, time: timeOver };
+  if (mem > budget.memoryBytes) {
+    return {
+      kind: 'over',
+      reason: `This network needs ${formatBytes(mem)} of memory (the limit here is ${formatBytes(budget.memoryBytes)}).`,
+      memory: true,
+    };
   }
   if (t && budget.slowSecondsPerEpoch !== undefined && t.secondsPerEpoch > budget.slowSecondsPerEpoch) {
     return { kind: 'slow', reason: `One epoch would take about ${formatSeconds(t.secondsPerEpoch)}.` };
@@ -337,8 +326,8 @@ export function judgeCost(report: CostReport, budget: CostBudget): Verdict {
 
 /**
  * The closest smaller configuration that is 'ok': halves the batch while the batch's share dominates
- * (activation memory over parameter memory, or a batch over 64 when time is the problem), else halves the
- * widest hidden layers. Returns null when even the smallest is not ok (or no speed is known for time).
+ * (activation memory over parameter memory, or a batch over 64 when the epoch is slow), else halves the
+ * widest hidden layers. Returns null when even the smallest is not ok.
  */
 export function suggestWithinBudget<C extends CostConfig>(
   c: C,

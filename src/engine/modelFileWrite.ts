@@ -10,6 +10,7 @@ import {
   type SerializableNetwork,
   type TrainingInfo,
 } from './modelFormat.ts';
+import { settingWord, trainSetting } from './settings.ts';
 import type { TrainConfig } from './types.ts';
 
 /**
@@ -74,7 +75,10 @@ export function serializeModel(
   const file: ModelFileV1 = {
     format: MODEL_FORMAT,
     version: MODEL_FORMAT_VERSION,
-    config: clean,
+    config: {
+      ...clean,
+      batchSize: settingWord(trainSetting('batchSize'), clean.batchSize) as number | 'all',
+    },
     ...(training ? { training } : {}),
     layers,
   };

@@ -58,7 +58,8 @@ export interface ModelFileLayer {
 export interface ModelFileV1 {
   format: typeof MODEL_FORMAT;
   version: typeof MODEL_FORMAT_VERSION;
-  config: TrainConfig;
+  /** The batch of the whole training split is written "all" (the schema row's word, engine/settings.ts). */
+  config: Omit<TrainConfig, 'batchSize'> & { batchSize: number | 'all' };
   training?: TrainingInfo;
   layers: ModelFileLayer[];
 }

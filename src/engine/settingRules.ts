@@ -92,6 +92,11 @@ export interface IntSetting extends Common<number> {
   limit?: boolean;
   /** Maps an integer that means the same as one in range onto it (files and links; the CLI refuses). */
   normalise?: (v: number) => number;
+  /**
+   * A word for one value, read and written wherever the value is (URL, CLI, model file): the batch size's
+   * `all`, its max — a batch of at least the training split is the whole split.
+   */
+  named?: { word: string; value: number };
 }
 
 export interface LayerSizesSetting extends Common<number[]> {
@@ -183,6 +188,7 @@ export function checkSetting(s: Setting, v: unknown): unknown {
       }
       return v;
     case 'int':
+      if (s.named && v === s.named.word) return s.named.value;
       return checkInteger(v, s.range, s.limit === true);
     case 'number':
       return checkNumber(v, s.range);
@@ -229,6 +235,7 @@ export function clampSetting(s: Setting, v: unknown): unknown {
     case 'enum':
       return typeof v === 'string' && s.choices.includes(v) ? v : undefined;
     case 'int':
+      if (s.named && v === s.named.word) return s.named.value;
       return clampInt(v, s.range, s.normalise);
     case 'number':
       return typeof v === 'number' ? clampNumber(v, s.range) : undefined;
@@ -240,4 +247,9 @@ export function clampSetting(s: Setting, v: unknown): unknown {
       return sizes.every((h) => h !== undefined) ? sizes : undefined;
     }
   }
+}
+
+/** A setting's value as its surfaces write it: the row's word for its named value (batch `all`), else itself. */
+export function settingWord(s: Setting, v: unknown): unknown {
+  return s.kind === 'int' && s.named && v === s.named.value ? s.named.word : v;
 }

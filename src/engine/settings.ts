@@ -254,13 +254,15 @@ const ROWS: { [K in keyof TrainConfig]: RowFor<TrainConfig[K]> } = {
     kind: 'int',
     range: { min: 1, max: LIMITS.maxBatchSize },
     limit: true,
+    // 'all' (the max): the whole training split after any validation hold-out, one step per epoch.
+    named: { word: 'all', value: LIMITS.maxBatchSize },
     label: 'batch size',
-    help: 'mini-batch size',
+    help: 'mini-batch size; all = the whole training split (full-batch gradient descent)',
     rebuilds: false,
     url: 'batch',
-    cli: { flag: 'batch', arg: 'N' },
+    cli: { flag: 'batch', arg: 'N|all' },
     modelFile: 'default',
-    control: { presets: [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048] },
+    control: { presets: [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, LIMITS.maxBatchSize] },
   },
   epochs: {
     kind: 'int',

@@ -127,7 +127,9 @@ export interface TrainConfig extends ModelConfig, OptimConfig, DataConfig, StopC
 export const LIMITS = {
   maxHiddenLayers: 8,
   maxLayerSize: 4096,
-  maxBatchSize: 4096,
+  // The largest training split (MNIST's 60,000): a batch of all of it is full-batch gradient descent, and
+  // micro-batches (engine/stepPlan.ts) keep its memory and its pauses those of a small one.
+  maxBatchSize: 60_000,
   maxInputSize: 65_536,
   maxOutputSize: 1024,
   maxWorkers: 64,

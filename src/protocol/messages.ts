@@ -404,6 +404,11 @@ export type WorkerEvent =
       batchesPerEpoch: number;
       samplesPerSecond: number;
       learningRate: number;
+      /**
+       * The step in progress, when its batch is trained as micro-batches (engine/stepPlan.ts): rows of the
+       * batch done and its rows (absent between steps, and for batches trained whole).
+       */
+      stepRows?: { done: number; of: number };
     }
   /**
    * Per-batch metrics since the previous `metrics` event — never dropped, only batched.

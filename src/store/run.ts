@@ -43,6 +43,8 @@ export interface RunState {
   batchesPerEpoch: number;
   samplesPerSecond: number;
   learningRate: number;
+  /** The step in progress when its batch trains as micro-batches: rows done of its rows (else null). */
+  stepRows: { done: number; of: number } | null;
   /** One entry per finished epoch of the current generation. */
   epochs: EpochResult[];
   /** The last confusion matrix ([classes²], row = truth), or null before the first evaluation. */
@@ -83,6 +85,7 @@ export const INITIAL_RUN_STATE: RunState = {
   step: 0,
   batchesPerEpoch: 0,
   samplesPerSecond: 0,
+  stepRows: null,
   learningRate: 0,
   epochs: [],
   confusion: null,

@@ -62,6 +62,7 @@ function readText(s: Setting, text: string): unknown {
     case 'enum':
       return text;
     case 'int':
+      return s.named && text.trim().toLowerCase() === s.named.word ? s.named.word : numberText(text);
     case 'number':
       return numberText(text);
     case 'number-or-full':
@@ -84,6 +85,8 @@ function writeText(s: Setting, v: unknown): string {
       return (v as number[]).length === 0 ? 'none' : (v as number[]).join('-');
     case 'enum':
       return String(v);
+    case 'int':
+      return s.named && v === s.named.value ? s.named.word : fmt(v as number);
     default:
       return v === 'full' ? 'full' : fmt(v as number);
   }

@@ -15,11 +15,12 @@ export const MAX_AUGMENTED_SHOWN = 64;
 /** The next batch's first `count` rows (at most MAX_AUGMENTED_SHOWN and the batch), before and after. */
 export function augmentedBatch(session: TrainingSession, count: number): AugmentedBatch {
   const c = session.config;
-  const x = new Float32Array(c.batchSize * c.inputSize);
-  const y = new Uint8Array(c.batchSize);
-  const n = session.gatherNextBatch(x, y);
   const asked = Number.isFinite(count) ? Math.floor(count) : 0;
-  const shown = Math.max(0, Math.min(asked, MAX_AUGMENTED_SHOWN, n));
+  const want = Math.max(0, Math.min(asked, MAX_AUGMENTED_SHOWN));
+  // Only the rows shown are gathered: a batch may be the whole training set.
+  const x = new Float32Array(want * c.inputSize);
+  const y = new Uint8Array(want);
+  const shown = session.gatherNextRows(x, y, 0, want);
   const originals = x.slice(0, shown * c.inputSize);
   const augmented = originals.slice();
   const side = imageSide(c.inputSize);

@@ -13,7 +13,7 @@ import { EpochTally, epochEndEvent, newEvalJob, runEvalChunks, type EvalJob } fr
 import { MetricBuffer } from './metricBuffer';
 import { SlicePacing, SnapshotPacing, Throughput, type SliceOptions } from './pacing';
 import { nextStatus, type RunEvent } from './runStatus';
-import type { TrainingSession } from './session';
+import type { BatchResult, TrainingSession } from './session';
 import { Inspection, type StatsProbe } from './inspection';
 import { lastStepEpoch, stopMessage, StopRules } from './stopping';
 import { buildSnapshot, type Probe } from './snapshot';
@@ -70,6 +70,8 @@ export class Run {
   private stoppedBy: StopReason | null = null;
   /** The loss tolerance was reached on an epoch's last batch: stop once that epoch is evaluated. */
   private stopAfterEval = false;
+  /** Step was pressed on a batch of several micro-batches: they train across slices, then the run pauses. */
+  private stepThenPause = false;
   /** The inside views: open or not, and the last evaluation's answers (inspection.ts). */
   readonly inspection = new Inspection();
   /** The weights kept every so often (scrubbing back, the landscape's path); null without a session. */
@@ -146,6 +148,7 @@ export class Run {
     this.stops = new StopRules(session?.config ?? { untilLoss: 0, patience: 0 });
     this.stoppedBy = null;
     this.stopAfterEval = false;
+    this.stepThenPause = false;
     this.inspection.forget();
     this.throughput.reset();
     this.kept = session
@@ -226,6 +229,7 @@ export class Run {
 
   /** The user pauses (a no-op unless training). */
   pause(): void {
+    this.stepThenPause = false;
     this.transition('pause');
   }
 
@@ -237,11 +241,18 @@ export class Run {
       this.transition('pause');
       return;
     }
-    this.stopLoop();
-    this.moveQuietly('step');
     // Training on after a stop: the rules watch again.
     this.stoppedBy = null;
     this.stops.resume();
+    if (this.currentSession.microsPerBatch > 1) {
+      // A batch of several micro-batches (up to the whole training set) trains across slices, so pause and
+      // predict answer meanwhile; the run pauses when its step is done.
+      this.stepThenPause = true;
+      this.transition('start');
+      return;
+    }
+    this.stopLoop();
+    this.moveQuietly('step');
     this.trainOne();
     this.flushMetrics();
     if (this.currentStatus === 'paused') this.postStatus();
@@ -281,6 +292,7 @@ export class Run {
   private postStatus(): void {
     const samplesPerSecond = this.throughput.posted(this.clock.now(), this.currentStatus === 'training');
     const s = this.currentSession;
+    const progress = s?.stepProgress ?? null;
     this.post({
       type: 'status',
       generation: this.host.generation(),
@@ -290,6 +302,7 @@ export class Run {
       batchesPerEpoch: s ? s.batchesPerEpoch : 0,
       samplesPerSecond,
       learningRate: s ? s.learningRate : (this.host.config()?.learningRate ?? 0),
+      ...(progress ? { stepRows: { done: progress.rowsDone, of: progress.rows } } : {}),
     });
   }
 
@@ -328,10 +341,13 @@ export class Run {
     } else if (this.currentStatus === 'training') {
       const budget = this.slices.budget(t0);
       let n = 0;
+      // A step of several micro-batches (engine/stepPlan.ts) counts once, when its last is done; the slice
+      // may end between them — pause, predict and snapshots are answered there.
       while (n < budget && this.currentStatus === 'training' && !this.evalJob) {
-        this.trainOne();
-        n++;
-        this.slices.trained();
+        if (this.trainOne()) {
+          n++;
+          this.slices.trained();
+        }
         if (this.clock.now() >= deadline) break;
       }
       // An evaluation that starts now gets the rest of this slice.
@@ -373,9 +389,23 @@ export class Run {
     );
   }
 
-  /** One batch: metrics, divergence guard, epoch end. */
-  private trainOne(): void {
-    const r = this.currentSession!.trainBatch();
+  /**
+   * One micro-batch; once it ends a step, that step's metrics, divergence guard, epoch end. Returns true
+   * when a step ended.
+   */
+  private trainOne(): boolean {
+    const r = this.currentSession!.trainMicroBatch();
+    if (!r) return false;
+    this.afterStep(r);
+    if (this.stepThenPause) {
+      this.stepThenPause = false;
+      this.transition('pause');
+    }
+    return true;
+  }
+
+  /** A step ended: metrics, divergence guard, epoch end. */
+  private afterStep(r: BatchResult): void {
     if (!Number.isFinite(r.loss)) {
       this.diverge(r.step);
       return;

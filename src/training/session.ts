@@ -20,7 +20,14 @@ import { deriveSeed, Rng } from '../engine/rng.ts';
 import { learningRateAt } from '../engine/schedule.ts';
 import { l2Norm } from '../engine/stats.ts';
 import { LIMITS, type TrainConfig } from '../engine/types.ts';
-import { SharedStep, type BatchPlace, type ComputePool } from './parallel/computePool.ts';
+import { microBounds, microsOf } from '../engine/stepPlan.ts';
+import {
+  SharedStep,
+  type BatchPlace,
+  type ComputePool,
+  type MicroPart,
+  type MicroTotals,
+} from './parallel/computePool.ts';
 import { allocLocal } from './parallel/sharedMemory.ts';
 
 export interface BatchResult {
@@ -60,6 +67,22 @@ export interface SessionState {
   batchInEpoch: number;
   params: NetworkParams;
   optimizer: OptimizerState;
+}
+
+/** A step in progress: the micro-batches done and the batch's totals over them (engine/stepPlan.ts). */
+interface StepInProgress {
+  done: number;
+  of: number;
+  lossSum: number;
+  correct: number;
+}
+
+/** How far the step in progress is: micro-batches done of the batch's, and the rows they held. */
+export interface StepProgress {
+  microsDone: number;
+  micros: number;
+  rowsDone: number;
+  rows: number;
 }
 
 /** Stream index of the shuffle seeds (epoch e uses deriveSeed(seed, SHUFFLE_STREAM + e)). */
@@ -157,6 +180,14 @@ export class TrainingSession {
   private _epoch = 0;
   private _step = 0;
   private _batchInEpoch = 0;
+  /**
+   * The step being trained micro-batch by micro-batch (null between steps). The weights, the optimizer and
+   * the position move only when its last micro-batch is done, so a checkpoint or a take-over in the middle
+   * has the step's start, and the step is trained again from its first micro-batch there.
+   */
+  private inProgress: StepInProgress | null = null;
+  /** The layer statistics of the last step, kept while the next is in progress (its gradients are partial). */
+  private lastStats: LayerStats[] | null = null;
   /** Epoch whose permutation is in `order` (−1: none yet). */
   private shuffledEpoch = -1;
   private trained = false;
@@ -207,7 +238,8 @@ export class TrainingSession {
     const pool = options?.pool;
     this.shared =
       pool && pool.workers > 1 ? pool.bind(this.config) : new SharedStep(this.config, 1, 0, allocLocal);
-    const maxBatch = Math.max(config.batchSize, EVAL_BATCH);
+    // The network's row buffers hold a chunk of a micro-batch, or an evaluation's rows.
+    const maxBatch = Math.max(this.shared.plan.microCapacity, EVAL_BATCH);
     this.network = Network.create(this.config, maxBatch, this.shared.coordinatorMemory);
     this.optimizer = createOptimizer(this.network, this.config, this.shared.optimizerMemory);
     this.shared.attach(this.network, this.optimizer);
@@ -262,17 +294,37 @@ export class TrainingSession {
   }
 
   /**
-   * Gathers the next batch of the seeded per-epoch shuffle, forward, backward, optimizer step. When the
-   * loss is non-finite the weights are NOT updated (returns the loss so the caller can report divergence).
-   * No allocation beyond the result object (except building an epoch's permutation, once per epoch).
+   * Trains the next batch of the seeded per-epoch shuffle: forward, backward, optimizer step — micro-batch
+   * after micro-batch when the step's plan cuts it (engine/stepPlan.ts), in one call. When the loss is
+   * non-finite the weights are NOT updated (returns the loss so the caller can report divergence).
    */
   trainBatch(): BatchResult {
+    for (;;) {
+      const r = this.trainMicroBatch();
+      if (r) return r;
+    }
+  }
+
+  /**
+   * One micro-batch of the next batch (the whole batch when the plan trains it whole): gathered, forward,
+   * backward, its gradients added to the batch's; after the batch's last, λw and the optimizer, and the
+   * position moves. Returns the batch's result once its step is done, else null (call again; pause,
+   * predict and snapshots are answered in between). No allocation beyond the result object (except an
+   * epoch's permutation, once per epoch).
+   */
+  trainMicroBatch(): BatchResult | null {
     const epoch = this._epoch;
-    const n = this.gatherNextBatch(this.x, this.y);
+    const n = this.nextBatchRows();
     const lr = this.learningRate;
-    // Rows, summed gradients, λw and the update, by the step's plan (parallel/computeShares.ts).
-    const { loss, correct } = this.shared.run(n, lr, this.batchPlace());
+    const p = (this.inProgress ??= { done: 0, of: microsOf(n, this.shared.plan), lossSum: 0, correct: 0 });
+    const totals = this.shared.micro(this.gatherMicro(p.done, p.of, n, p), lr);
+    p.done++;
+    p.lossSum = totals.lossSum;
+    p.correct = totals.correct;
+    if (p.done < p.of) return null;
+    this.inProgress = null;
     this.trained = true;
+    if (p.of > 1) this.lastStats = this.computeLayerStats();
     this._step++;
     this._batchInEpoch++;
     const epochEnded = this._batchInEpoch === this.batchesPerEpoch;
@@ -280,7 +332,41 @@ export class TrainingSession {
       this._batchInEpoch = 0;
       this._epoch++;
     }
+    const { loss, correct } = totals;
     return { loss, correct, batchSize: n, epoch, step: this._step, epochEnded, learningRate: lr };
+  }
+
+  /** The step in progress (null between steps, and always when the plan trains batches whole). */
+  get stepProgress(): StepProgress | null {
+    const p = this.inProgress;
+    if (!p) return null;
+    const n = this.nextBatchRows();
+    return { microsDone: p.done, micros: p.of, rowsDone: microBounds(p.done, n, p.of)[0], rows: n };
+  }
+
+  /** Micro-batches per full batch (1: batches are trained whole). */
+  get microsPerBatch(): number {
+    return this.shared.plan.micros;
+  }
+
+  /** Gathers micro-batch m of the next batch of n rows into x, y: its part of the step. */
+  private gatherMicro(
+    m: number,
+    micros: number,
+    n: number,
+    prior: { lossSum: number; correct: number },
+  ): MicroPart {
+    const [start, end] = microBounds(m, n, micros);
+    this.gatherNextRows(this.x, this.y, start, end - start);
+    const place = this.batchPlace();
+    return {
+      index: m,
+      count: micros,
+      rows: end - start,
+      batchRows: n,
+      at: { epoch: place.epoch, firstPosition: place.firstPosition + start },
+      prior: { lossSum: prior.lossSum, correct: prior.correct },
+    };
   }
 
   /** The next batch's epoch and the position of its first row: its masks' and augmentations' key. */
@@ -288,16 +374,22 @@ export class TrainingSession {
     return { epoch: this._epoch, firstPosition: this._batchInEpoch * this.config.batchSize };
   }
 
+  /** Rows of the next batch (the epoch's last may be short). */
+  nextBatchRows(): number {
+    return Math.min(this.config.batchSize, this.epochSamples - this._batchInEpoch * this.config.batchSize);
+  }
+
   /**
-   * The next batch trainBatch will train on, gathered into `x` [n, inputSize] and `y` [n] (sized for a
-   * whole batch); returns n. Does not advance: trainBatch gathers the same samples.
+   * Rows [from, from + count) of the next batch trainBatch will train on (count cut at the batch's end),
+   * gathered into `x` [count, inputSize] and `y` [count]; returns the rows gathered. Does not advance:
+   * trainBatch gathers the same samples.
    */
-  gatherNextBatch(x: Float32Array, y: Uint8Array): number {
+  gatherNextRows(x: Float32Array, y: Uint8Array, from: number, count: number): number {
     const epoch = this._epoch;
     if (this.shuffledEpoch !== epoch) this.shuffleFor(epoch);
-    const { batchSize, inputSize } = this.config;
-    const start = this._batchInEpoch * batchSize;
-    const n = Math.min(batchSize, this.epochSamples - start);
+    const { inputSize } = this.config;
+    const start = this._batchInEpoch * this.config.batchSize + from;
+    const n = Math.max(0, Math.min(count, this.nextBatchRows() - from));
     const images = this.data.train.images;
     const labels = this.data.train.labels;
     const trainCount = this.trainCount;
@@ -320,17 +412,37 @@ export class TrainingSession {
 
   /**
    * The next batch trainBatch will train on, and its gradient exactly as that step will apply it (the
-   * step's plan, λw included) in the network's gradients — the weights, the optimizer and the position
-   * untouched. For One step's explanation. Returns the batch's rows, its first example and label.
+   * step's plan — micro-batches, chunks, their order — λw included) in the network's gradients — the
+   * weights, the optimizer, the position and a step in progress untouched. For One step's explanation.
+   * Returns the batch's rows, its first example and label.
    */
   nextBatchGradient(): { size: number; x: Float32Array; label: number } {
-    const n = this.gatherNextBatch(this.x, this.y);
-    this.shared.gradient(n, this.batchPlace());
-    return { size: n, x: this.x.slice(0, this.config.inputSize), label: this.y[0]! };
+    const n = this.nextBatchRows();
+    const micros = microsOf(n, this.shared.plan);
+    let x = new Float32Array(0);
+    let label = 0;
+    let totals: MicroTotals = { lossSum: 0, loss: 0, correct: 0 };
+    for (let m = 0; m < micros; m++) {
+      totals = this.shared.gradientMicro(this.gatherMicro(m, micros, n, totals));
+      if (m === 0) {
+        x = this.x.slice(0, this.config.inputSize);
+        label = this.y[0]!;
+      }
+    }
+    // The step in progress gathers its next micro-batch again into x, y (they are the explanation's now).
+    return { size: n, x, label };
   }
 
-  /** Per layer, from the last trainBatch (zeros before any): O(parameters), no extra forward/backward. */
+  /**
+   * Per layer, from the last trainBatch (zeros before any): O(parameters), no extra forward/backward. While
+   * a step is in progress, the last step's (the network's gradients hold a part of the batch's then).
+   */
   layerStats(): LayerStats[] {
+    if (this.inProgress) return this.lastStats ?? this.computeLayerStats();
+    return this.computeLayerStats();
+  }
+
+  private computeLayerStats(): LayerStats[] {
     const upd = this.optimizer.lastUpdateStats();
     return this.network.layers.map((layer, l) => {
       const u = upd[l]!;
@@ -405,6 +517,8 @@ export class TrainingSession {
     this._batchInEpoch = state.batchInEpoch;
     this.shuffledEpoch = -1;
     this.trained = false;
+    this.inProgress = null;
+    this.lastStats = null;
   }
 
   /** True when a test half of my digits can be evaluated. */
@@ -421,6 +535,8 @@ export class TrainingSession {
     this._batchInEpoch = 0;
     this.shuffledEpoch = -1;
     this.trained = false;
+    this.inProgress = null;
+    this.lastStats = null;
   }
 }
 

@@ -58,7 +58,7 @@ import type { WeightTimeline } from './timeline';
 import { DEFAULT_GUARD, DEFAULTS, type CostGuard, type TrainerOptions } from './trainerOptions';
 
 export type { LoadDataFn } from './dataLoading';
-export { WORKER_TIME_SLACK, type CostGuard, type TrainerOptions } from './trainerOptions';
+export { type CostGuard, type TrainerOptions } from './trainerOptions';
 export type { PostFn } from './run';
 
 const copyConfig = (c: TrainConfig): TrainConfig => ({ ...c, hidden: [...c.hidden] });

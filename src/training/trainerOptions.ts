@@ -33,9 +33,9 @@ export interface TrainerOptions {
   /** Images per evaluation chunk; chunks run until the slice's time is spent. */
   evalChunk?: number;
   /**
-   * The hard budget: a configure, update-config or loaded model whose estimated memory or time per batch
-   * is over it is refused with an `error` (kind 'over-budget'), the current network kept. Time is judged
-   * at `flopsPerSecond` (the worker's calibration). Default: memory only, 1 GiB.
+   * The hard budget: a configure, update-config or loaded model whose estimated memory is over it is
+   * refused with an `error` (kind 'over-budget'), the current network kept (time never refuses: long
+   * batches are micro-batched, engine/stepPlan.ts). Default: 1 GiB.
    */
   guard?: CostGuard;
   /**
@@ -51,15 +51,8 @@ export interface CostGuard {
   flopsPerSecond: number | null;
 }
 
-/**
- * The worker judges time against its calibration alone, the page against the speed it saw last (training
- * measures it again): the worker's limit is this many times the page's, so estimates that differ by noise
- * never refuse what the page allowed, and a link still cannot ask for a batch of minutes.
- */
-export const WORKER_TIME_SLACK = 2;
-
 export const DEFAULT_GUARD: CostGuard = {
-  budget: { memoryBytes: 1024 ** 3, maxSecondsPerBatch: Infinity },
+  budget: { memoryBytes: 1024 ** 3 },
   flopsPerSecond: null,
 };
 

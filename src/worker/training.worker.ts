@@ -13,7 +13,7 @@
  */
 import { browserBudget } from '../engine/cost';
 import { calibrate } from '../training/calibration';
-import { Trainer, WORKER_TIME_SLACK } from '../training/trainer';
+import { Trainer } from '../training/trainer';
 import { browserCompute } from './computeWorkers';
 import { loadDataset } from './loadDataset';
 import {
@@ -40,10 +40,7 @@ function start(flopsPerSecond: number, fixed: boolean): Trainer {
   const trainer = new Trainer({
     post: (event, transfer) => scope.postMessage(event, { transfer: transfer ?? [] }),
     loadData: (baseUrl, name, onProgress, signal) => loadDataset(baseUrl, name, onProgress, signal),
-    guard: {
-      budget: { ...budget, maxSecondsPerBatch: budget.maxSecondsPerBatch * WORKER_TIME_SLACK },
-      flopsPerSecond,
-    },
+    guard: { budget, flopsPerSecond },
     compute: browserCompute(scope),
   });
   scope.postMessage({ type: 'hello', version: PROTOCOL_VERSION });

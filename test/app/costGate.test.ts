@@ -61,7 +61,8 @@ describe('cost gate', () => {
     deliver({ type: 'calibration', flopsPerSecond: 3e9, budget: browserBudget(8), fixed: false });
     expect(of('configure')).toHaveLength(0);
     const { suggestion, reason } = useCostStore.getState().held!;
-    expect(reason).toMatch(/per batch/);
+    // Memory alone refuses (time never does: large batches train as micro-batches).
+    expect(reason).toMatch(/^This network needs 2\.8 GB of memory \(the limit here is 2\.0 GB\)\.$/);
     // Train and Step do nothing while held.
     client.actions.start();
     client.actions.step();

@@ -14,6 +14,8 @@ async function run(argv: string[]) {
     stderr: (t) => (err += t),
     stderrIsTty: false,
     now: () => performance.now(),
+    // A 4 GiB machine: a budget of 2 GiB, whatever this machine has.
+    totalMemoryBytes: 4 * 1024 ** 3,
   };
   // No data folder: a dry run must not need (or load) the dataset.
   const status = await runCli([...argv, '--data-dir', '/nonexistent'], io);
@@ -38,7 +40,7 @@ describe('--dry-run', () => {
     const r = await run(['--dry-run', ...HUGE]);
     expect(r.status).toBe(2);
     expect(r.out).toMatch(/120,725,514/);
-    expect(r.err).toMatch(/would take about .* per batch.*--force/);
+    expect(r.err).toMatch(/needs 2\.8 GB of memory \(the limit here is 2\.0 GB\).*--force/);
     const forced = await run(['--dry-run', '--json', '--force', ...HUGE]);
     expect(forced.status).toBe(0);
     expect(JSON.parse(forced.out)).toMatchObject({ parameters: 120_725_514, withinBudget: false });

@@ -57,6 +57,12 @@ describe('parseArgs', () => {
     expect(usageError(['--preset', 'mnist-100'])).toMatch(/--preset must be one of mnist-99/);
   });
 
+  it('--batch all (or 60000) trains full-batch: the whole training split', () => {
+    expect(options(['--batch', 'all']).config.batchSize).toBe(60_000);
+    expect(options(['--batch=all']).config.batchSize).toBe(60_000);
+    expect(options(['--batch', '60000']).config.batchSize).toBe(60_000);
+  });
+
   it('maps every option onto the config, in both --flag value and --flag=value forms', () => {
     const o = options([
       '--dataset',
@@ -168,8 +174,9 @@ describe('parseArgs', () => {
       [['--lr', '-0.1'], /--lr: must be > 0/],
       [['--epochs', '2.5'], /--epochs expects a whole number, got "2.5"/],
       [['--epochs', '0'], /--epochs must be at least 1/],
-      [['--batch', '0'], /--batch: expected an integer from 1 to 4096, got 0/],
-      [['--batch', '5000'], /--batch: 5000 is over the limit of 4096/],
+      [['--batch', '0'], /--batch: expected an integer from 1 to 60000, got 0/],
+      [['--batch', '60001'], /--batch: 60001 is over the limit of 60000/],
+      [['--batch', 'most'], /--batch/],
       [['--momentum', '1'], /--momentum: must be < 1, got 1/],
       [['--beta2', '-1'], /--beta2: must be ≥ 0/],
       [['--l2', '-1'], /--l2: must be ≥ 0/],

@@ -155,7 +155,7 @@ describe('npm run train (spawned)', () => {
       [['--hidden', '128,0,64'], /--hidden: layer 2 has size 0/],
       [['--hidden', '128,99999'], /--hidden: layer 2 size 99999 is over the limit of 4096/],
       [['--optimizer', 'rmsprop'], /--optimizer must be one of sgd, momentum, adam; got "rmsprop"/],
-      [['--batch', '100000'], /--batch: 100000 is over the limit of 4096/],
+      [['--batch', '100000'], /--batch: 100000 is over the limit of 60000/],
     ];
     for (const [args, message] of cases) {
       const r = run(['--data-dir', dataDir, ...args]);

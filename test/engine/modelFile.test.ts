@@ -13,7 +13,7 @@ import {
   type ModelFileErrorKind,
   type SerializableNetwork,
 } from '../../src/engine/modelFile.ts';
-import { DEFAULT_CONFIG, type TrainConfig } from '../../src/engine/types.ts';
+import { DEFAULT_CONFIG, LIMITS, type TrainConfig } from '../../src/engine/types.ts';
 
 /** A tiny deterministic generator for test data (mulberry32), independent of the engine's Rng. */
 function prng(seed: number): () => number {
@@ -155,6 +155,15 @@ describe('serializeModel / parseModel', () => {
       // Fresh arrays the caller owns, not views into the network.
       expect(parsed.params.weights[i].buffer).not.toBe(layer.weights.buffer);
     });
+  });
+
+  it('writes a batch of the whole training split as "all" and reads it back', () => {
+    const config = { ...SMALL, batchSize: LIMITS.maxBatchSize };
+    const text = serializeModel(fakeNet(config), config);
+    expect(JSON.parse(text).config.batchSize).toBe('all');
+    expect(parseModel(text).config.batchSize).toBe(LIMITS.maxBatchSize);
+    const other = serializeModel(fakeNet(SMALL), { ...SMALL, batchSize: 4096 });
+    expect(JSON.parse(other).config.batchSize).toBe(4096);
   });
 
   it('writes the documented layout', () => {

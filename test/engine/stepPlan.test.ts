@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   chunkBounds,
-  CHUNK_GRADIENT_BYTES,
   MAX_CHUNKS,
+  MICRO_BATCH_WORK,
+  microBounds,
+  microsOf,
   MIN_CHUNK_ROWS,
   sliceBounds,
   stepPlan,
@@ -19,13 +21,45 @@ describe('stepPlan', () => {
     expect(chunks(128)).toBe(4);
     expect(chunks(4096)).toBe(MAX_CHUNKS);
     expect(stepPlan(128, 235_146).chunkCapacity).toBe(32);
-    expect(stepPlan(100, 235_146)).toEqual({ chunks: 3, slices: 16, chunkCapacity: 34 });
+    expect(stepPlan(100, 235_146)).toEqual({
+      micros: 1,
+      microCapacity: 100,
+      chunks: 3,
+      slices: 16,
+      chunkCapacity: 34,
+    });
   });
 
-  it('gives a very large network fewer gradient buffers', () => {
-    const params = Math.floor(CHUNK_GRADIENT_BYTES / 4 / 2); // room for two
-    expect(stepPlan(1024, params).chunks).toBe(2);
-    expect(stepPlan(1024, 4 * params).chunks).toBe(1);
+  it('trains the default batch whole, and larger batches as micro-batches of bounded work', () => {
+    const params = 235_146; // 784-256-128-10
+    const whole = Math.floor(MICRO_BATCH_WORK / params);
+    expect(whole).toBe(142);
+    expect(stepPlan(128, params).micros).toBe(1);
+    expect(stepPlan(whole, params).micros).toBe(1);
+    expect(stepPlan(whole + 1, params)).toMatchObject({ micros: 2, microCapacity: 72 });
+    expect(stepPlan(256, params)).toMatchObject({ micros: 2, microCapacity: 128, chunks: 4 });
+    // Full batch: 60,000 rows in 423 micro-batches of ≤ 142, never more work than the bound.
+    const all = stepPlan(60_000, params);
+    expect(all.micros).toBe(423);
+    expect(all.microCapacity * params).toBeLessThanOrEqual(MICRO_BATCH_WORK);
+    // A network too large for even one row of the bound still trains, a row at a time, in one chunk.
+    expect(stepPlan(64, 2 * MICRO_BATCH_WORK)).toMatchObject({ micros: 64, microCapacity: 1, chunks: 1 });
+  });
+
+  it('micro-batch bounds cover every row once, each ≤ microCapacity, for full and short batches', () => {
+    const plan = stepPlan(60_000, 235_146);
+    for (const n of [60_000, 55_000, 143, 142, 1]) {
+      const m = microsOf(n, plan);
+      let next = 0;
+      for (let k = 0; k < m; k++) {
+        const [lo, hi] = microBounds(k, n, m);
+        expect(lo).toBe(next);
+        expect(hi - lo).toBeGreaterThan(0);
+        expect(hi - lo).toBeLessThanOrEqual(plan.microCapacity);
+        next = hi;
+      }
+      expect(next).toBe(n);
+    }
   });
 
   it('refuses a batch that is not a positive integer', () => {

@@ -71,6 +71,16 @@ describe('URL state', () => {
     expect(readUrlState('?hidden=12-abc').config.hidden).toEqual(DEFAULT_CONFIG.hidden);
   });
 
+  it('batch=all is the whole training split (the largest batch), written back as all', () => {
+    const s = readUrlState('?batch=all');
+    expect(s.config.batchSize).toBe(LIMITS.maxBatchSize);
+    expect(readUrlState('?batch=ALL').config.batchSize).toBe(LIMITS.maxBatchSize);
+    expect(readUrlState('?batch=60000').config.batchSize).toBe(LIMITS.maxBatchSize);
+    expect(writeUrlState(s)).toMatch(/(^|[?&])batch=all(&|$)/);
+    expect(writeUrlState(readUrlState('?batch=4096'))).toMatch(/batch=4096/);
+    expect(readUrlState('?batch=most').config.batchSize).toBe(DEFAULT_CONFIG.batchSize);
+  });
+
   it('keeps foreign parameters (the test data folder)', () => {
     const search = writeUrlState(DEFAULT_CONFIG_STATE, '?data=broken&lr=0.5');
     const q = new URLSearchParams(search);

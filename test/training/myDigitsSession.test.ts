@@ -43,7 +43,7 @@ function epochSeen(session: TrainingSession) {
   let testSeen = 0;
   let samples = 0;
   for (let b = 0; b < session.batchesPerEpoch; b++) {
-    const n = session.gatherNextBatch(x, y);
+    const n = session.gatherNextRows(x, y, 0, session.config.batchSize);
     samples += n;
     for (let i = 0; i < n; i++) {
       const key = inkKey(x.subarray(i * 784, (i + 1) * 784));

@@ -593,14 +593,14 @@ describe('Trainer', () => {
     trainer.handle({ type: 'start' });
     clock.run(3);
     const session = trainer.currentSession!;
-    const original = session.trainBatch.bind(session);
-    session.trainBatch = () => {
+    const original = session.trainMicroBatch.bind(session);
+    session.trainMicroBatch = () => {
       throw new Error('boom');
     };
     clock.run(3);
     expect(log.of('error').at(-1)!.error).toMatchObject({ kind: 'internal', message: 'boom' });
     expect(trainer.currentStatus).toBe('paused');
-    session.trainBatch = original;
+    session.trainMicroBatch = original;
     trainer.handle({ type: 'predict', id: 9, pixels: new Float32Array(784) });
     expect(log.of('prediction').at(-1)!.id).toBe(9);
     trainer.handle({ type: 'start' });

@@ -4,12 +4,11 @@
  * anyway. Nothing runs meanwhile; the previous network stays in the worker.
  */
 import { formatSeconds, costReport, formatBytes } from '../../engine/cost';
-import type { TrainConfig } from '../../engine/types';
+import { LIMITS, type TrainConfig } from '../../engine/types';
 import { actions } from '../../app/client';
 import { engineSpeed, useCostStore } from '../../store/cost';
 
-const REFUSED =
-  'Networks whose batch cannot finish in a quarter of a second are refused rather than cut into pieces, so the page keeps answering.';
+const REFUSED = 'A network that does not fit in memory is not built; the current one stays.';
 
 function describe(c: TrainConfig): string {
   const speed = engineSpeed(useCostStore.getState());
@@ -19,7 +18,8 @@ function describe(c: TrainConfig): string {
       ? `${c.hidden.length} × ${c.hidden[0]}`
       : c.hidden.join('-') || 'no hidden layer';
   const time = r.time ? `, about ${formatSeconds(r.time.secondsPerEpoch)} per epoch` : '';
-  return `${layers} units, batch ${c.batchSize} (${formatBytes(r.memory.totalBytes)}${time})`;
+  const batch = c.batchSize >= LIMITS.maxBatchSize ? 'all' : String(c.batchSize);
+  return `${layers} units, batch ${batch} (${formatBytes(r.memory.totalBytes)}${time})`;
 }
 
 export function CostAlert() {

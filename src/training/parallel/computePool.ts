@@ -17,12 +17,15 @@ import {
   CMD,
   CMD_RELEASE,
   CMD_STEP,
+  BATCH_ROWS,
   CONTROL_BYTES,
   CONTROL_INTS,
   DONE,
   EPOCH,
   POSITION,
   FAILED,
+  MICRO,
+  MICROS,
   readFailure,
   resultsLayout,
   ROWS,
@@ -32,7 +35,7 @@ import {
   type ComputeBind,
 } from './computeShares.ts';
 import { allocShared } from './sharedMemory.ts';
-import { stepPlan } from '../../engine/stepPlan.ts';
+import { stepPlan, type StepPlan } from '../../engine/stepPlan.ts';
 import { applyMaxNorm } from '../../engine/maxNorm.ts';
 
 /** Where a batch sits in its run: the key of its rows' dropout masks and augmentations. */
@@ -40,6 +43,28 @@ export interface BatchPlace {
   epoch: number;
   /** The position in the epoch's order of the batch's first row. */
   firstPosition: number;
+}
+
+/** One micro-batch of a step (engine/stepPlan.ts), gathered into the step's x and y. */
+export interface MicroPart {
+  /** Which micro-batch, of how many this batch is cut into. */
+  index: number;
+  count: number;
+  /** Its rows (gathered into x, y) and the whole batch's n. */
+  rows: number;
+  batchRows: number;
+  /** Its place: the key of its rows' masks and augmentations (the batch's first position + its first row). */
+  at: BatchPlace;
+  /** The batch's loss sum and correct count over the micro-batches before this one (0, 0 for the first). */
+  prior: { lossSum: number; correct: number };
+}
+
+/** A micro-batch's answer: the batch's totals so far (the step's when it was the last). */
+export interface MicroTotals {
+  /** Loss summed over the batch's rows so far, and its mean over the whole batch (final after the last). */
+  lossSum: number;
+  loss: number;
+  correct: number;
 }
 
 /** The sides of a square image of `inputSize` pixels (28 × 28 for 784); 1 × n when it is not square. */
@@ -143,10 +168,12 @@ export class ComputePool {
 
 /** One session's shared buffers and its parallel step (the coordinator's side). */
 export class SharedStep {
-  /** [batchSize, inputSize]: the coordinator gathers each batch here. */
+  /** [microCapacity, inputSize]: the coordinator gathers each micro-batch here. */
   readonly x: Float32Array;
-  /** [batchSize] labels. */
+  /** [microCapacity] labels. */
   readonly y: Uint8Array;
+  /** The step's plan (engine/stepPlan.ts): how a batch is cut. */
+  readonly plan: StepPlan;
   /** Where the coordinator's network keeps its parameters: the shared weights, chunk 0's gradients. */
   readonly coordinatorMemory: ParameterMemory;
   /** Where the coordinator's optimizer keeps its state (shared: each thread updates its slice). */
@@ -162,6 +189,8 @@ export class SharedStep {
   private optimizer: Optimizer | null = null;
   private network: Network | null = null;
   private readonly layerSums: Float64Array;
+  /** One step's explanation's own accumulator (made when first needed, for plans of several micro-batches). */
+  private explainSum: Float32Array | null = null;
 
   /**
    * Buffers for `workers` threads. With one (`alloc` = allocLocal, no pool) the coordinator runs the same
@@ -177,6 +206,7 @@ export class SharedStep {
     const layers = config.hidden.length + 1;
     const slots = optimizerSlots(config.optimizer);
     const plan = stepPlan(config.batchSize, count);
+    this.plan = plan;
     this.bind0 = {
       type: 'bind',
       config: { ...config, hidden: [...config.hidden] },
@@ -197,9 +227,10 @@ export class SharedStep {
       spinMs,
       params: alloc(count * 4),
       grads: Array.from({ length: plan.chunks }, () => alloc(count * 4)),
+      accumulator: plan.micros > 1 ? alloc(count * 4) : null,
       optimizerState: alloc(Math.max(1, slots * count) * 4),
-      x: alloc(config.batchSize * config.inputSize * 4),
-      y: alloc(config.batchSize),
+      x: alloc(plan.microCapacity * config.inputSize * 4),
+      y: alloc(plan.microCapacity),
       control: alloc(CONTROL_BYTES),
       results: alloc(resultsLayout(plan.chunks, plan.slices, layers).length * 8),
     };
@@ -228,18 +259,20 @@ export class SharedStep {
   }
 
   /**
-   * One step over the n rows gathered in x, y: every chunk's rows, the summed gradients, λw and the
-   * optimizer's update at `learningRate` (skipped when the loss is not finite, as TrainingSession does),
-   * the coordinator claiming chunks and slices like every helper. Returns the batch's mean data loss and
-   * correct count. Throws when a thread failed or stopped answering.
+   * One micro-batch of a step (`part`, its rows gathered in x, y): every chunk's rows, their gradients
+   * added to the batch's sum so far; after the last micro-batch (a batch trained whole has one) λw and the
+   * optimizer's update at `learningRate` (skipped when the batch's loss is not finite, as TrainingSession
+   * does), the coordinator claiming chunks and slices like every helper. Returns the batch's totals so far.
+   * Throws when a thread failed or stopped answering.
    */
-  run(n: number, learningRate: number, at: BatchPlace): { loss: number; correct: number } {
+  micro(part: MicroPart, learningRate: number): MicroTotals {
     const { thread, optimizer } = this.attached();
     // Released by the pool (it was resized, or serves another session): this thread runs the plan alone.
     const helpers = this.live ? this.workers - 1 : 0;
     const c = thread.control;
     const t = optimizer.steps + 1;
-    this.resetCounters(n, at);
+    const last = part.index === part.count - 1;
+    this.resetCounters(part);
     Atomics.store(c, STEP_T, t);
     thread.results[0] = learningRate;
     if (helpers > 0) {
@@ -247,12 +280,12 @@ export class SharedStep {
       Atomics.add(c, SEQ, 1);
       Atomics.notify(c, SEQ);
     }
-    thread.trainChunks(n);
+    thread.trainChunks(part.rows, part.batchRows);
     if (!thread.awaitChunks(HELPER_STALL_MS)) this.stalled(CHUNKS_DONE, this.bind0.chunks, 'chunks');
-    let totals = { loss: NaN, correct: 0 };
+    let totals: MicroTotals = { lossSum: NaN, loss: NaN, correct: 0 };
     if (Atomics.load(c, FAILED) === 0) {
-      totals = thread.totals(n);
-      thread.updateSlices(n, Number.isFinite(totals.loss));
+      totals = thread.totals(part.batchRows);
+      thread.updateSlices(part.rows, last && Number.isFinite(totals.loss), part);
     }
     // Every helper out of the step (each finished the slices it claimed) before the counters are reset.
     if (!awaitCount(c, DONE, helpers, this.bind0.spinMs, HELPER_STALL_MS)) {
@@ -260,7 +293,7 @@ export class SharedStep {
     }
     const failure = readFailure(this.control);
     if (failure) throw new Error(failure);
-    if (Number.isFinite(totals.loss)) {
+    if (last && Number.isFinite(totals.loss)) {
       optimizer.completeStep(t, thread.layerSums(this.layerSums));
       // After every slice's update and with every helper out of the step: rows do not follow the slices.
       if (this.bind0.regularise.maxNorm > 0) applyMaxNorm(this.network!, this.bind0.regularise.maxNorm);
@@ -269,19 +302,22 @@ export class SharedStep {
   }
 
   /**
-   * The gradient the next {@link run} over the same n rows will apply — every chunk's, summed in chunk
-   * order, λw added — computed by this thread alone into the network's gradients (chunk 0's buffer), the
-   * weights and the optimizer untouched. The helpers are not woken (they wait for the next step), so this
-   * is for between steps only: One step's explanation of the batch Step trains next.
+   * One micro-batch of the gradient the step over the same batch will apply — every chunk's, summed in the
+   * step's order, λw added after the last — computed by this thread alone, the sum before the last
+   * micro-batch kept in a buffer of its own (a step in progress keeps its accumulator), the whole gradient
+   * in the network's gradients (chunk 0's buffer) after the last; the weights and the optimizer untouched.
+   * The helpers are not woken (they wait for the next micro-batch), so this is for between micro-batches
+   * only: One step's explanation of the batch Step trains next.
    */
-  gradient(n: number, at: BatchPlace): { loss: number; correct: number } {
+  gradientMicro(part: MicroPart): MicroTotals {
     const { thread } = this.attached();
-    this.resetCounters(n, at);
-    thread.trainChunks(n);
+    this.resetCounters(part);
+    thread.trainChunks(part.rows, part.batchRows);
     const failure = readFailure(this.control);
     if (failure) throw new Error(failure);
-    const totals = thread.totals(n);
-    thread.updateSlices(n, false);
+    const totals = thread.totals(part.batchRows);
+    if (part.count > 1) this.explainSum ??= new Float32Array(this.coordinatorMemory.grads.length);
+    thread.updateSlices(part.rows, false, part, this.explainSum);
     return totals;
   }
 
@@ -292,13 +328,23 @@ export class SharedStep {
     return { thread, optimizer };
   }
 
-  /** A step's counters back to zero and its row count set (no helper is inside a step now). */
-  private resetCounters(n: number, at: BatchPlace): void {
+  /**
+   * A micro-batch's counters back to zero, its rows, place and index set, the earlier micro-batches' totals
+   * in the results (no helper is inside a step now).
+   */
+  private resetCounters(part: MicroPart): void {
     const c = new Int32Array(this.control, 0, CONTROL_INTS);
     for (const slot of [NEXT_CHUNK, CHUNKS_DONE, NEXT_SLICE, SLICES_DONE, DONE]) Atomics.store(c, slot, 0);
-    Atomics.store(c, ROWS, n);
-    Atomics.store(c, EPOCH, at.epoch);
-    Atomics.store(c, POSITION, at.firstPosition);
+    Atomics.store(c, ROWS, part.rows);
+    Atomics.store(c, BATCH_ROWS, part.batchRows);
+    Atomics.store(c, MICRO, part.index);
+    Atomics.store(c, MICROS, part.count);
+    Atomics.store(c, EPOCH, part.at.epoch);
+    Atomics.store(c, POSITION, part.at.firstPosition);
+    const results = this.attached().thread.results;
+    const prior = resultsLayout(this.bind0.chunks, this.bind0.slices, 0).prior;
+    results[prior] = part.prior.lossSum;
+    results[prior + 1] = part.prior.correct;
   }
 
   private stalled(slot: number, target: number, what: string): never {

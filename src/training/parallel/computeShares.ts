@@ -56,7 +56,15 @@ export const STEP_T = 9;
  */
 export const EPOCH = 10;
 export const POSITION = 11;
-export const CONTROL_INTS = 12;
+/**
+ * The micro-batch being trained (engine/stepPlan.ts): its index m and the batch's count M, and the whole
+ * batch's rows n (ROWS holds the micro-batch's): every chunk's gradient is normalised by n, and the batch's
+ * gradient is accumulated micro-batch after micro-batch, the update applied after the last.
+ */
+export const MICRO = 12;
+export const MICROS = 13;
+export const BATCH_ROWS = 14;
+export const CONTROL_INTS = 15;
 
 /** UTF-16 code units of the failure message after the Int32 slots. */
 export const MESSAGE_UNITS = 256;
@@ -70,15 +78,17 @@ export const CMD_RELEASE = 2;
 export const COMPUTE_READY = 'compute-ready';
 
 /**
- * The Float64 results buffer: [0] the learning rate of the step; then per chunk [loss sum, correct];
- * then per slice and layer [Σ(Δw)², Σw²].
+ * The Float64 results buffer: [0] the learning rate of the step; [1, 2] the loss sum and correct count of
+ * the batch's micro-batches before this one; then per chunk [loss sum, correct]; then per slice and layer
+ * [Σ(Δw)², Σw²].
  */
 export function resultsLayout(chunks: number, slices: number, layers: number) {
   return {
     rate: 0,
-    chunk: (c: number) => 1 + 2 * c,
-    sums: (s: number) => 1 + 2 * chunks + 2 * layers * s,
-    length: 1 + 2 * chunks + 2 * layers * slices,
+    prior: 1,
+    chunk: (c: number) => 3 + 2 * c,
+    sums: (s: number) => 3 + 2 * chunks + 2 * layers * s,
+    length: 3 + 2 * chunks + 2 * layers * slices,
   };
 }
 
@@ -95,7 +105,7 @@ export interface ComputeBind {
   /** This helper's thread index, 1 … workers − 1 (the coordinator is 0). */
   index: number;
   workers: number;
-  /** Chunks of rows per batch, slices of parameters, rows of a chunk at most: the step's plan (stepPlan.ts). */
+  /** Chunks of rows per micro-batch, slices of parameters, rows of a chunk at most: the step's plan (stepPlan.ts). */
   chunks: number;
   slices: number;
   chunkCapacity: number;
@@ -105,11 +115,16 @@ export interface ComputeBind {
   params: SharedArrayBuffer;
   /** Float32 [parameterCount] per chunk: its gradients (chunk 0's: the coordinator's network's, where the sum goes). */
   grads: SharedArrayBuffer[];
+  /**
+   * Float32 [parameterCount]: the batch's gradient so far, between its micro-batches (null when the plan
+   * trains every batch whole). After the last micro-batch the sum goes to chunk 0's buffer, as with one.
+   */
+  accumulator: SharedArrayBuffer | null;
   /** Float32 [slots × parameterCount]: the optimizer's state (optimizer.ts). */
   optimizerState: SharedArrayBuffer;
-  /** Float32 [batchSize, inputSize]: the batch's pixels. */
+  /** Float32 [microCapacity, inputSize]: the micro-batch's pixels. */
   x: SharedArrayBuffer;
-  /** Uint8 [batchSize]: the batch's labels. */
+  /** Uint8 [microCapacity]: the micro-batch's labels. */
   y: SharedArrayBuffer;
   control: SharedArrayBuffer;
   results: SharedArrayBuffer;
@@ -208,6 +223,8 @@ export class StepThread {
   private readonly x: Float32Array;
   private readonly y: Uint8Array;
   private readonly grads: Float32Array[];
+  /** The batch's gradient between its micro-batches (null: the plan trains every batch whole). */
+  private readonly accumulator: Float32Array | null;
   private readonly replicas: Network[];
   private readonly optimizer: Optimizer;
   private readonly layers: number;
@@ -236,6 +253,7 @@ export class StepThread {
     this.x = new Float32Array(bind.x);
     this.y = new Uint8Array(bind.y);
     this.grads = bind.grads.map((g) => new Float32Array(g));
+    this.accumulator = bind.accumulator ? new Float32Array(bind.accumulator) : null;
     this.count = this.grads[0]!.length;
     const values = new Float32Array(bind.params);
     const replica = (grads: Float32Array, rows: number) =>
@@ -267,15 +285,18 @@ export class StepThread {
       );
   }
 
-  /** Phase 1: claims and trains chunks until none is left. */
-  trainChunks(n: number): void {
+  /**
+   * Phase 1: claims and trains chunks of the micro-batch's `rows` rows until none is left (each chunk's
+   * gradient normalised by the whole batch's n).
+   */
+  trainChunks(rows: number, n: number): void {
     const c0 = this.control;
     for (;;) {
       const c = Atomics.add(c0, NEXT_CHUNK, 1);
       if (c >= this.bind.chunks) return;
       try {
-        const [start, end] = chunkBounds(c, n, this.bind.chunks);
-        const v = this.viewsOf(c, n);
+        const [start, end] = chunkBounds(c, rows, this.bind.chunks);
+        const v = this.viewsOf(c, rows);
         const r = trainShare(this.replicas[c]!, v.x, v.y, end - start, n, this.shareNoise(start));
         this.results[this.layout.chunk(c)] = r.lossSum;
         this.results[this.layout.chunk(c) + 1] = r.correct;
@@ -318,25 +339,37 @@ export class StepThread {
     return awaitCount(this.control, CHUNKS_DONE, this.bind.chunks, this.bind.spinMs, timeoutMs);
   }
 
-  /** The batch's mean loss and correct count, summed in chunk order (every thread alike). */
-  totals(n: number): { loss: number; correct: number } {
-    let lossSum = 0;
-    let correct = 0;
+  /**
+   * The batch's loss sum and correct count so far — the earlier micro-batches' (the results' prior), then
+   * this one's chunks in chunk order — and the mean loss over the whole batch's n (every thread alike).
+   */
+  totals(n: number): { loss: number; lossSum: number; correct: number } {
+    let lossSum = this.results[this.layout.prior]!;
+    let correct = this.results[this.layout.prior + 1]!;
     for (let c = 0; c < this.bind.chunks; c++) {
       lossSum += this.results[this.layout.chunk(c)]!;
       correct += this.results[this.layout.chunk(c) + 1]!;
     }
-    return { loss: lossSum / n, correct };
+    return { loss: lossSum / n, lossSum, correct };
   }
 
-  /** Phase 2: claims and updates slices until none is left (see updateSlice). */
-  updateSlices(n: number, apply: boolean): void {
+  /**
+   * Phase 2: claims and sums slices until none is left (see updateSlice). `micro` says which micro-batch
+   * of how many this is; `into` is where the sum of the micro-batches before the last goes (the shared
+   * accumulator; One step's explanation gives one of its own, so a step in progress keeps its sum).
+   */
+  updateSlices(
+    rows: number,
+    apply: boolean,
+    micro: { index: number; count: number } = { index: 0, count: 1 },
+    into: Float32Array | null = this.accumulator,
+  ): void {
     const c0 = this.control;
     for (;;) {
       const s = Atomics.add(c0, NEXT_SLICE, 1);
       if (s >= this.bind.slices) return;
       try {
-        this.updateSlice(s, n, apply);
+        this.updateSlice(s, rows, apply, micro, into);
       } catch (e) {
         reportFailure(this.bind.control, this.bind.index, e);
       }
@@ -346,21 +379,40 @@ export class StepThread {
   }
 
   /**
-   * Slice s: the chunks' gradients summed into chunk 0's buffer (chunk order, empty chunks skipped), λw
-   * added to weights, and — when `apply` — the optimizer's update as step t; the layer sums into the results.
+   * Slice s: the micro-batch's chunk gradients added, in chunk order (empty chunks skipped), to the sum of
+   * the micro-batches before it — left to right, one sum over every chunk of the batch. Before the last
+   * micro-batch the sum goes to `into`; after the last (and with one) to chunk 0's buffer, the network's
+   * gradients, where λw is added to weights and — when `apply` — the optimizer's update made as step t,
+   * the layer sums into the results.
    */
-  private updateSlice(s: number, n: number, apply: boolean): void {
+  private updateSlice(
+    s: number,
+    rows: number,
+    apply: boolean,
+    micro: { index: number; count: number },
+    into: Float32Array | null,
+  ): void {
     const [lo, hi] = sliceBounds(s, this.count, this.bind.slices);
-    const live = this.liveGrads(n);
-    const sum = this.grads[0]!;
+    const live = this.liveGrads(rows);
+    const last = micro.index === micro.count - 1;
+    const earlier = micro.index > 0 ? into : null;
+    const sum = last ? this.grads[0]! : into;
+    if (!sum || (micro.index > 0 && !earlier)) {
+      throw new Error('a batch of several micro-batches needs an accumulator (stepPlan.micros > 1)');
+    }
     const first = live[0]!;
-    // Chunk 0's buffer is the sum: with rows in chunk 0 (every batch but one of fewer rows than chunks) the
-    // first term is already in place.
-    if (first !== sum) for (let i = lo; i < hi; i++) sum[i] = first[i]!;
+    if (earlier) {
+      for (let i = lo; i < hi; i++) sum[i] = earlier[i]! + first[i]!;
+    } else if (first !== sum) {
+      // Chunk 0's buffer is the sum of a batch trained whole: with rows in chunk 0 (every batch but one of
+      // fewer rows than chunks) the first term is already in place.
+      for (let i = lo; i < hi; i++) sum[i] = first[i]!;
+    }
     for (let k = 1; k < live.length; k++) {
       const g = live[k]!;
       for (let i = lo; i < hi; i++) sum[i] = sum[i]! + g[i]!;
     }
+    if (!last) return;
     const sums = this.sliceSums[s]!;
     sums.fill(0);
     // The replica of chunk 0 keeps its gradients in chunk 0's buffer: the sum.
@@ -371,7 +423,10 @@ export class StepThread {
     }
   }
 
-  /** The gradient buffers of the chunks that hold rows for a batch of n (cached: n changes once an epoch). */
+  /**
+   * The gradient buffers of the chunks that hold rows for a micro-batch of n (cached: n changes once an
+   * epoch, or between micro-batches of ⌊m·n/M⌋ cuts, which differ by one row at most).
+   */
   private liveGrads(n: number): Float32Array[] {
     if (n !== this.liveFor) {
       this.live = this.grads.filter((_, c) => {
@@ -413,12 +468,17 @@ export function serveShares(bind: ComputeBind): void {
     awaitChange(control, SEQ, seen, bind.spinMs);
     seen = Atomics.load(control, SEQ);
     if (Atomics.load(control, CMD) === CMD_RELEASE) return;
-    const n = Atomics.load(control, ROWS);
+    const rows = Atomics.load(control, ROWS);
+    const n = Atomics.load(control, BATCH_ROWS);
+    const micro = { index: Atomics.load(control, MICRO), count: Atomics.load(control, MICROS) };
     if (thread) {
-      thread.trainChunks(n);
+      thread.trainChunks(rows, n);
       // No timeout here: the coordinator gives up on a stalled step; then this binding is released.
       thread.awaitChunks();
-      if (Atomics.load(control, FAILED) === 0) thread.updateSlices(n, Number.isFinite(thread.totals(n).loss));
+      if (Atomics.load(control, FAILED) === 0) {
+        const last = micro.index === micro.count - 1;
+        thread.updateSlices(rows, last && Number.isFinite(thread.totals(n).loss), micro);
+      }
     }
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);

@@ -14,7 +14,7 @@
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { TrainConfig } from '../../../engine/types';
-import { SPEED_SETTING, trainSetting, type SpeedSetting } from '../../../settings/schema';
+import { settingWord, SPEED_SETTING, trainSetting, type SpeedSetting } from '../../../settings/schema';
 import { resolveWorkers } from '../../../settings/workerCount';
 import { useConfigStore } from '../../../store/config';
 import { useRunStore } from '../../../store/run';
@@ -187,7 +187,11 @@ export function Controls() {
         <Select
           setting={S.batchSize}
           value={c.batchSize}
-          options={withValue(BATCH_SIZES, c.batchSize).map((b) => ({ value: b, label: String(b) }))}
+          options={withValue(BATCH_SIZES, c.batchSize).map((b) => ({
+            value: b,
+            // The row's word for its max: the whole training split, one step an epoch.
+            label: String(settingWord(S.batchSize, b)),
+          }))}
           testId="batch-size"
           onChange={(batchSize) => update({ batchSize })}
         />

@@ -1,11 +1,12 @@
 /**
  * What the network on the controls costs, before it is built: parameters (per layer on hover), the memory
- * the run needs against the budget (the breakdown on hover), and the time per batch and per epoch at the
+ * the run needs against the budget (the breakdown on hover), and the time per step and per epoch at the
  * engine's speed on this machine — measured while training at full speed, else the worker's calibration
  * at startup. Follows the sliders while they are dragged (the caller passes the draft config).
  */
 import { useShallow } from 'zustand/react/shallow';
-import { costReport, formatBytes, formatSeconds, type CostReport } from '../../../engine/cost';
+import { costReport, EVAL_BATCH, formatBytes, formatSeconds, type CostReport } from '../../../engine/cost';
+import { stepPlan } from '../../../engine/stepPlan';
 import type { TrainConfig } from '../../../engine/types';
 import { engineSpeed, useCostStore } from '../../../store/cost';
 import { formatInt } from '../../ui/format';
@@ -24,16 +25,24 @@ function memoryTitle(config: TrainConfig, report: CostReport): string {
   const b = report.memory.breakdown;
   const moments =
     config.optimizer === 'adam' ? 'Adam moments' : config.optimizer === 'momentum' ? 'momentum' : 'optimizer';
-  const rows = Math.max(config.batchSize, 256);
-  return [
-    `weights ${formatBytes(b.weights)}`,
-    `gradients ${formatBytes(b.gradients)}`,
-    `${moments} ${b.optimizer ? formatBytes(b.optimizer) : 'none (SGD)'}`,
-    `activations and deltas for ${formatInt(rows)} rows ${formatBytes(b.activations)}`,
-    `batch buffers ${formatBytes(b.batch)}`,
-    `dataset ${formatBytes(b.dataset)}`,
-    `a snapshot for the page ${formatBytes(b.snapshot)}`,
-  ].join('\n');
+  // The row buffers hold one micro-batch (engine/stepPlan.ts) or an evaluation's 256 rows.
+  const plan = stepPlan(config.batchSize, report.parameters);
+  const rows = Math.max(plan.microCapacity, EVAL_BATCH);
+  const micro =
+    plan.micros > 1
+      ? `\nbatches of ${formatInt(config.batchSize)} train as ${formatInt(plan.micros)} micro-batches of ≤ ${formatInt(plan.microCapacity)} rows`
+      : '';
+  return (
+    [
+      `weights ${formatBytes(b.weights)}`,
+      `gradients ${formatBytes(b.gradients)}`,
+      `${moments} ${b.optimizer ? formatBytes(b.optimizer) : 'none (SGD)'}`,
+      `activations and deltas for ${formatInt(rows)} rows ${formatBytes(b.activations)}`,
+      `batch buffers ${formatBytes(b.batch)}`,
+      `dataset ${formatBytes(b.dataset)}`,
+      `a snapshot for the page ${formatBytes(b.snapshot)}`,
+    ].join('\n') + micro
+  );
 }
 
 export function CostSummary({ config }: { config: TrainConfig }) {
@@ -49,7 +58,6 @@ export function CostSummary({ config }: { config: TrainConfig }) {
   const report = costReport(config, speed);
   const memOver = report.memory.totalBytes > s.budget.memoryBytes;
   const t = report.time;
-  const timeOver = t !== null && t.secondsPerBatch > s.budget.maxSecondsPerBatch;
   return (
     <div className="cost" data-testid="cost">
       <div className="cost-row" title={layerTitle(config, report)}>
@@ -64,7 +72,7 @@ export function CostSummary({ config }: { config: TrainConfig }) {
         <span className="muted"> of {formatBytes(s.budget.memoryBytes)}</span>
       </div>
       <div
-        className={`cost-row${timeOver ? ' over' : ''}`}
+        className="cost-row"
         title={
           speed === null
             ? 'Measuring this machine’s speed…'
@@ -76,7 +84,7 @@ export function CostSummary({ config }: { config: TrainConfig }) {
             <span className="num" data-testid="cost-batch">
               {formatSeconds(t.secondsPerBatch)}
             </span>{' '}
-            per batch · <span className="num">{formatSeconds(t.secondsPerEpoch)}</span> per epoch
+            per step · <span className="num">{formatSeconds(t.secondsPerEpoch)}</span> per epoch
           </>
         ) : (
           <span className="muted">time: measuring…</span>

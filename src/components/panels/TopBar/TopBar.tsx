@@ -28,6 +28,7 @@ export function TopBar() {
       status: s.status,
       epoch: s.epoch,
       step: s.step,
+      stepRows: s.stepRows,
       samplesPerSecond: s.samplesPerSecond,
       lastEpoch: s.epochs.length ? s.epochs[s.epochs.length - 1] : null,
       counts: s.data.counts,
@@ -112,7 +113,24 @@ export function TopBar() {
           <span className="sep"> · </span>
           epoch <span className="num">{formatInt(run.epoch + (run.status === 'done' ? 0 : 1))}</span>
           <span className="sep"> · </span>
-          step <span className="num">{formatInt(run.step)}</span>
+          {run.stepRows ? (
+            // A batch trained as micro-batches (up to the whole set): the step being trained, and how far.
+            <span
+              data-testid="step-progress"
+              data-done={run.stepRows.done}
+              data-of={run.stepRows.of}
+              title={`${formatInt(run.stepRows.done)} of the batch's ${formatInt(run.stepRows.of)} rows trained; the weights change when the step is done`}
+            >
+              step <span className="num">{formatInt(run.step + 1)}</span>
+              <span className="sep"> · </span>
+              <span className="num">{Math.floor((100 * run.stepRows.done) / run.stepRows.of)} %</span> of the
+              batch
+            </span>
+          ) : (
+            <>
+              step <span className="num">{formatInt(run.step)}</span>
+            </>
+          )}
         </span>
         <span className="status-line">
           {/* Hidden at the start of the second line; it keeps the text apart for readers and tests. */}
