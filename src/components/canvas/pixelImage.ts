@@ -25,7 +25,9 @@ export function paintPixels(
     canvas.width = side;
     canvas.height = side;
   }
-  const ctx = canvas.getContext('2d');
+  // CPU-backed, like the painters' canvases (useCanvasPainter.ts): a GPU-backed one is a composited layer
+  // of its own in WebKitGTK, and the layer diagram's drawImage of this one read it back from the GPU.
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) return;
   const img = ctx.createImageData(side, side);
   const { bg, ink } = inkColours(theme);

@@ -121,7 +121,9 @@ export function DrawCanvas() {
     const canvas = canvasRef.current;
     const preview = previewRef.current;
     if (!canvas || !preview) return;
-    const ctx = canvas.getContext('2d');
+    // CPU-backed (as the painters' canvases, useCanvasPainter.ts): GPU-backed, WebKitGTK gives it a
+    // composited layer of its own, composited again in every frame of the page.
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     const strokes: Pt[][] = [];
     let active: { id: number; pts: Pt[] } | null = null;
