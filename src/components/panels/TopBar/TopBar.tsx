@@ -112,7 +112,16 @@ export function TopBar() {
           )}
           <span className="sep"> · </span>
           epoch <span className="num">{formatInt(run.epoch + (run.status === 'done' ? 0 : 1))}</span>
-          <span className="sep"> · </span>
+          {run.stepRows ? null : (
+            <>
+              <span className="sep"> · </span>
+              step <span className="num">{formatInt(run.step)}</span>
+            </>
+          )}
+        </span>
+        <span className="status-line">
+          {/* Hidden at the start of the second line; it keeps the text apart for readers and tests. */}
+          <span className="sep line-start"> · </span>
           {run.stepRows ? (
             // A batch trained as micro-batches (up to the whole set): the step being trained, and how far.
             <span
@@ -128,30 +137,25 @@ export function TopBar() {
             </span>
           ) : (
             <>
-              step <span className="num">{formatInt(run.step)}</span>
+              <span className="num">{training ? formatInt(run.samplesPerSecond) : '0'}</span> samples/s
+              {run.workers ? (
+                <>
+                  <span className="sep"> · </span>
+                  <span
+                    data-testid="workers-used"
+                    data-used={run.workers.used}
+                    title={
+                      run.workers.note ??
+                      `${run.workers.used} of this machine's ${run.workers.cores} cores train each batch`
+                    }
+                  >
+                    <span className="num">{run.workers.used}</span>{' '}
+                    {run.workers.used === 1 ? 'worker' : 'workers'}
+                  </span>
+                </>
+              ) : null}
             </>
           )}
-        </span>
-        <span className="status-line">
-          {/* Hidden at the start of the second line; it keeps the text apart for readers and tests. */}
-          <span className="sep line-start"> · </span>
-          <span className="num">{training ? formatInt(run.samplesPerSecond) : '0'}</span> samples/s
-          {run.workers ? (
-            <>
-              <span className="sep"> · </span>
-              <span
-                data-testid="workers-used"
-                data-used={run.workers.used}
-                title={
-                  run.workers.note ??
-                  `${run.workers.used} of this machine's ${run.workers.cores} cores train each batch`
-                }
-              >
-                <span className="num">{run.workers.used}</span>{' '}
-                {run.workers.used === 1 ? 'worker' : 'workers'}
-              </span>
-            </>
-          ) : null}
         </span>
       </div>
       <Announcer />
