@@ -181,10 +181,21 @@ export function routeEvent(ev: WorkerEvent, ctx: RouteContext): void {
           ? { validationLoss, validationAccuracy }
           : {};
       const mine = ev.myDigitsAccuracy !== undefined ? { myDigitsAccuracy: ev.myDigitsAccuracy } : {};
+      const seconds = ev.trainSeconds !== undefined ? { trainSeconds: ev.trainSeconds } : {};
       setRun({
         epochs: [
           ...useRunStore.getState().epochs,
-          { epoch, step, trainLoss, trainAccuracy, testLoss, testAccuracy, ...validation, ...mine },
+          {
+            epoch,
+            step,
+            trainLoss,
+            trainAccuracy,
+            testLoss,
+            testAccuracy,
+            ...validation,
+            ...mine,
+            ...seconds,
+          },
         ],
         confusion: ev.confusion,
       });

@@ -29,12 +29,13 @@ export function epochEnded(now = Date.now()): void {
     dataset,
     config: { ...config, hidden: [...config.hidden] },
     curve: downsample([...loss.x], smooth),
-    epochs: epochs.map(({ epoch, step, trainLoss, testLoss, testAccuracy }) => ({
+    epochs: epochs.map(({ epoch, step, trainLoss, testLoss, testAccuracy, trainSeconds }) => ({
       epoch,
       step,
       trainLoss,
       testLoss,
       testAccuracy,
+      ...(trainSeconds !== undefined ? { trainSeconds } : {}),
     })),
   });
 }

@@ -443,6 +443,11 @@ export type WorkerEvent =
       trainAccuracy: number;
       testLoss: number;
       testAccuracy: number;
+      /**
+       * Seconds the run has trained up to this epoch's end (the training slices only: pauses and the
+       * evaluations left out) — how long its steps take (the lesson "batch size").
+       */
+      trainSeconds?: number;
       /** On the held-out validation images (present when the config holds some out). */
       validationLoss?: number;
       validationAccuracy?: number;

@@ -15,6 +15,8 @@ export interface EpochResult {
   trainAccuracy: number;
   testLoss: number;
   testAccuracy: number;
+  /** Seconds trained up to this epoch's end (the worker's training slices). */
+  trainSeconds?: number;
   /** On the held-out validation images, when the run holds some out. */
   validationLoss?: number;
   validationAccuracy?: number;

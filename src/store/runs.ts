@@ -20,6 +20,8 @@ export interface RunEpoch {
   trainLoss: number;
   testLoss: number;
   testAccuracy: number;
+  /** Seconds trained up to this epoch's end (absent in runs kept before it was recorded). */
+  trainSeconds?: number;
 }
 
 export interface SavedRun {

@@ -72,6 +72,9 @@ export class Run {
   private stopAfterEval = false;
   /** Step was pressed on a batch of several micro-batches: they train across slices, then the run pauses. */
   private stepThenPause = false;
+  /** Milliseconds this run has spent training (its training slices), and that figure at the last epoch end. */
+  private trainedMs = 0;
+  private trainedMsAtEpochEnd = 0;
   /** The inside views: open or not, and the last evaluation's answers (inspection.ts). */
   readonly inspection = new Inspection();
   /** The weights kept every so often (scrubbing back, the landscape's path); null without a session. */
@@ -149,6 +152,8 @@ export class Run {
     this.stoppedBy = null;
     this.stopAfterEval = false;
     this.stepThenPause = false;
+    this.trainedMs = 0;
+    this.trainedMsAtEpochEnd = 0;
     this.inspection.forget();
     this.throughput.reset();
     this.kept = session
@@ -343,13 +348,19 @@ export class Run {
       let n = 0;
       // A step of several micro-batches (engine/stepPlan.ts) counts once, when its last is done; the slice
       // may end between them — pause, predict and snapshots are answered there.
+      // The loop's own clock reads time the slice (no extra read: the tests' clock moves on every read).
+      let now = t0;
       while (n < budget && this.currentStatus === 'training' && !this.evalJob) {
         if (this.trainOne()) {
           n++;
           this.slices.trained();
         }
-        if (this.clock.now() >= deadline) break;
+        now = this.clock.now();
+        if (now >= deadline) break;
       }
+      this.trainedMs += now - t0;
+      // The epoch ended in this slice (its evaluation starts now): its time is up to its last step.
+      if (this.evalJob) this.trainedMsAtEpochEnd = this.trainedMs;
       // An evaluation that starts now gets the rest of this slice.
       if (this.evalJob && this.clock.now() < deadline) this.evalChunks(deadline);
     }
@@ -505,6 +516,8 @@ export class Run {
     const classes = session.config.outputSize;
     const validation = session.validationSplit?.count ?? 0;
     this.evalJob = newEvalJob(this.epoch, step, train.loss, train.accuracy, limit, classes, validation);
+    // Ended by Step (no slice running); in a slice, the slice adds its time when its loop ends.
+    this.trainedMsAtEpochEnd = this.trainedMs;
   }
 
   /**
@@ -527,6 +540,7 @@ export class Run {
     this.evalJob = null;
     this.flushMetrics();
     const { event, transfer } = epochEndEvent(job, this.host.generation());
+    event.trainSeconds = this.trainedMsAtEpochEnd / 1000;
     const mySession = this.currentSession;
     if (mySession?.hasMyDigitsTest) {
       // A few hundred digits at most: one synchronous pass, after the sliced test evaluation.

@@ -629,3 +629,45 @@ function ackAll(trainer: Trainer, log: EventLog): boolean {
   for (const s of log.of('snapshot')) trainer.handle({ type: 'ack-snapshot', seq: s.seq });
   return false;
 }
+
+/** setup() on a clock of the test's own (one whose now() moves). */
+function setupOn(clock: FakeClock, config: ReturnType<typeof smallConfig>) {
+  const log = new EventLog();
+  const trainer = new Trainer({ post: log.post, clock, maxBatchesPerSlice: 4, evalLimit: TEST });
+  trainer.setDataset(mnistSlice(TRAIN, TEST));
+  trainer.handle({ type: 'configure', generation: 1, config });
+  return { clock, log, trainer };
+}
+
+describe('Trainer, batches of micro-batches', () => {
+  // 784-256-64-10: micro-batches of ≤ 153 rows; batches of 1,000 are 7 of them, the 2,000 images 2 steps.
+  const big = smallConfig({ hidden: [256, 64], batchSize: 1000 });
+
+  it('a step spans slices: its progress in the status, Pause in the middle, Step finishes it, then pauses', () => {
+    // A micro-batch or two a slice: every now() moves the clock 30 ms.
+    const { clock, log, trainer } = setupOn(new FakeClock(25, 30), big);
+    trainer.handle({ type: 'start' });
+    clock.runUntil(() => (log.lastStatus()?.stepRows?.done ?? 0) > 0);
+    const progress = log.lastStatus()!.stepRows!;
+    expect(progress.of).toBe(1000);
+    expect(progress.done).toBeLessThan(1000);
+    expect(trainer.step).toBe(0);
+    trainer.handle({ type: 'pause' });
+    expect(log.lastStatus()).toMatchObject({ status: 'paused', step: 0 });
+    expect(log.lastStatus()!.stepRows!.done).toBeGreaterThan(0);
+    // Step: the rest of the batch, across slices, then paused again with step 1 done.
+    trainer.handle({ type: 'step' });
+    clock.runUntil(() => log.lastStatus()?.status === 'paused' && trainer.step === 1);
+    expect(log.lastStatus()!.stepRows).toBeUndefined();
+    expect(log.points()).toHaveLength(1);
+  });
+
+  it('the epoch end says how long the run has trained', () => {
+    const { clock, log, trainer } = setupOn(new FakeClock(25, 1), smallConfig({ epochs: 2 }));
+    trainer.handle({ type: 'start' });
+    clock.runUntil(() => log.of('epoch-end').length >= 2);
+    const [first, second] = log.of('epoch-end');
+    expect(first!.trainSeconds).toBeGreaterThan(0);
+    expect(second!.trainSeconds).toBeGreaterThan(first!.trainSeconds!);
+  });
+});

@@ -167,6 +167,12 @@ const QUICK_CLAIMS: Partial<TrainConfig> = { hidden: [64], trainSize: 10_000, lr
 export const HANDWRITING_PER_CLASS = 3;
 
 /** 1,000 training images, 1,000 for validation, a constant rate (so the overfitting keeps going). */
+/**
+ * The lesson "batch size": one small network on 10,000 images, at a constant rate, with Adam's default
+ * rate — batch 1 (10,000 steps an epoch), 128 (79) and the whole set (1; micro-batched, engine/stepPlan.ts).
+ */
+const BATCH_BASE = 'hidden=64&train=10000&decay=1';
+const BATCH_CLAIMS: Partial<TrainConfig> = { hidden: [64], trainSize: 10_000, lrDecay: 1 };
 const SMALL_SET = 'train=1000&validation=1000&decay=1';
 const SMALL_SET_CLAIMS: Partial<TrainConfig> = { lrDecay: 1, trainSize: 1000, validation: 1000 };
 
@@ -356,6 +362,60 @@ export const LESSONS: readonly Lesson[] = [
           augment: 'affine',
           patience: 5,
         },
+      },
+    ],
+    screen: 'watch',
+    view: 'loss-chart',
+  },
+  {
+    id: 'batch-size',
+    title: 'Batch size: 1, 128 or all of them',
+    text:
+      'The same small network on 10,000 images, three ways: one image a step (A), 128 (B), all 10,000 — ' +
+      'full-batch gradient descent, one exact step an epoch (C). Train each to its end (it stops by ' +
+      'itself), then overlay the runs on the loss chart: each is labelled with its steps per epoch, the ' +
+      'time a step took and how far it got in how long.',
+    setups: [
+      {
+        label: 'Batch 1',
+        query: `${BATCH_BASE}&batch=1&epochs=1`,
+        claims: { ...BATCH_CLAIMS, batchSize: 1, epochs: 1 },
+      },
+      {
+        label: 'Batch 128',
+        query: `${BATCH_BASE}&batch=128&epochs=4`,
+        claims: { ...BATCH_CLAIMS, batchSize: 128, epochs: 4 },
+      },
+      {
+        label: 'All 10,000',
+        query: `${BATCH_BASE}&batch=all&epochs=20`,
+        claims: { ...BATCH_CLAIMS, batchSize: 60_000, epochs: 20 },
+      },
+    ],
+    steps: [
+      {
+        text:
+          'Batch 1: press Train. Each step learns from one image, so an epoch is 10,000 quick steps and the ' +
+          'loss is a noisy band: every image pulls the weights its own way.',
+        setup: 0,
+      },
+      {
+        text:
+          'Batch 128 (B): press Train. Each step averages 128 images’ gradients — 79 steps an epoch, each ' +
+          'longer, the line much smoother. Four epochs.',
+        setup: 1,
+      },
+      {
+        text:
+          'All 10,000 (C): press Train. One step an epoch, from the exact gradient of the whole set; the ' +
+          'status shows how far into its batch a step is. Twenty epochs are only twenty steps.',
+        setup: 2,
+      },
+      {
+        text:
+          'Open “runs” on the loss chart and tick the other two. Read each line’s figures: many cheap noisy ' +
+          'steps against few exact slow ones, and which got lowest in the time it had.',
+        view: 'loss-chart',
       },
     ],
     screen: 'watch',

@@ -305,7 +305,7 @@ function paintLoss(
     ctx,
     runs,
     useConfigStore.getState().dataset,
-    { x, y, ya, x0, x1 },
+    { x, y, ya, x0, x1, top: y1 },
     theme,
   );
   if (host) host.dataset.runsShown = String(overlaid);
