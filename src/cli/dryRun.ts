@@ -19,8 +19,8 @@ import type { CliOptions } from './options.ts';
 
 /**
  * Headless, nothing has to stay responsive, but a run should not take the machine down: half the machine's
- * memory. Time never refuses (a batch of the whole split is micro-batched, engine/stepPlan.ts, and Ctrl-C
- * answers between micro-batches); --dry-run says how long a step and an epoch take.
+ * memory. Time never refuses (a batch of the whole split is micro-batched, engine/stepPlan.ts, so its memory
+ * is a small batch's; Ctrl-C ends a run at any moment); --dry-run says how long a step and an epoch take.
  */
 export function cliBudget(totalMemoryBytes = totalmem()): CostBudget {
   return { memoryBytes: totalMemoryBytes / 2 };

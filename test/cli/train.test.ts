@@ -113,6 +113,27 @@ describe('npm run train (spawned)', () => {
     expect(two).toEqual(one);
   });
 
+  it('--batch all trains full-batch, micro-batched: the bits of the engine the page runs, on 1 or 2 workers', () => {
+    const modelPath = join(fixture, 'out', 'full-batch.json');
+    const args = ['--data-dir', dataDir, '--limit', '1000', '--epochs', '3', '--hidden', '256', '--json'];
+    const strip = (ls: Record<string, number>[]) => ls.map(({ samplesPerSecond: _, ...rest }) => rest);
+    const one = run([...args, '--batch', 'all']);
+    expect(one.status).toBe(0);
+    const two = run([...args, '--batch', '60000', '--workers', '2', '--save', modelPath]);
+    expect(two.status).toBe(0);
+    expect(strip(jsonLines(two.stdout))).toEqual(strip(jsonLines(one.stdout)));
+    // One step an epoch, the whole 1,000 images (784-256-10: micro-batches of ≤ 164 rows).
+    const parsed = parseModel(readFileSync(modelPath, 'utf8'));
+    expect(parsed.config.batchSize).toBe(60_000);
+    expect(parsed.training?.steps).toBe(3);
+    // The page's worker trains with the same TrainingSession: three steps of it give the saved bits.
+    const session = new TrainingSession(parsed.config, loadDatasetFromDisk(dataDir, 'mnist'));
+    for (let i = 0; i < 3; i++) expect(session.trainBatch().batchSize).toBe(1000);
+    const bits = (p: { weights: Float32Array[]; biases: Float32Array[] }) =>
+      [...p.weights, ...p.biases].map((a) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length)));
+    expect(bits(session.network.getParams())).toEqual(bits(parsed.params));
+  });
+
   it('--workers beyond the cores is clamped with a note; the run is otherwise the same', () => {
     const many = String(availableParallelism() + 2);
     const r = run(['--data-dir', dataDir, '--limit', '600', '--epochs', '1', '--workers', many]);
