@@ -1,11 +1,12 @@
 /**
  * Know the cost before pressing Train: the issue's shared link (eight hidden layers of 4,096 units, batch
- * 4,096 — about 3 TFLOP and 3.4 GB per batch) opens with its cost shown, a plain message and training not
- * started; the page and the worker keep answering; the smaller setting it offers trains. Screenshots go to
+ * 4,096 — about 3 TFLOP a batch and 2.8 GB) opens with its cost shown, a plain message and training not
+ * started; the page and the worker keep answering; the smaller setting it offers trains. Only memory
+ * refuses: time never does (a long batch trains as micro-batches), a slow epoch asks first. Screenshots go to
  * test/e2e/artifacts/ (and /tmp with COST_SHOTS=1).
  *
  * The engine's speed is fixed for these tests (fixtures.ts, engineSpeed.ts → the app's test hook): a verdict
- * (ok, slow, over the quarter-second batch limit) and a time shown are then a function of the configuration,
+ * (ok, slow, over the memory budget) and a time shown are then a function of the configuration,
  * the same on a fast, a slow or a loaded machine. How quickly the page answers is printed here and measured
  * by `npm run bench:browser`, not asserted. One test keeps the worker's real calibration, and asserts only
  * that it arrives.
@@ -60,12 +61,12 @@ test('the issue’s link: its cost and a plain message, nothing built, the page 
   const alert = page.getByTestId('cost-alert');
   await expect(cost).toContainText('120,725,514 parameters');
   await expect(alert).toHaveAttribute('role', 'alert');
-  await expect(alert).toContainText(/Not built\. This network needs 3\.\d GB of memory/);
-  await expect(page.getByTestId('cost-memory')).toHaveText(/^3\.\d GB$/);
-  // Time, once the worker's (here fixed) calibration is in: per batch, far over the quarter second.
+  await expect(alert).toContainText(/Not built\. This network needs 2\.8 GB of memory/);
+  await expect(page.getByTestId('cost-memory')).toHaveText(/^2\.8 GB$/);
+  // Time, once the worker's (here fixed) calibration is in: shown per step, but never a reason to refuse.
   const huge = { hidden: Array<number>(8).fill(4096), batchSize: 4096 };
   await expect(page.getByTestId('cost-batch')).toHaveText(batchTime(huge, SPEED));
-  await expect(alert).toContainText('per batch');
+  await expect(alert).not.toContainText('per batch');
 
   // Once the data is there: still not built, Train waits.
   await expect(page.getByTestId('dataset-counts')).toHaveText('60,000 train · 10,000 test', {
@@ -126,7 +127,7 @@ const EIGHT_WIDE_LINK = '?hidden=400-400-400-400-400-400-400-400&batch=16';
 test('the diagram of eight wide layers and the cost display, at 1280×720: a slow network is built once confirmed', async ({
   page,
 }) => {
-  // About 140 MFLOP per batch: at 3 GFLOP/s ~47 ms, well under the 250 ms limit, but 3,750 batches make an
+  // About 140 MFLOP per batch: at 3 GFLOP/s ~47 ms a step, but 3,750 steps make an
   // epoch of over two minutes, so the page asks first.
   await page.goto(`./${EIGHT_WIDE_LINK}`);
   await expect(page.getByTestId('dataset-counts')).toHaveText('60,000 train · 10,000 test', {
@@ -158,19 +159,19 @@ const SLOW = 0.4e9;
 test.describe('on a machine 7.5× slower', () => {
   test.use({ engineSpeed: SLOW });
 
-  test('the same network: over the batch limit, not built, the smaller setting offered is', async ({
+  test('the same network: slower, still only slow (time never refuses), the smaller setting offered builds', async ({
     page,
   }) => {
-    // At 0.4 GFLOP/s a batch of it takes ~350 ms: over the quarter second, so never built.
+    // At 0.4 GFLOP/s a batch of it takes ~350 ms — once refused for that; now an epoch of ~22 min asks.
     const slow = SLOW;
     await page.goto(`./${EIGHT_WIDE_LINK}`);
     await expect(page.getByTestId('dataset-counts')).toHaveText('60,000 train · 10,000 test', {
       timeout: LOAD_TIMEOUT,
     });
     const alert = page.getByTestId('cost-alert');
-    await expect(alert).toContainText(/^Not built\. This network would take about \d+ ms per batch/);
+    await expect(alert).toContainText(/^Slow network\. One epoch would take about \d+ min/);
     await expect(page.getByTestId('cost-batch')).toHaveText(batchTime(EIGHT_WIDE, slow));
-    await expect(page.getByTestId('cost-confirm')).toHaveCount(0);
+    await expect(page.getByTestId('cost-confirm')).toBeVisible();
     await expect(page.getByTestId('status')).toContainText('not built');
     await page.getByTestId('cost-suggestion').click();
     await expect(alert).toHaveCount(0);
