@@ -100,24 +100,6 @@ export function paintRunOverlays(
       }
     }
   });
-  // Each shown run's figures, one line each under the plot's top edge, right-aligned, in its colour.
-  ctx.font = `10px ${theme.font}`;
-  ctx.textAlign = 'right';
-  ctx.textBaseline = 'top';
-  let line = 0;
-  runs.shown.forEach((id, i) => {
-    const r = runs.runs.find((q) => q.id === id);
-    if (!r || r.curve.steps.length === 0) return;
-    const text = runFigures(r);
-    const y = s.top + 4 + 13 * line++;
-    const w = ctx.measureText(text).width;
-    ctx.fillStyle = theme.panel;
-    ctx.globalAlpha = 0.8;
-    ctx.fillRect(s.x1 - 6 - w, y - 1, w + 4, 12);
-    ctx.globalAlpha = 1;
-    ctx.fillStyle = runColor(i);
-    ctx.fillText(text, s.x1 - 4, y);
-  });
   if (runs.references && s.ya) {
     ctx.setLineDash([2, 3]);
     ctx.font = `10px ${theme.font}`;
@@ -136,6 +118,25 @@ export function paintRunOverlays(
     }
     ctx.setLineDash([]);
   }
+  // Each shown run's figures, one line each under the plot's top edge, right-aligned, in its colour (over
+  // the reference lines' labels).
+  ctx.font = `10px ${theme.font}`;
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'top';
+  let line = 0;
+  runs.shown.forEach((id, i) => {
+    const r = runs.runs.find((q) => q.id === id);
+    if (!r || r.curve.steps.length === 0) return;
+    const text = runFigures(r);
+    const y = s.top + 4 + 13 * line++;
+    const w = ctx.measureText(text).width;
+    ctx.fillStyle = theme.panel;
+    ctx.globalAlpha = 0.9;
+    ctx.fillRect(s.x1 - 6 - w, y - 1, w + 4, 12);
+    ctx.globalAlpha = 1;
+    ctx.fillStyle = runColor(i);
+    ctx.fillText(text, s.x1 - 4, y);
+  });
   ctx.restore();
   return drawn;
 }
