@@ -5,7 +5,7 @@
  * speed is known, it waits for that. The worker refuses on its own as well (trainer.ts), so this is the
  * polite check, not the only one.
  */
-import { costReport, judgeCost, suggestWithinBudget, type Verdict } from '../engine/cost';
+import { costReport, judgeCost, runSize, suggestWithinBudget, type Verdict } from '../engine/cost';
 import type { TrainConfig } from '../engine/types';
 import { engineSpeed, useCostStore, type Held } from '../store/cost';
 import { useRunStore } from '../store/run';
@@ -16,7 +16,7 @@ import type { Bridge } from './bridge';
 export function verdictFor(config: TrainConfig): Verdict | { kind: 'waiting' } {
   const s = useCostStore.getState();
   const speed = engineSpeed(s);
-  const v = judgeCost(costReport(config, speed), s.budget);
+  const v = judgeCost(costReport(config, speed, runSize(config)), s.budget);
   if (v.kind === 'ok' && speed === null) return { kind: 'waiting' };
   return v;
 }
@@ -41,7 +41,9 @@ export function requestBuild(
       reason: v.kind === 'waiting' ? 'Measuring this machine’s speed…' : v.reason,
       config,
       suggestion:
-        v.kind === 'waiting' ? null : suggestWithinBudget(config, speed, useCostStore.getState().budget),
+        v.kind === 'waiting'
+          ? null
+          : suggestWithinBudget(config, speed, useCostStore.getState().budget, runSize(config)),
     };
     useCostStore.setState({ held });
     // What runs is not what the controls show any more: it stops.

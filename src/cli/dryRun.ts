@@ -9,7 +9,7 @@ import {
   formatBytes,
   formatSeconds,
   judgeCost,
-  MNIST_SIZE,
+  runSize,
   type CostBudget,
   type CostReport,
 } from '../engine/cost.ts';
@@ -53,10 +53,7 @@ export function costGate(
   exits: { ok: number; usage: number },
 ): number | undefined {
   const { config } = options;
-  const data = {
-    trainCount: Math.min(config.trainSize, MNIST_SIZE.trainCount),
-    testCount: MNIST_SIZE.testCount,
-  };
+  const data = runSize(config);
   let speed = calibrate(io.now, CALIBRATION_CONFIG, { targetMs: 100 }).flopsPerSecond;
   let calibratedOn: DryRunLine['calibratedOn'] = 'a small network';
   const first = costReport(config, speed, data);

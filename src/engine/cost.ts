@@ -155,6 +155,21 @@ export interface DatasetSize {
 /** MNIST and Fashion-MNIST. */
 export const MNIST_SIZE: DatasetSize = { trainCount: 60_000, testCount: 10_000 };
 
+/**
+ * The images a run of `c` trains on (training/session.ts's split: the validation images held out, then at
+ * most trainSize): an epoch's steps, and a step's rows at batch `all`.
+ */
+export function runSize(
+  c: Partial<Pick<TrainConfig, 'trainSize' | 'validation'>>,
+  base: DatasetSize = MNIST_SIZE,
+): DatasetSize {
+  const held = Math.max(0, Math.min(base.trainCount - 1, c.validation ?? 0));
+  return {
+    trainCount: Math.max(1, Math.min(base.trainCount - held, c.trainSize ?? Infinity)),
+    testCount: base.testCount,
+  };
+}
+
 export interface MemoryEstimate {
   breakdown: MemoryBreakdown;
   /** What a TrainingSession allocates: weights + gradients + optimizer + activations + batch. */

@@ -11,6 +11,7 @@ import {
   memoryEstimate,
   parameterCount,
   suggestWithinBudget,
+  runSize,
   timeEstimate,
 } from '../../src/engine/cost.ts';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/engine/types.ts';
@@ -193,5 +194,18 @@ describe('the cost of augmentation', () => {
     // Elastic on the default network: a noticeable share of a step, not most of it.
     expect(elastic / plain).toBeGreaterThan(0.05);
     expect(elastic / plain).toBeLessThan(0.5);
+  });
+});
+
+describe('runSize', () => {
+  it('the images a run trains on: validation held out, then at most trainSize', () => {
+    expect(runSize({})).toEqual({ trainCount: 60_000, testCount: 10_000 });
+    expect(runSize({ trainSize: 10_000 }).trainCount).toBe(10_000);
+    expect(runSize({ trainSize: 60_000, validation: 5000 }).trainCount).toBe(55_000);
+    expect(runSize({ trainSize: 1000, validation: 1000 }).trainCount).toBe(1000);
+    // Batch all over 10,000 images: one step of 10,000 rows an epoch.
+    const t = timeEstimate(cfg({ batchSize: 60_000 }), 3e9, runSize({ trainSize: 10_000 }).trainCount);
+    expect(t.batchesPerEpoch).toBe(1);
+    expect(t.secondsPerEpoch).toBeCloseTo(t.secondsPerBatch, 12);
   });
 });

@@ -3,7 +3,7 @@
  * not built, offers the closest setting within the budget, and for one that is merely slow, to build it
  * anyway. Nothing runs meanwhile; the previous network stays in the worker.
  */
-import { formatSeconds, costReport, formatBytes } from '../../engine/cost';
+import { formatSeconds, costReport, formatBytes, runSize } from '../../engine/cost';
 import { LIMITS, type TrainConfig } from '../../engine/types';
 import { actions } from '../../app/client';
 import { engineSpeed, useCostStore } from '../../store/cost';
@@ -12,7 +12,7 @@ const REFUSED = 'A network that does not fit in memory is not built; the current
 
 function describe(c: TrainConfig): string {
   const speed = engineSpeed(useCostStore.getState());
-  const r = costReport(c, speed);
+  const r = costReport(c, speed, runSize(c));
   const layers =
     c.hidden.length && c.hidden.every((h) => h === c.hidden[0])
       ? `${c.hidden.length} × ${c.hidden[0]}`

@@ -5,11 +5,19 @@
  * at startup. Follows the sliders while they are dragged (the caller passes the draft config).
  */
 import { useShallow } from 'zustand/react/shallow';
-import { costReport, EVAL_BATCH, formatBytes, formatSeconds, type CostReport } from '../../../engine/cost';
+import {
+  costReport,
+  EVAL_BATCH,
+  formatBytes,
+  formatSeconds,
+  runSize,
+  type CostReport,
+} from '../../../engine/cost';
 import { stepPlan } from '../../../engine/stepPlan';
 import type { TrainConfig } from '../../../engine/types';
 import { engineSpeed, useCostStore } from '../../../store/cost';
 import { formatInt } from '../../ui/format';
+import { usePacedStore } from '../../canvas/pacedText';
 
 function layerTitle(config: TrainConfig, report: CostReport): string {
   const sizes = [config.inputSize, ...config.hidden, config.outputSize];
@@ -49,13 +57,14 @@ export function CostSummary({ config }: { config: TrainConfig }) {
   const s = useCostStore(
     useShallow((st) => ({
       calibration: st.calibration,
-      measured: st.measured,
       budget: st.budget,
       speedFixed: st.speedFixed,
     })),
   );
-  const speed = engineSpeed(s);
-  const report = costReport(config, speed);
+  // The speed measured while training changes with every status: on the page's text clock (pacedText.ts).
+  const measured = usePacedStore(useCostStore, (st) => st.measured);
+  const speed = engineSpeed({ ...s, measured });
+  const report = costReport(config, speed, runSize(config));
   const memOver = report.memory.totalBytes > s.budget.memoryBytes;
   const t = report.time;
   return (
@@ -76,7 +85,7 @@ export function CostSummary({ config }: { config: TrainConfig }) {
         title={
           speed === null
             ? 'Measuring this machine’s speed…'
-            : `At ${(speed / 1e9).toFixed(1)} GFLOP/s, ${s.measured !== null ? 'measured while training' : s.speedFixed ? 'fixed by a test' : 'from a short calibration run at startup'}`
+            : `At ${(speed / 1e9).toFixed(1)} GFLOP/s, ${measured !== null ? 'measured while training' : s.speedFixed ? 'fixed by a test' : 'from a short calibration run at startup'}`
         }
       >
         {t ? (
