@@ -17,7 +17,6 @@ import { stepPlan } from '../../../engine/stepPlan';
 import type { TrainConfig } from '../../../engine/types';
 import { engineSpeed, useCostStore } from '../../../store/cost';
 import { formatInt } from '../../ui/format';
-import { usePacedStore } from '../../canvas/pacedText';
 
 function layerTitle(config: TrainConfig, report: CostReport): string {
   const sizes = [config.inputSize, ...config.hidden, config.outputSize];
@@ -57,13 +56,12 @@ export function CostSummary({ config }: { config: TrainConfig }) {
   const s = useCostStore(
     useShallow((st) => ({
       calibration: st.calibration,
+      measured: st.measured,
       budget: st.budget,
       speedFixed: st.speedFixed,
     })),
   );
-  // The speed measured while training changes with every status: on the page's text clock (pacedText.ts).
-  const measured = usePacedStore(useCostStore, (st) => st.measured);
-  const speed = engineSpeed({ ...s, measured });
+  const speed = engineSpeed(s);
   const report = costReport(config, speed, runSize(config));
   const memOver = report.memory.totalBytes > s.budget.memoryBytes;
   const t = report.time;
@@ -85,7 +83,7 @@ export function CostSummary({ config }: { config: TrainConfig }) {
         title={
           speed === null
             ? 'Measuring this machine’s speed…'
-            : `At ${(speed / 1e9).toFixed(1)} GFLOP/s, ${measured !== null ? 'measured while training' : s.speedFixed ? 'fixed by a test' : 'from a short calibration run at startup'}`
+            : `At ${(speed / 1e9).toFixed(1)} GFLOP/s, ${s.measured !== null ? 'measured while training' : s.speedFixed ? 'fixed by a test' : 'from a short calibration run at startup'}`
         }
       >
         {t ? (
