@@ -69,6 +69,8 @@ export function measureKernels(train: Split): KernelFigure[] {
   const list = new Uint16Array(blocks * BATCH);
   const lc = new Int32Array(blocks);
   const pairs = buildColumnBlockRows(x, BATCH, n0, list, lc);
+  const packedX = new Float32Array(4 * BATCH);
+  const rowOffsets = new Int32Array(BATCH);
   // A ReLU layer's dz is 0 wherever the unit did not fire: ~35 % of entries once training is under way.
   const dzRelu = dz1.map((v) => (rng.next() < 0.35 ? 0 : v));
   const dIdx = new Uint16Array(BATCH * n1);
@@ -105,7 +107,7 @@ export function measureKernels(train: Split): KernelFigure[] {
       2 * pairs * 4 * n1,
       () => {
         buildColumnBlockRows(x, BATCH, n0, list, lc);
-        sparseBlocksAtB(dz1, x, list, lc, gw1, n1, n0, BATCH);
+        sparseBlocksAtB(dz1, x, list, lc, gw1, n1, n0, BATCH, packedX, rowOffsets);
       },
     ),
     fig(

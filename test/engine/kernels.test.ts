@@ -139,7 +139,7 @@ describe('sparse first-layer kernels vs naive references and vs the dense kernel
       }
       expect(pairs).toBe(expectedPairs);
       const c = new Float32Array(m * n).fill(NaN);
-      sparseBlocksAtB(a, b, list, count, c, m, n, k);
+      sparseBlocksAtB(a, b, list, count, c, m, n, k, new Float32Array(4 * k), new Int32Array(k));
       expect(worstError(c, refAtB(a, b, m, n, k), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
       const dense = new Float32Array(m * n);
       gemmAtB(a, b, dense, m, n, k);

@@ -158,8 +158,14 @@ export function buildColumnBlockRows(
 
 /**
  * C = Aᵀ · B visiting, for each 4-column block of B, only the rows listed by buildColumnBlockRows:
- * dW[o, i] = Σ_{b : x[b, block(i)] ≠ 0} dz[b, o] · x[b, i]. Same 4×4 register tiles as gemmAtB.
+ * dW[o, i] = Σ_{b : x[b, block(i)] ≠ 0} dz[b, o] · x[b, i]. Same 4×4 register tiles as gemmAtB, same
+ * order of the terms, so the same bits. Per block, the listed rows' four values of B and their row
+ * offsets into A are first packed side by side (`packedB`, `rowOffsets`): the tiles of that block (one
+ * per 4 rows of C) then read one offset and 4 + 4 values per listed row, no index arithmetic — measured
+ * 784→128 at batch 64 on Fashion-MNIST pixels (62 % of the (row, block) pairs listed): 2.39 ms against
+ * 2.52 ms unpacked, the dense gemmAtB 3.30 ms.
  * @param a [k, m]  @param b [k, n]  @param c [m, n] (overwritten)
+ * @param packedB scratch [4·k]  @param rowOffsets scratch [k]
  */
 export function sparseBlocksAtB(
   a: Float32Array,
@@ -170,15 +176,18 @@ export function sparseBlocksAtB(
   m: number,
   n: number,
   k: number,
+  packedB: Float32Array,
+  rowOffsets: Int32Array,
 ): void {
   const blocks = (n + 3) >> 2;
   const m4 = m - (m & 3);
   for (let blk = 0; blk < blocks; blk++) {
     const j = blk << 2;
     const lb = blk * k;
-    const end = lb + count[blk]!;
+    const listed = count[blk]!;
     if (j + 4 > n) {
       // Narrow last block: one output at a time.
+      const end = lb + listed;
       for (let i = 0; i < m; i++) {
         for (let jj = j; jj < n; jj++) {
           let s = 0;
@@ -190,6 +199,16 @@ export function sparseBlocksAtB(
         }
       }
       continue;
+    }
+    for (let t = 0; t < listed; t++) {
+      const p = list[lb + t]!;
+      rowOffsets[t] = p * m;
+      const q = p * n + j;
+      const o = t << 2;
+      packedB[o] = b[q]!;
+      packedB[o + 1] = b[q + 1]!;
+      packedB[o + 2] = b[q + 2]!;
+      packedB[o + 3] = b[q + 3]!;
     }
     for (let i = 0; i < m4; i += 4) {
       let c00 = 0,
@@ -208,34 +227,34 @@ export function sparseBlocksAtB(
         c31 = 0,
         c32 = 0,
         c33 = 0;
-      for (let t = lb; t < end; t++) {
-        const p = list[t]!;
-        const ap = p * m + i;
-        const bp = p * n + j;
-        const x0 = a[ap]!;
-        const x1 = a[ap + 1]!;
-        const x2 = a[ap + 2]!;
-        const x3 = a[ap + 3]!;
-        const y0 = b[bp]!;
-        const y1 = b[bp + 1]!;
-        const y2 = b[bp + 2]!;
-        const y3 = b[bp + 3]!;
-        c00 += x0 * y0;
-        c01 += x0 * y1;
-        c02 += x0 * y2;
-        c03 += x0 * y3;
-        c10 += x1 * y0;
-        c11 += x1 * y1;
-        c12 += x1 * y2;
-        c13 += x1 * y3;
-        c20 += x2 * y0;
-        c21 += x2 * y1;
-        c22 += x2 * y2;
-        c23 += x2 * y3;
-        c30 += x3 * y0;
-        c31 += x3 * y1;
-        c32 += x3 * y2;
-        c33 += x3 * y3;
+      for (let t = 0; t < listed; t++) {
+        const ap = rowOffsets[t]! + i;
+        const o = t << 2;
+        const y0 = packedB[o]!;
+        const y1 = packedB[o + 1]!;
+        const y2 = packedB[o + 2]!;
+        const y3 = packedB[o + 3]!;
+        // One value of A live at a time: fewer registers spilled than loading all four first.
+        let x = a[ap]!;
+        c00 += x * y0;
+        c01 += x * y1;
+        c02 += x * y2;
+        c03 += x * y3;
+        x = a[ap + 1]!;
+        c10 += x * y0;
+        c11 += x * y1;
+        c12 += x * y2;
+        c13 += x * y3;
+        x = a[ap + 2]!;
+        c20 += x * y0;
+        c21 += x * y1;
+        c22 += x * y2;
+        c23 += x * y3;
+        x = a[ap + 3]!;
+        c30 += x * y0;
+        c31 += x * y1;
+        c32 += x * y2;
+        c33 += x * y3;
       }
       let o = i * n + j;
       c[o] = c00;
@@ -263,14 +282,13 @@ export function sparseBlocksAtB(
         s1 = 0,
         s2 = 0,
         s3 = 0;
-      for (let t = lb; t < end; t++) {
-        const p = list[t]!;
-        const x = a[p * m + i]!;
-        const bp = p * n + j;
-        s0 += x * b[bp]!;
-        s1 += x * b[bp + 1]!;
-        s2 += x * b[bp + 2]!;
-        s3 += x * b[bp + 3]!;
+      for (let t = 0; t < listed; t++) {
+        const x = a[rowOffsets[t]! + i]!;
+        const o = t << 2;
+        s0 += x * packedB[o]!;
+        s1 += x * packedB[o + 1]!;
+        s2 += x * packedB[o + 2]!;
+        s3 += x * packedB[o + 3]!;
       }
       const o = i * n + j;
       c[o] = s0;
