@@ -344,8 +344,24 @@ function trainWith(
     const total = session.batchesPerEpoch;
     let t0 = io.now();
     let lossReached = false;
+    // The bar is redrawn at most every 100 ms; drawing is excluded from the training time (output).
+    const drawBar = (done: number, trained: number, last: boolean): void => {
+      const t = io.now();
+      if (t - lastDraw <= 100 && !last) return;
+      trainMs += t - t0;
+      const rate = trainMs > 0 ? (1000 * trained) / trainMs : 0;
+      io.stderr(progressLine(e, config.epochs, done, total, rate));
+      lastDraw = t;
+      t0 = io.now();
+    };
     for (let b = 0; b < total && !lossReached; b++) {
-      const r = session.trainBatch();
+      // Micro-batch by micro-batch, so a batch of 60,000 (one step an epoch) moves the bar as it trains.
+      let r = session.trainMicroBatch();
+      while (!r) {
+        const p = session.stepProgress;
+        if (showBar && p) drawBar(b + p.rowsDone / p.rows, samples + p.rowsDone, false);
+        r = session.trainMicroBatch();
+      }
       if (!Number.isFinite(r.loss)) {
         if (showBar) io.stderr('\n');
         const before =
@@ -383,17 +399,7 @@ function trainWith(
       lossSum += r.loss * r.batchSize;
       correct += r.correct;
       samples += r.batchSize;
-      if (showBar) {
-        const t = io.now();
-        if (t - lastDraw > 100 || b === total - 1) {
-          // Drawing is excluded from the training time: it is output, not training.
-          trainMs += t - t0;
-          const rate = trainMs > 0 ? (1000 * samples) / trainMs : 0;
-          io.stderr(progressLine(e, config.epochs, b + 1, total, rate));
-          lastDraw = t;
-          t0 = io.now();
-        }
-      }
+      if (showBar) drawBar(b + 1, samples, b === total - 1);
     }
     trainMs += io.now() - t0;
     if (showBar) io.stderr(`\r${' '.repeat(80)}\r`);

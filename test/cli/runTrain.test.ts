@@ -54,6 +54,20 @@ describe('runCli', () => {
     expect(stderr).toMatch(/\r {2}epoch 2\/2 \[█{30}\] 100%/);
   });
 
+  it('moves the bar inside a micro-batched step: a full batch is one step an epoch', async () => {
+    const io = fakeIo(true);
+    // 640 rows × 101,770 parameters of 784-128-10 is twice the work one micro-batch may hold.
+    const argv = args('--epochs', '1', '--json', '--batch', 'all').map((a) => (a === '8' ? '128' : a));
+    expect(await runCli(argv, io)).toBe(EXIT.ok);
+    const bars = io.err
+      .join('')
+      .split('\r')
+      .filter((l) => l.includes('epoch 1/1'));
+    const percents = bars.map((l) => Number(/(\d+)% ·/.exec(l)![1]));
+    // Halfway through the one step, then its end.
+    expect(percents).toEqual([50, 100]);
+  });
+
   it('no bar when stderr is not a terminal, or with --no-progress', async () => {
     for (const [tty, extra] of [
       [false, []],
