@@ -115,7 +115,7 @@ export class SparseInputProducts implements LayerProducts {
     this.blockRowOffsets = new Int32Array(maxBatch);
   }
 
-  /** Skips zero inputs when they are the majority (MNIST), else the dense kernel. */
+  /** Skips zero inputs when at most SPARSE_FORWARD_MAX_DENSITY of them are non-zero, else the dense kernel. */
   forward(x: Float32Array, w: Float32Array, b: Float32Array, z: Float32Array, batch: number): void {
     const k = this.inSize;
     const nz = buildRowNonzeros(x, batch, k, this.rowNonzeros, this.rowNonzeroCount);

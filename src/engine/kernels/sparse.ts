@@ -234,7 +234,7 @@ export function sparseBlocksAtB(
         const y1 = packedB[o + 1]!;
         const y2 = packedB[o + 2]!;
         const y3 = packedB[o + 3]!;
-        // One value of A live at a time: fewer registers spilled than loading all four first.
+        // One value of A live at a time (the form the 2.39 ms above was measured with).
         let x = a[ap]!;
         c00 += x * y0;
         c01 += x * y1;

@@ -482,7 +482,6 @@ export function serveShares(bind: ComputeBind): void {
   }
 }
 
-/** Records the first failure (thread index and message) in the control block for the coordinator to throw. */
 /**
  * sum[lo, hi) += g[lo, hi), each element rounded to float32 as `sum[i] = sum[i] + g[i]` would. Four
  * elements per turn: V8 checks the loop and the interrupt once per turn, not per element — measured over
@@ -503,6 +502,7 @@ function addInto(sum: Float32Array, g: Float32Array, lo: number, hi: number): vo
   for (; i < hi; i++) sum[i] = sum[i]! + g[i]!;
 }
 
+/** Records the first failure (thread index and message) in the control block for the coordinator to throw. */
 export function reportFailure(buffer: SharedArrayBuffer, index: number, e: unknown): void {
   const control = new Int32Array(buffer, 0, CONTROL_INTS);
   if (Atomics.compareExchange(control, FAILED, 0, index + 1) !== 0) return;
