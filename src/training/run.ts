@@ -72,6 +72,8 @@ export class Run {
   private stopAfterEval = false;
   /** Step was pressed on a batch of several micro-batches: they train across slices, then the run pauses. */
   private stepThenPause = false;
+  /** Step was asked for while the epoch's evaluation ran: that step follows the evaluation. */
+  private stepAfterEval = false;
   /** Milliseconds this run has spent training (its training slices), and that figure at the last epoch end. */
   private trainedMs = 0;
   private trainedMsAtEpochEnd = 0;
@@ -152,6 +154,7 @@ export class Run {
     this.stoppedBy = null;
     this.stopAfterEval = false;
     this.stepThenPause = false;
+    this.stepAfterEval = false;
     this.trainedMs = 0;
     this.trainedMsAtEpochEnd = 0;
     this.inspection.forget();
@@ -224,6 +227,7 @@ export class Run {
   /** Train (or, with every epoch trained and evaluated, say 'done' again). Needs a session. */
   start(): void {
     const atLimit = this.epochLimitReached() && !this.evalJob;
+    this.stepAfterEval = false;
     if (!atLimit) {
       // Training on after a stop: the rules watch again (patience counts from here).
       this.stoppedBy = null;
@@ -235,14 +239,24 @@ export class Run {
   /** The user pauses (a no-op unless training). */
   pause(): void {
     this.stepThenPause = false;
+    this.stepAfterEval = false;
     this.transition('pause');
   }
 
-  /** Train exactly one batch, then wait (nothing without a session, or while an evaluation runs). */
+  /**
+   * Train exactly one batch, then wait (nothing without a session or past the last epoch). Asked while the
+   * epoch's evaluation runs (Step pressed on the step that ended an epoch), the step follows the evaluation:
+   * it was dropped before, and the click did nothing.
+   */
   stepOnce(): void {
     if (!this.currentSession) return;
-    if (this.epochLimitReached() || this.evalJob) {
-      // Nothing to train (done), or the epoch's evaluation is still running: it ends by itself.
+    if (this.epochLimitReached() && !this.evalJob) {
+      this.transition('pause');
+      return;
+    }
+    if (this.evalJob) {
+      // The evaluation goes on in its own ticks, paused too; finishEval takes the step (unless the run ends).
+      this.stepAfterEval = true;
       this.transition('pause');
       return;
     }
@@ -538,6 +552,8 @@ export class Run {
   /** Posts the epoch's figures, then applies the rules that watch them: early stopping, the epoch limit. */
   private finishEval(job: EvalJob): void {
     this.evalJob = null;
+    const stepNext = this.stepAfterEval;
+    this.stepAfterEval = false;
     this.flushMetrics();
     const { event, transfer } = epochEndEvent(job, this.host.generation());
     event.trainSeconds = this.trainedMsAtEpochEnd / 1000;
@@ -572,6 +588,7 @@ export class Run {
     if (this.epochLimitReached() && nextStatus(this.currentStatus, 'last-epoch-evaluated') !== null) {
       return this.stopBy('epochs', test);
     }
+    if (stepNext && this.currentStatus === 'paused') return this.stepOnce();
     this.postStatus();
   }
 

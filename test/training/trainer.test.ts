@@ -100,6 +100,43 @@ describe('Trainer', () => {
     expect(trainer.currentStatus).toBe('paused');
   });
 
+  it('Step pressed while the epoch ends: the evaluation finishes, then that step is taken, then paused', () => {
+    // 320 rows of batch 32: step 10 ends epoch 1. Time passes on every clock read, so the evaluation
+    // of 300 test images in chunks of 50 spans several ticks and Step arrives while it runs.
+    const clock = new FakeClock(25, 2);
+    const log = new EventLog();
+    const trainer = new Trainer({ post: log.post, clock, evalLimit: TEST, evalChunk: 50 });
+    trainer.setDataset(mnistSlice(320, TEST));
+    trainer.handle({ type: 'configure', generation: 1, config: smallConfig({ epochs: 3 }) });
+    for (let i = 0; i < 10; i++) trainer.handle({ type: 'step' });
+    expect(trainer.step).toBe(10);
+    expect(log.of('epoch-end')).toHaveLength(0);
+    trainer.handle({ type: 'step' });
+    // Not dropped: once the epoch is evaluated, step 11 follows, and the run is paused again.
+    clock.runUntil(() => trainer.step === 11);
+    expect(log.of('epoch-end').map((e) => e.step)).toEqual([10]);
+    expect(log.points().map((p) => p.step)).toEqual(Array.from({ length: 11 }, (_, i) => i + 1));
+    expect(log.lastStatus()).toMatchObject({ status: 'paused', step: 11 });
+    clock.run(50);
+    expect(trainer.step).toBe(11);
+
+    // Pause while the evaluation runs cancels the waiting step.
+    for (let i = 0; i < 9; i++) trainer.handle({ type: 'step' });
+    expect(trainer.step).toBe(20);
+    trainer.handle({ type: 'step' });
+    trainer.handle({ type: 'pause' });
+    clock.runUntil(() => log.of('epoch-end').length === 2);
+    clock.run(50);
+    expect(trainer.step).toBe(20);
+
+    // At the last epoch's end the run is done: a waiting step is not taken.
+    for (let i = 0; i < 10; i++) trainer.handle({ type: 'step' });
+    trainer.handle({ type: 'step' });
+    clock.runUntil(() => trainer.currentStatus === 'done');
+    clock.run(50);
+    expect(trainer.step).toBe(30);
+  });
+
   it('reset restores the seeded initial weights (bit for bit) and the step count', () => {
     const config = smallConfig();
     const { clock, log, trainer } = setup({}, config);
