@@ -23,6 +23,7 @@ import { Timeline } from '../Timeline/Timeline';
 import { useTimelineStore } from '../../../store/timeline';
 import { Panel } from '../../ui/Panel';
 import { getTheme } from '../../canvas/theme';
+import { columnPoints, spacedMarks, type ColumnPoints } from '../../canvas/pixelColumns';
 import {
   useHoverHandlers,
   useCanvasPainter,
@@ -46,6 +47,29 @@ const M = { left: 30, right: 30, top: 24, bottom: 22 };
 const LABEL_PAD = 6;
 
 let smoothBuf = new Float64Array(0);
+/** The series reduced to the canvas's pixel columns (pixelColumns.ts), reused between paints. */
+const columns: ColumnPoints = { x: new Float64Array(0), y: new Float64Array(0), count: 0 };
+/** Epoch marks closer than this (CSS px) are thinned: a smear of dashed lines, and a stroke each. */
+const EPOCH_MARK_GAP = 6;
+/** Dots closer than this (their diameter) are thinned the same way; the line still joins every epoch. */
+const DOT_GAP = 8;
+
+/** A polyline through n points, reduced to what the canvas's pixel columns can show. */
+function strokeColumns(
+  ctx: CanvasRenderingContext2D,
+  n: number,
+  px: (i: number) => number,
+  py: (i: number) => number,
+  dpr: number,
+): void {
+  const c = columnPoints(n, px, py, dpr, columns);
+  ctx.beginPath();
+  for (let i = 0; i < c.count; i++) {
+    if (i === 0) ctx.moveTo(c.x[i], c.y[i]);
+    else ctx.lineTo(c.x[i], c.y[i]);
+  }
+  ctx.stroke();
+}
 
 function paintLoss(
   ctx: CanvasRenderingContext2D,
@@ -190,19 +214,17 @@ function paintLoss(
   ctx.lineTo(x1, y0 + 0.5);
   ctx.stroke();
 
-  // Epoch boundaries.
+  // Epoch boundaries: one path; where epochs are only a few pixels apart, every few (the newest always).
+  const epochX = epochs.map((e) => x(e.step));
   ctx.setLineDash([3, 4]);
   ctx.strokeStyle = theme.border;
-  ctx.fillStyle = theme.muted;
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'bottom';
-  for (const e of epochs) {
-    const px = Math.round(x(e.step)) + 0.5;
-    ctx.beginPath();
+  ctx.beginPath();
+  for (const i of spacedMarks(epochX, EPOCH_MARK_GAP)) {
+    const px = Math.round(epochX[i]) + 0.5;
     ctx.moveTo(px, y1);
     ctx.lineTo(px, y0);
-    ctx.stroke();
   }
+  ctx.stroke();
   ctx.setLineDash([]);
 
   // ── series ──
@@ -214,61 +236,59 @@ function paintLoss(
   ctx.strokeStyle = theme.loss;
   ctx.globalAlpha = 0.22;
   ctx.lineWidth = 1;
-  ctx.beginPath();
-  for (let i = 0; i < n; i++) {
-    const px = x(loss.x[i]);
-    const py = y(loss.y[i]);
-    if (i === 0) ctx.moveTo(px, py);
-    else ctx.lineTo(px, py);
-  }
-  ctx.stroke();
+  const stepX = (i: number) => x(loss.x[i]);
+  strokeColumns(ctx, n, stepX, (i) => y(loss.y[i]), size.dpr);
   ctx.globalAlpha = 1;
   ctx.lineWidth = 2;
-  ctx.beginPath();
-  for (let i = 0; i < n; i++) {
-    const px = x(loss.x[i]);
-    const py = y(smooth[i]);
-    if (i === 0) ctx.moveTo(px, py);
-    else ctx.lineTo(px, py);
-  }
-  ctx.stroke();
+  strokeColumns(ctx, n, stepX, (i) => y(smooth[i]), size.dpr);
   ctx.restore();
 
   if (epochs.length) {
     ctx.strokeStyle = theme.testAccuracy;
     ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    epochs.forEach((e, i) =>
-      i ? ctx.lineTo(x(e.step), ya(e.testAccuracy)) : ctx.moveTo(x(e.step), ya(e.testAccuracy)),
+    strokeColumns(
+      ctx,
+      epochs.length,
+      (i) => epochX[i],
+      (i) => ya(epochs[i].testAccuracy),
+      size.dpr,
     );
-    ctx.stroke();
-    for (const e of epochs) {
-      dot(ctx, x(e.step), ya(e.testAccuracy), theme.testAccuracy, theme.panel);
-      dot(ctx, x(e.step), y(e.testLoss), theme.testLoss, theme.panel);
+    for (const i of spacedMarks(epochX, DOT_GAP)) {
+      const e = epochs[i];
+      dot(ctx, epochX[i], ya(e.testAccuracy), theme.testAccuracy, theme.panel);
+      dot(ctx, epochX[i], y(e.testLoss), theme.testLoss, theme.panel);
     }
   }
   if (mine.length) {
     ctx.strokeStyle = theme.myDigits;
     ctx.lineWidth = 1.5;
     ctx.setLineDash([4, 3]);
-    ctx.beginPath();
-    mine.forEach((e, i) =>
-      i ? ctx.lineTo(x(e.step), ya(e.myDigitsAccuracy!)) : ctx.moveTo(x(e.step), ya(e.myDigitsAccuracy!)),
+    const mineX = mine.map((e) => x(e.step));
+    strokeColumns(
+      ctx,
+      mine.length,
+      (i) => mineX[i],
+      (i) => ya(mine[i].myDigitsAccuracy!),
+      size.dpr,
     );
-    ctx.stroke();
     ctx.setLineDash([]);
-    for (const e of mine) dot(ctx, x(e.step), ya(e.myDigitsAccuracy!), theme.myDigits, theme.panel);
+    for (const i of spacedMarks(mineX, DOT_GAP))
+      dot(ctx, mineX[i], ya(mine[i].myDigitsAccuracy!), theme.myDigits, theme.panel);
   }
   // Validation loss per epoch: a line (its rise while the training loss falls is overfitting) and dots.
   if (validated.length) {
     ctx.strokeStyle = theme.validation;
     ctx.lineWidth = 1.5;
-    ctx.beginPath();
-    validated.forEach((e, i) =>
-      i ? ctx.lineTo(x(e.step), y(e.validationLoss!)) : ctx.moveTo(x(e.step), y(e.validationLoss!)),
+    const validatedX = validated.map((e) => x(e.step));
+    strokeColumns(
+      ctx,
+      validated.length,
+      (i) => validatedX[i],
+      (i) => y(validated[i].validationLoss!),
+      size.dpr,
     );
-    ctx.stroke();
-    for (const e of validated) dot(ctx, x(e.step), y(e.validationLoss!), theme.validation, theme.panel);
+    for (const i of spacedMarks(validatedX, DOT_GAP))
+      dot(ctx, validatedX[i], y(validated[i].validationLoss!), theme.validation, theme.panel);
   }
   // Where and why the run stopped by itself: a vertical marker with its label.
   if (stopped) {
