@@ -87,10 +87,14 @@ export function useCanvasPainter(
     let disposed = false;
 
     const pacer = framePacer();
-    const frame = () => {
+    const frame = (frameTime?: number) => {
       raf = 0;
       if (disposed) return;
-      last = performance.now();
+      // The frame's own time, the same for every painter in it: painters that repainted together are due
+      // again together, so their next repaints share a frame too. (performance.now() here differs by the
+      // earlier painters' work; their timers then drifted into different frames, and every frame with a
+      // repainted canvas is one the browser composites again.)
+      last = frameTime ?? performance.now();
       pacer.noteRepaint();
       const dpr = Math.min(window.devicePixelRatio || 1, 3);
       const w = Math.round(size.width * dpr);
