@@ -16,6 +16,24 @@ export interface GridThread {
 
 /** At most this many threads (a 31-row grid gains little past it, and each holds the images). */
 export const MAX_GRID_THREADS = 4;
+/**
+ * A thread that has said nothing this long after it was started has failed: the run fails as a failed
+ * thread, and the grid goes to the training worker (the caller's fallback). A module worker starts in
+ * ~50 ms. Firefox ESR 153 in a cross-origin isolated page was seen to stall about one landscape in four
+ * (the engines smoke, two threads) for ~53 s and then fail its thread without a message: the landscape
+ * took a minute. A second thread started after 5 s stalled as well, so there is no retry.
+ */
+export const GRID_THREAD_START_MS = 5_000;
+
+/** Timers, injectable for tests. */
+export interface GridTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
+}
+const realTimers: GridTimers = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
 
 /** Row bands [start, end) of `rows` rows for `threads` threads, as even as can be. */
 export function bands(rows: number, threads: number): [number, number][] {
@@ -33,6 +51,8 @@ export function computeGridOnThreads(
   threads: number,
   start: () => GridThread,
   onProgress: (done: number, total: number) => void,
+  timers: GridTimers = realTimers,
+  startTimeoutMs = GRID_THREAD_START_MS,
 ): GridRun {
   const cols = plan.alphas.length;
   const rows = plan.betas.length;
@@ -45,8 +65,10 @@ export function computeGridOnThreads(
   const result = new Promise<{ losses: Float32Array; workMs: number; threads: number }>((resolve, reject) => {
     let finished = 0;
     let workMs = 0;
+    const watchdogs: unknown[] = [];
     const stopAll = () => {
       settled = true;
+      for (const w of watchdogs) if (w !== undefined) timers.clear(w);
       for (const t of running) t.terminate();
     };
     cancel = () => {
@@ -54,11 +76,23 @@ export function computeGridOnThreads(
       stopAll();
       reject(new Error('The landscape was cancelled.'));
     };
-    parts.forEach(([r0, r1], i) => {
+    /** Starts band i's thread, watched until its first word. */
+    const launch = (i: number) => {
+      const [r0, r1] = parts[i]!;
       const thread = start();
       running.push(thread);
+      watchdogs[i] = timers.set(() => {
+        if (settled) return;
+        stopAll();
+        reject(new Error(`A landscape thread failed: it did not start within ${startTimeoutMs / 1000} s.`));
+      }, startTimeoutMs);
       thread.onmessage = ({ data }) => {
         if (settled) return;
+        if (watchdogs[i] !== undefined) {
+          timers.clear(watchdogs[i]);
+          watchdogs[i] = undefined;
+        }
+        if (data.type === 'started') return;
         if (data.type === 'progress') {
           done[i] = data.done;
           onProgress(
@@ -75,7 +109,7 @@ export function computeGridOnThreads(
           );
           thread.terminate();
           if (++finished === parts.length) {
-            settled = true;
+            stopAll();
             resolve({ losses, workMs, threads: parts.length });
           }
         } else {
@@ -98,7 +132,8 @@ export function computeGridOnThreads(
         alphas: plan.alphas,
         betas: plan.betas.slice(r0, r1),
       });
-    });
+    };
+    parts.forEach((_, i) => launch(i));
   });
   return { result, cancel: () => cancel() };
 }

@@ -22,6 +22,8 @@ export interface GridBandTask {
 }
 
 export type GridBandMessage =
+  /** Posted by the thread as soon as its script runs, before any task (the page's start watchdog). */
+  | { type: 'started' }
   | { type: 'progress'; done: number }
   | { type: 'done'; losses: Float32Array; workMs: number }
   | { type: 'error'; message: string };

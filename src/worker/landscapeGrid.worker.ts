@@ -16,3 +16,6 @@ scope.onmessage = (ev) =>
     (m, t) => scope.postMessage(m, t ?? []),
     () => performance.now(),
   );
+// Said at once: a thread whose script never runs (seen in Firefox ESR: one load in a few stalled ~53 s,
+// then failed without a message) is noticed by the page in seconds, not a minute.
+scope.postMessage({ type: 'started' });

@@ -99,4 +99,56 @@ describe('the landscape on the page’s threads', () => {
     await expect(run.result).rejects.toThrow('cancelled');
     expect(started.every((t) => t.terminated)).toBe(true);
   });
+
+  it('a thread that never says a word is given up on: the run rejects as a failed thread, all terminated', async () => {
+    const { plan, whole } = planAndGrid(5);
+    const pending: { fn: () => void; ms: number; cleared: boolean }[] = [];
+    const timers = {
+      set: (fn: () => void, ms: number) => {
+        const t = { fn, ms, cleared: false };
+        pending.push(t);
+        return t;
+      },
+      clear: (h: unknown) => {
+        (h as { cleared: boolean }).cleared = true;
+      },
+    };
+    // Thread 0 works (it says 'started', as the real thread's script does, then computes); thread 1 is
+    // the stalled start: it takes its task and never answers.
+    const { start: working, started } = fakeThreads();
+    let n = 0;
+    const silent = { terminated: 0 };
+    const start = (): GridThread => {
+      if (n++ === 0) {
+        const t = working();
+        setTimeout(() => t.onmessage?.({ data: { type: 'started' } }), 0);
+        return t;
+      }
+      return {
+        onmessage: null,
+        onerror: null,
+        postMessage() {},
+        terminate() {
+          silent.terminated++;
+        },
+      };
+    };
+    const run = computeGridOnThreads(plan, 2, start, () => {}, timers, 10_000);
+    expect(pending.map((t) => t.ms)).toEqual([10_000, 10_000]);
+    await new Promise((r) => setTimeout(r, 20));
+    // The working thread's word cleared its watchdog; the silent one's is still armed.
+    expect(pending[0]!.cleared).toBe(true);
+    expect(pending[1]!.cleared).toBe(false);
+    pending[1]!.fn();
+    await expect(run.result).rejects.toThrow(/thread failed: it did not start within 10 s/);
+    expect(silent.terminated).toBeGreaterThanOrEqual(1);
+    expect(started.every((t) => t.terminated)).toBe(true);
+
+    // Threads that answer: every watchdog cleared, the grid as before.
+    pending.length = 0;
+    const ok = fakeThreads();
+    const done = await computeGridOnThreads(plan, 2, ok.start, () => {}, timers, 10_000).result;
+    expect(Array.from(done.losses)).toEqual(Array.from(whole.losses));
+    expect(pending.every((t) => t.cleared)).toBe(true);
+  });
 });

@@ -418,7 +418,7 @@ export async function runScenario(
           (): Seen => {
             const v = document.querySelector('[data-testid="loss-landscape"]');
             const error = document.querySelector('.loss-landscape-error')?.textContent ?? '';
-            const seen = `landscape ${v?.getAttribute('data-state')}${error ? ` (${error})` : ''}, ${v?.getAttribute('data-points')} points on ${v?.getAttribute('data-threads')} threads, plane ${v?.getAttribute('data-plane')}`;
+            const seen = `landscape ${v?.getAttribute('data-state')}${error ? ` (${error})` : ''}, ${v?.getAttribute('data-points')} points on ${v?.getAttribute('data-threads')} threads${v?.hasAttribute('data-fallback') ? ` (${v.getAttribute('data-fallback')})` : ''}, plane ${v?.getAttribute('data-plane')}`;
             return [
               v?.getAttribute('data-state') === 'done' && v.getAttribute('data-points') === '225',
               seen,

@@ -31,7 +31,12 @@ import {
 } from './landscapeLayout';
 
 /** A landscape as shown: the worker's plan with the grid's losses from the page's threads. */
-type Landscape = LossLandscape & { generation: number; threads: number };
+type Landscape = LossLandscape & {
+  generation: number;
+  threads: number;
+  /** Why the page's threads did not compute the grid (the training worker did), and when that was known. */
+  fallback: string | null;
+};
 type State = 'idle' | 'computing' | 'done' | 'error';
 
 const GRID_SIZES = [15, 31, 45] as const;
@@ -87,13 +92,18 @@ export function LossLandscape({ onClose }: { onClose?: () => void }) {
         gridRun.current = run;
         // Where the page cannot start a thread (a browser that refuses the worker), the training worker
         // computes the grid itself, between its slices: slower, the same points.
-        const grid$ = run.result.catch((e: unknown) => {
-          if (!/thread failed/.test(e instanceof Error ? e.message : String(e))) throw e;
-          return actions
-            .requestLossLandscape(grid, plane)
-            .then((whole) => ({ losses: whole.losses, workMs: whole.workMs, threads: 0 }));
-        });
-        return grid$.then(({ losses, workMs, threads }) => {
+        const grid$ = run.result.then(
+          (r) => ({ ...r, fallback: null as string | null }),
+          (e: unknown) => {
+            const message = e instanceof Error ? e.message : String(e);
+            if (!/thread failed/.test(message)) throw e;
+            const fallback = `${message} (after ${((performance.now() - t0) / 1000).toFixed(1)} s)`;
+            return actions
+              .requestLossLandscape(grid, plane)
+              .then((whole) => ({ losses: whole.losses, workMs: whole.workMs, threads: 0, fallback }));
+          },
+        );
+        return grid$.then(({ losses, workMs, threads, fallback }) => {
           if (asked.current !== token) return;
           const { alphas, betas, path, pathSteps, step: at, images, explained } = plan;
           const land: Landscape = {
@@ -110,6 +120,7 @@ export function LossLandscape({ onClose }: { onClose?: () => void }) {
             workMs: plan.workMs + workMs,
             generation: plan.generation,
             threads,
+            fallback,
           };
           setAnswer({ generation: plan.generation, land });
           setState('done');
@@ -309,6 +320,7 @@ export function LossLandscape({ onClose }: { onClose?: () => void }) {
         data-work-ms={land ? Math.round(land.workMs) : ''}
         data-elapsed-ms={land ? Math.round(land.elapsedMs) : ''}
         data-threads={land ? land.threads : ''}
+        data-fallback={land?.fallback ?? undefined}
       >
         <div className="loss-landscape-bar">
           <label>
@@ -392,7 +404,7 @@ export function LossLandscape({ onClose }: { onClose?: () => void }) {
           {point
             ? `α ${fmt(point.alpha)}, β ${fmt(point.beta)}: loss ${point.loss.toFixed(3)}`
             : land
-              ? `${land.losses.length} losses at step ${formatInt(land.step)}${stale ? ` (now ${formatInt(step)})` : ''} in ${(land.elapsedMs / 1000).toFixed(1)} s on ${land.threads} thread${land.threads === 1 ? '' : 's'}` +
+              ? `${land.losses.length} losses at step ${formatInt(land.step)}${stale ? ` (now ${formatInt(step)})` : ''} in ${(land.elapsedMs / 1000).toFixed(1)} s ${land.fallback ? `in the training worker (${land.fallback})` : `on ${land.threads} thread${land.threads === 1 ? '' : 's'}`}` +
                 (land.plane === 'path' && land.explained
                   ? ` · the plane holds ${formatPercent(land.explained[0] + land.explained[1], 0)} of the path’s movement`
                   : ' · random plane: the path barely shows in it')
