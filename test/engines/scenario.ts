@@ -293,8 +293,9 @@ export async function runScenario(
     // depends on the machine), never judged here. Beside it, how often the loss chart repainted (each paint
     // writes its data-points): where frames are slow the page paces its repaints (framePacer.ts). Two
     // windows: the first seconds of training, where WebKit under Xvfb is still warming up (measured: ~4 s
-    // at 25–35 frames/s whatever the page draws — the same with every panel hidden), then what a learner
-    // watching the run sees from then on.
+    // at 25–35 frames/s whatever the page draws — the same with the page hidden; mostly JavaScriptCore's
+    // optimizing compiler at work on the new hot code: with JSC_useFTLJIT=0 those seconds ran at 36–49),
+    // then what a learner watching the run sees from then on.
     const early = await frameRate(d, 3000);
     const later = await frameRate(d, 3000);
     if (early && later) {
