@@ -223,6 +223,10 @@ describe('chart helpers', () => {
     expect(accuracyDomain([0.874, 0.95])).toEqual([0.85, 1]);
     expect(accuracyDomain([0.1])).toEqual([0.05, 1]);
     expect(accuracyDomain([0.999])[0]).toBe(0.9);
+    // An hour of epochs on a small training set: no spread of every value (Math.min(...) overflows here).
+    const many = Array.from({ length: 300_000 }, (_, i) => 0.9 + (i % 7) / 100);
+    many[123_456] = 0.874;
+    expect(accuracyDomain(many)).toEqual([0.85, 1]);
   });
 });
 

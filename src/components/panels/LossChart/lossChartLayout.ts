@@ -51,7 +51,10 @@ export function nearestIndex(x: readonly number[], target: number): number {
  */
 export function accuracyDomain(values: readonly number[]): [number, number] {
   if (values.length === 0) return [0, 1];
-  const min = Math.min(...values);
+  // A loop, not Math.min(...values): a run on a small training set has an epoch a few times a second,
+  // and a spread of tens of thousands of arguments overflows the stack.
+  let min = Infinity;
+  for (const v of values) if (v < min) min = v;
   const lo = Math.floor((min - 0.01) * 20) / 20;
   return [Math.max(0, Math.min(0.9, lo)), 1];
 }
