@@ -243,52 +243,35 @@ function paintLoss(
   strokeColumns(ctx, n, stepX, (i) => y(smooth[i]), size.dpr);
   ctx.restore();
 
-  if (epochs.length) {
-    ctx.strokeStyle = theme.testAccuracy;
+  // Per-epoch series: a line through every epoch, dots a few pixels apart (the newest always).
+  const line = (xs: number[], yOf: (i: number) => number, colour: string, dash: number[] = []) => {
+    ctx.strokeStyle = colour;
     ctx.lineWidth = 1.5;
-    strokeColumns(
-      ctx,
-      epochs.length,
-      (i) => epochX[i],
-      (i) => ya(epochs[i].testAccuracy),
-      size.dpr,
-    );
-    for (const i of spacedMarks(epochX, DOT_GAP)) {
-      const e = epochs[i];
-      dot(ctx, epochX[i], ya(e.testAccuracy), theme.testAccuracy, theme.panel);
-      dot(ctx, epochX[i], y(e.testLoss), theme.testLoss, theme.panel);
-    }
+    ctx.setLineDash(dash);
+    strokeColumns(ctx, xs.length, (i) => xs[i], yOf, size.dpr);
+    ctx.setLineDash([]);
+  };
+  const dots = (xs: number[], yOf: (i: number) => number, colour: string) => {
+    for (const i of spacedMarks(xs, DOT_GAP)) dot(ctx, xs[i], yOf(i), colour, theme.panel);
+  };
+  if (epochs.length) {
+    const acc = (i: number) => ya(epochs[i].testAccuracy);
+    line(epochX, acc, theme.testAccuracy);
+    dots(epochX, acc, theme.testAccuracy);
+    dots(epochX, (i) => y(epochs[i].testLoss), theme.testLoss);
   }
   if (mine.length) {
-    ctx.strokeStyle = theme.myDigits;
-    ctx.lineWidth = 1.5;
-    ctx.setLineDash([4, 3]);
     const mineX = mine.map((e) => x(e.step));
-    strokeColumns(
-      ctx,
-      mine.length,
-      (i) => mineX[i],
-      (i) => ya(mine[i].myDigitsAccuracy!),
-      size.dpr,
-    );
-    ctx.setLineDash([]);
-    for (const i of spacedMarks(mineX, DOT_GAP))
-      dot(ctx, mineX[i], ya(mine[i].myDigitsAccuracy!), theme.myDigits, theme.panel);
+    const acc = (i: number) => ya(mine[i].myDigitsAccuracy!);
+    line(mineX, acc, theme.myDigits, [4, 3]);
+    dots(mineX, acc, theme.myDigits);
   }
   // Validation loss per epoch: a line (its rise while the training loss falls is overfitting) and dots.
   if (validated.length) {
-    ctx.strokeStyle = theme.validation;
-    ctx.lineWidth = 1.5;
     const validatedX = validated.map((e) => x(e.step));
-    strokeColumns(
-      ctx,
-      validated.length,
-      (i) => validatedX[i],
-      (i) => y(validated[i].validationLoss!),
-      size.dpr,
-    );
-    for (const i of spacedMarks(validatedX, DOT_GAP))
-      dot(ctx, validatedX[i], y(validated[i].validationLoss!), theme.validation, theme.panel);
+    const validationY = (i: number) => y(validated[i].validationLoss!);
+    line(validatedX, validationY, theme.validation);
+    dots(validatedX, validationY, theme.validation);
   }
   // Where and why the run stopped by itself: a vertical marker with its label.
   if (stopped) {
