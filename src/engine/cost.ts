@@ -10,7 +10,7 @@
  *   logSumExp [maxBatch] (float64);
  * - kernels/layerProducts.ts, the first layer's sparse-input index buffers: rowNonzeros [maxBatch, in] and
  *   deltaNonzeros [maxBatch, out1] (uint16), blockRows [⌈in/4⌉, maxBatch] (uint16), three int32 counts
- *   ([maxBatch], [⌈in/4⌉], [maxBatch]), packedInput [maxBatch, in] (float32);
+ *   ([maxBatch], [⌈in/4⌉], [maxBatch]), rowNonzeroValues and packedInput [maxBatch, in] (float32);
  * - optimizer.ts: one float32 slot per parameter for momentum (v), two for Adam (m, v), none for SGD;
  * - training/session.ts: the micro-batch buffers x [microCapacity, in] (float32) and y [microCapacity]
  *   (uint8), and the epoch's order [trainCount] (uint32). The session builds its network with
@@ -195,6 +195,7 @@ function activationBytes(s: readonly number[], outputSize: number, rows: number)
     blocks * 4 + // blockRowCount
     rows * out1 * 2 + // deltaNonzeros (uint16)
     rows * 4 + // deltaNonzeroCount
+    rows * inSize * F32 + // rowNonzeroValues
     rows * inSize * F32; // packedInput
   return bytes;
 }
@@ -210,9 +211,14 @@ export function memoryEstimate(c: CostConfig, data: DatasetSize = MNIST_SIZE): M
   const plan = stepPlan(c.batchSize, params);
   const maxBatch = Math.max(plan.microCapacity, EVAL_BATCH);
   const inSize = s[0]!;
+  // A thread training a batch of one micro-batch and several chunks alone adds each chunk's gradient to
+  // the first's as it goes: the sparse outer-product kernel then sums the first layer's in a buffer of its
+  // own (kernels/layerProducts.ts, made the first time that kernel is chosen there).
+  const outerSum = plan.chunks > 1 && plan.micros === 1 ? inSize * (s[1] ?? 0) * F32 : 0;
   const activations =
     activationBytes(s, c.outputSize, maxBatch) +
-    (plan.chunks - 1) * activationBytes(s, c.outputSize, plan.chunkCapacity);
+    (plan.chunks - 1) * activationBytes(s, c.outputSize, plan.chunkCapacity) +
+    outerSum;
   const breakdown: MemoryBreakdown = {
     weights: params * F32,
     gradients: (plan.chunks + (plan.micros > 1 ? 1 : 0)) * params * F32,

@@ -426,9 +426,13 @@ export class Network {
    * @param normaliser the B of (p − onehot(y)) / B: by default this batch's size; a compute worker that
    *   trains a share of a larger batch passes the whole batch's size, so the shares' gradients add up to
    *   the batch's.
+   * @param add the gradients are added to what the gradient buffers hold, each rounded to float32 first
+   *   (kernels/dense.ts' put): the bits of computing them apart and adding them after — how a thread that
+   *   trains a step's chunks alone sums them as it goes (training/parallel/computeShares.ts). No λ then.
    * @returns the mean data loss (without the λ/2·Σw² term).
    */
-  backward(labels: Uint8Array, l2: number, normaliser?: number): number {
+  backward(labels: Uint8Array, l2: number, normaliser?: number, add = false): number {
+    if (add && l2 !== 0) throw new RangeError('backward: λw is added once to the sum, not with add');
     const loss = this.dataLoss(labels);
     const batch = this.lastBatch;
     const f = ACTIVATION_TABLE[this.config.activation];
@@ -450,8 +454,8 @@ export class Network {
             ? drop.outs[l - 1]!
             : this.outs[l - 1]!;
       const dz = this.deltas[l]!;
-      layer.products.weightGrad(dz, x, layer.gradWeights, batch); // dW = dzᵀ·x
-      columnSums(dz, layer.gradBiases, layer.outSize, batch); // db = Σ_b dz
+      layer.products.weightGrad(dz, x, layer.gradWeights, batch, add); // dW = dzᵀ·x
+      columnSums(dz, layer.gradBiases, layer.outSize, batch, add); // db = Σ_b dz
       if (l > 0) {
         const dx = this.deltas[l - 1]!;
         gemmAB(dz, layer.weights, dx, batch, layer.inSize, layer.outSize); // dx = dz·W

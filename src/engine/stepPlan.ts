@@ -29,8 +29,8 @@ export const MICRO_BATCH_WORK = 2 ** 25;
 export const MIN_CHUNK_ROWS = 32;
 /**
  * Most chunks a batch is cut into. Each chunk beyond the first costs one pass of additions over every
- * parameter (its gradient into the sum) — paid by one thread alone when it trains alone — and one gradient
- * buffer of the network's size. Four balance 1, 2 and 4 threads exactly (the automatic worker count stops
+ * parameter (its gradient into the sum; a thread training a batch of one micro-batch alone adds it as it
+ * computes it instead, computeShares.ts' trainChunks) and one gradient buffer of the network's size. Four balance 1, 2 and 4 threads exactly (the automatic worker count stops
  * at 4, settings/workerCount.ts); a fifth thread finds no chunk and only helps with the sum.
  */
 export const MAX_CHUNKS = 4;

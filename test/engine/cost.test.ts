@@ -73,7 +73,7 @@ describe('memory', () => {
     // micro-batches of 32 rows, one chunk each: a gradient buffer, and the batch's sum between them.
     expect(m.breakdown.gradients).toBe(2 * 636_010 * 4);
     expect(m.breakdown.optimizer).toBe(2 * 636_010 * 4);
-    // Outs + deltas (810 units), logits, lse, sparse indices, packed input — for maxBatch = max(32, 256) =
+    // Outs + deltas (810 units), logits, lse, sparse indices, the non-zero values, packed input — for maxBatch = max(32, 256) =
     // 256 rows in the network (a micro-batch of one chunk needs no replica).
     const act = (rows: number) =>
       2 * rows * (800 + 10) * 4 +
@@ -85,6 +85,7 @@ describe('memory', () => {
       196 * 4 +
       rows * 800 * 2 +
       rows * 4 +
+      rows * 784 * 4 +
       rows * 784 * 4;
     expect(m.breakdown.activations).toBe(act(256));
     // The batch buffers hold one micro-batch.

@@ -100,21 +100,30 @@ describe('sparse first-layer kernels vs naive references and vs the dense kernel
       const bias = randomArray(n, rng);
       const idx = new Uint16Array(m * k);
       const count = new Int32Array(m);
-      const nz = buildRowNonzeros(a, m, k, idx, count);
+      const values = new Float32Array(m * k).fill(NaN);
+      const nz = buildRowNonzeros(a, m, k, idx, count, values);
       expect(nz).toBe(a.filter((v) => v !== 0).length);
       for (let r = 0; r < m; r++) {
         const cols = [...idx.subarray(r * k, r * k + count[r]!)];
-        const expected = [...a.subarray(r * k, (r + 1) * k)].flatMap((v, p) => (v !== 0 ? [p] : []));
-        expect(cols).toEqual(expected);
+        const row = [...a.subarray(r * k, (r + 1) * k)];
+        expect(cols).toEqual(row.flatMap((v, p) => (v !== 0 ? [p] : [])));
+        // The values packed at the same places as their columns.
+        expect([...values.subarray(r * k, r * k + count[r]!)]).toEqual(row.filter((v) => v !== 0));
       }
+      // Without a values buffer the same columns.
+      const idxOnly = new Uint16Array(m * k);
+      const countOnly = new Int32Array(m);
+      expect(buildRowNonzeros(a, m, k, idxOnly, countOnly)).toBe(nz);
+      expect(countOnly).toEqual(count);
+      expect(idxOnly).toEqual(idx);
       const c = new Float32Array(m * n).fill(NaN);
-      sparseRowsABt(a, idx, count, b, c, m, n, k, bias);
+      sparseRowsABt(values, idx, count, b, c, m, n, k, bias);
       expect(worstError(c, refABt(a, b, m, n, k, bias), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
       // Skipped terms are exact zeros: bit-identical to the dense kernel.
       const dense = new Float32Array(m * n);
       gemmABt(a, b, dense, m, n, k, bias);
       expect(c).toEqual(dense);
-      sparseRowsABt(a, idx, count, b, c, m, n, k, null);
+      sparseRowsABt(values, idx, count, b, c, m, n, k, null);
       expect(worstError(c, refABt(a, b, m, n, k), 1e-6, 1e-6)).toBeLessThanOrEqual(1);
     }
   });

@@ -152,7 +152,7 @@ export function gemmABt(
  * C = Aᵀ · B: the weight gradient of a dense layer, dW[o, i] = Σ_b dz[b, o] · x[b, i], written in the
  * weights' own [out, in] layout. Streams the batch dimension; each step reads 4 contiguous values of
  * each operand.
- * @param a [k, m]  @param b [k, n]  @param c [m, n] (overwritten)
+ * @param a [k, m]  @param b [k, n]  @param c [m, n] (overwritten; with `add`, added to — see put)
  */
 export function gemmAtB(
   a: Float32Array,
@@ -161,6 +161,7 @@ export function gemmAtB(
   m: number,
   n: number,
   k: number,
+  add = false,
 ): void {
   const m4 = m - (m & 3);
   const n4 = n - (n & 3);
@@ -213,25 +214,25 @@ export function gemmAtB(
         bp += n;
       }
       let o = i * n + j;
-      c[o] = c00;
-      c[o + 1] = c01;
-      c[o + 2] = c02;
-      c[o + 3] = c03;
+      put(c, o, c00, add);
+      put(c, o + 1, c01, add);
+      put(c, o + 2, c02, add);
+      put(c, o + 3, c03, add);
       o += n;
-      c[o] = c10;
-      c[o + 1] = c11;
-      c[o + 2] = c12;
-      c[o + 3] = c13;
+      put(c, o, c10, add);
+      put(c, o + 1, c11, add);
+      put(c, o + 2, c12, add);
+      put(c, o + 3, c13, add);
       o += n;
-      c[o] = c20;
-      c[o + 1] = c21;
-      c[o + 2] = c22;
-      c[o + 3] = c23;
+      put(c, o, c20, add);
+      put(c, o + 1, c21, add);
+      put(c, o + 2, c22, add);
+      put(c, o + 3, c23, add);
       o += n;
-      c[o] = c30;
-      c[o + 1] = c31;
-      c[o + 2] = c32;
-      c[o + 3] = c33;
+      put(c, o, c30, add);
+      put(c, o + 1, c31, add);
+      put(c, o + 2, c32, add);
+      put(c, o + 3, c33, add);
     }
     for (let j = n4; j < n; j++) {
       let s0 = 0,
@@ -246,17 +247,17 @@ export function gemmAtB(
         s2 += a[ap + 2]! * y;
         s3 += a[ap + 3]! * y;
       }
-      c[i * n + j] = s0;
-      c[(i + 1) * n + j] = s1;
-      c[(i + 2) * n + j] = s2;
-      c[(i + 3) * n + j] = s3;
+      put(c, i * n + j, s0, add);
+      put(c, (i + 1) * n + j, s1, add);
+      put(c, (i + 2) * n + j, s2, add);
+      put(c, (i + 3) * n + j, s3, add);
     }
   }
   for (let i = m4; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let p = 0; p < k; p++) s += a[p * m + i]! * b[p * n + j]!;
-      c[i * n + j] = s;
+      put(c, i * n + j, s, add);
     }
   }
 }
@@ -377,12 +378,23 @@ export function gemmAB(
 
 /**
  * out[j] = Σ_i a[i, j]: the bias gradient, column sums of dz, accumulated in float64.
- * @param a [k, n]  @param out [n] (overwritten)
+ * @param a [k, n]  @param out [n] (overwritten; with `add`, added to — see put)
  */
-export function columnSums(a: Float32Array, out: Float32Array, n: number, k: number): void {
+export function columnSums(a: Float32Array, out: Float32Array, n: number, k: number, add = false): void {
   for (let j = 0; j < n; j++) {
     let s = 0;
     for (let i = 0, p = j; i < k; i++, p += n) s += a[p]!;
-    out[j] = s;
+    put(out, j, s, add);
   }
+}
+
+/**
+ * Stores a product's sum v at c[o]: rounded to float32 — or, with `add`, v rounded to float32 and then
+ * added to what c[o] holds, rounded again: the very bits of storing v in a buffer of its own and adding
+ * that buffer in afterwards. A thread that trains a step's chunks alone adds each chunk's weight gradient
+ * into the first chunk's as it computes it, instead of writing a buffer per chunk and summing them
+ * (training/parallel/computeShares.ts): the same sum, one pass over the parameters less.
+ */
+export function put(c: Float32Array, o: number, v: number, add: boolean): void {
+  c[o] = add ? c[o]! + Math.fround(v) : v;
 }

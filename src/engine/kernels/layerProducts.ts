@@ -6,7 +6,7 @@
  * zeros on MNIST, so it chooses per batch between the dense and the sparse kernels (sparse.ts) by
  * counting the work each would do. Sizes follow dense.ts: (rows of the result, its columns, shared).
  */
-import { gemmABt, gemmAtB } from './dense.ts';
+import { gemmABt, gemmAtB, put } from './dense.ts';
 import {
   buildColumnBlockRows,
   buildRowNonzeros,
@@ -48,10 +48,12 @@ export interface LayerProducts {
   /** z ← x · Wᵀ + b.  @param x [batch, inSize]  @param z [batch, outSize] (overwritten) */
   forward(x: Float32Array, w: Float32Array, b: Float32Array, z: Float32Array, batch: number): void;
   /**
-   * dW ← dzᵀ · x, x being the input of this layer's last forward.
+   * dW ← dzᵀ · x, x being the input of this layer's last forward — or, with `add`, dW ← dW + dzᵀ · x with
+   * the product rounded to float32 before it is added (dense.ts' put): the bits of a buffer of its own
+   * added in afterwards.
    * @param dz [batch, outSize]  @param x [batch, inSize]  @param dW [outSize, inSize] (overwritten)
    */
-  weightGrad(dz: Float32Array, x: Float32Array, dW: Float32Array, batch: number): void;
+  weightGrad(dz: Float32Array, x: Float32Array, dW: Float32Array, batch: number, add?: boolean): void;
 }
 
 /** The register-tiled dense kernels, for any layer. */
@@ -65,8 +67,8 @@ export class DenseProducts implements LayerProducts {
     gemmABt(x, w, z, batch, this.outSize, this.inSize, b);
   }
 
-  weightGrad(dz: Float32Array, x: Float32Array, dW: Float32Array, batch: number): void {
-    gemmAtB(dz, x, dW, this.outSize, this.inSize, batch);
+  weightGrad(dz: Float32Array, x: Float32Array, dW: Float32Array, batch: number, add = false): void {
+    gemmAtB(dz, x, dW, this.outSize, this.inSize, batch, add);
   }
 }
 
@@ -82,6 +84,8 @@ export class SparseInputProducts implements LayerProducts {
   /** Non-zero columns per row of the last forward's input (buildRowNonzeros). */
   private readonly rowNonzeros: Uint16Array;
   private readonly rowNonzeroCount: Int32Array;
+  /** Those non-zero values, packed as rowNonzeros (what sparseRowsABt reads). */
+  private readonly rowNonzeroValues: Float32Array;
   /** Rows with a non-zero per 4-column block of the input (buildColumnBlockRows), built in weightGrad. */
   private readonly blockRows: Uint16Array;
   private readonly blockRowCount: Int32Array;
@@ -92,6 +96,8 @@ export class SparseInputProducts implements LayerProducts {
   /** Scratch of sparseBlocksAtB: one block's listed input values and those rows' offsets into dz. */
   private readonly packedBlock: Float32Array;
   private readonly blockRowOffsets: Int32Array;
+  /** sparseOuterAtB's product when it is to be added to dW (made the first time it is). */
+  private outerSum: Float32Array | null = null;
 
   constructor(
     readonly inSize: number,
@@ -106,6 +112,7 @@ export class SparseInputProducts implements LayerProducts {
     const blocks = (inSize + 3) >> 2;
     this.rowNonzeros = new Uint16Array(maxBatch * inSize);
     this.rowNonzeroCount = new Int32Array(maxBatch);
+    this.rowNonzeroValues = new Float32Array(maxBatch * inSize);
     this.blockRows = new Uint16Array(blocks * maxBatch);
     this.blockRowCount = new Int32Array(blocks);
     this.deltaNonzeros = new Uint16Array(maxBatch * outSize);
@@ -118,10 +125,11 @@ export class SparseInputProducts implements LayerProducts {
   /** Skips zero inputs when at most SPARSE_FORWARD_MAX_DENSITY of them are non-zero, else the dense kernel. */
   forward(x: Float32Array, w: Float32Array, b: Float32Array, z: Float32Array, batch: number): void {
     const k = this.inSize;
-    const nz = buildRowNonzeros(x, batch, k, this.rowNonzeros, this.rowNonzeroCount);
+    const values = this.rowNonzeroValues;
+    const nz = buildRowNonzeros(x, batch, k, this.rowNonzeros, this.rowNonzeroCount, values);
     this.choice.forward = nz <= SPARSE_FORWARD_MAX_DENSITY * batch * k ? 'sparse-rows' : 'dense';
     if (this.choice.forward === 'sparse-rows') {
-      sparseRowsABt(x, this.rowNonzeros, this.rowNonzeroCount, w, z, batch, this.outSize, k, b);
+      sparseRowsABt(values, this.rowNonzeros, this.rowNonzeroCount, w, z, batch, this.outSize, k, b);
     } else {
       gemmABt(x, w, z, batch, this.outSize, k, b);
     }
@@ -130,9 +138,9 @@ export class SparseInputProducts implements LayerProducts {
   /**
    * The cheapest of three kernels: dense tiles (gemmAtB); tiles over the samples whose 4-pixel block is
    * non-zero (sparseBlocksAtB); or sparse outer products of each sample's non-zero dz (ReLU) and non-zero
-   * pixels (sparseOuterAtB).
+   * pixels (sparseOuterAtB). With `add`, added to dW (see LayerProducts.weightGrad).
    */
-  weightGrad(dz: Float32Array, x: Float32Array, dW: Float32Array, batch: number): void {
+  weightGrad(dz: Float32Array, x: Float32Array, dW: Float32Array, batch: number, add = false): void {
     const k = this.inSize;
     const m = this.outSize;
     buildRowNonzeros(dz, batch, m, this.deltaNonzeros, this.deltaNonzeroCount);
@@ -144,6 +152,8 @@ export class SparseInputProducts implements LayerProducts {
       pairs <= SPARSE_GRAD_MAX_BLOCK_FRACTION * batch * ((k + 3) >> 2) ? pairs * 4 * m : Infinity;
     if (outerWork * SCATTER_COST < Math.min(denseWork, blockWork)) {
       this.choice.weightGrad = 'sparse-outer';
+      // It sums in dW itself, term by term in float32: to be added, the product needs a buffer of its own.
+      const out = add ? (this.outerSum ??= new Float32Array(m * k)) : dW;
       sparseOuterAtB(
         dz,
         this.deltaNonzeros,
@@ -152,11 +162,12 @@ export class SparseInputProducts implements LayerProducts {
         this.rowNonzeros,
         this.rowNonzeroCount,
         this.packedInput,
-        dW,
+        out,
         m,
         k,
         batch,
       );
+      if (add) for (let i = 0; i < m * k; i++) put(dW, i, out[i]!, true);
     } else if (blockWork < denseWork) {
       this.choice.weightGrad = 'sparse-blocks';
       sparseBlocksAtB(
@@ -170,10 +181,11 @@ export class SparseInputProducts implements LayerProducts {
         batch,
         this.packedBlock,
         this.blockRowOffsets,
+        add,
       );
     } else {
       this.choice.weightGrad = 'dense';
-      gemmAtB(dz, x, dW, m, k, batch);
+      gemmAtB(dz, x, dW, m, k, batch, add);
     }
   }
 }

@@ -141,7 +141,8 @@ export interface ShareNoise {
  * Trains the first `rows` rows of `x`, `y` on `net` (forward, backward with no L2, gradients normalised by
  * the whole batch's n). Returns the loss summed over the rows and how many were right. With no rows nothing
  * is computed (the sum skips empty chunks). With `extra`, the rows are augmented in place first (they are
- * re-gathered for every step) and the forward drops units, each keyed by its row's position.
+ * re-gathered for every step) and the forward drops units, each keyed by its row's position. With `add`
+ * the gradients are added to what net's gradient buffers hold (Network.backward).
  */
 export function trainShare(
   net: Network,
@@ -150,6 +151,7 @@ export function trainShare(
   rows: number,
   n: number,
   extra?: ShareNoise,
+  add = false,
 ): { lossSum: number; correct: number } {
   if (rows <= 0) return { lossSum: 0, correct: 0 };
   extra?.augmenter?.apply(x, rows, extra.key);
@@ -157,7 +159,7 @@ export function trainShare(
   const classes = net.config.outputSize;
   let correct = 0;
   for (let b = 0; b < rows; b++) if (argmaxRow(p, b, classes) === y[b]) correct++;
-  const loss = net.backward(y, 0, n);
+  const loss = net.backward(y, 0, n, add);
   return { lossSum: loss * rows, correct };
 }
 
@@ -236,6 +238,11 @@ export class StepThread {
   private viewsFor = -1;
   private live: Float32Array[] = [];
   private liveFor = -1;
+  /**
+   * The last trainChunks trained every chunk alone and summed their gradients as it went, in chunk order,
+   * in chunk 0's buffer (see trainChunks): the slices then have no chunks left to add.
+   */
+  private folded = false;
   /** This thread's augmenter and dropout keys (one chunk at a time), or null when the run adds neither. */
   private readonly extra: (ShareNoise & { key: TrainingNoise }) | null;
 
@@ -288,16 +295,28 @@ export class StepThread {
   /**
    * Phase 1: claims and trains chunks of the micro-batch's `rows` rows until none is left (each chunk's
    * gradient normalised by the whole batch's n).
+   *
+   * `alone`: no other thread takes part, and the batch is one micro-batch (a caller's promise). This thread
+   * then trains every chunk, in chunk order, on chunk 0's replica, each chunk's gradients added to chunk 0's
+   * buffer as they are computed (Network.backward's add) instead of written to a buffer of their own and
+   * summed by the slices: the same additions in the same order — the same bits — without a pass that
+   * writes and one that reads every other chunk's gradient. Measured on 784-128-64-10 at batch 64 (two
+   * chunks of 32), one thread: the sum's pass alone took ~105 µs of a ~6.5 ms step.
    */
-  trainChunks(rows: number, n: number): void {
+  trainChunks(rows: number, n: number, alone = false): void {
     const c0 = this.control;
+    this.folded = alone;
+    // Alone, the first chunk with rows writes chunk 0's buffer and every later one adds to it.
+    let wrote = false;
     for (;;) {
       const c = Atomics.add(c0, NEXT_CHUNK, 1);
       if (c >= this.bind.chunks) return;
       try {
         const [start, end] = chunkBounds(c, rows, this.bind.chunks);
         const v = this.viewsOf(c, rows);
-        const r = trainShare(this.replicas[c]!, v.x, v.y, end - start, n, this.shareNoise(start));
+        const net = this.replicas[alone ? 0 : c]!;
+        const r = trainShare(net, v.x, v.y, end - start, n, this.shareNoise(start), wrote);
+        wrote ||= alone && end > start;
         this.results[this.layout.chunk(c)] = r.lossSum;
         this.results[this.layout.chunk(c) + 1] = r.correct;
       } catch (e) {
@@ -393,22 +412,14 @@ export class StepThread {
     into: Float32Array | null,
   ): void {
     const [lo, hi] = sliceBounds(s, this.count, this.bind.slices);
-    const live = this.liveGrads(rows);
     const last = micro.index === micro.count - 1;
     const earlier = micro.index > 0 ? into : null;
     const sum = last ? this.grads[0]! : into;
     if (!sum || (micro.index > 0 && !earlier)) {
       throw new Error('a batch of several micro-batches needs an accumulator (stepPlan.micros > 1)');
     }
-    const first = live[0]!;
-    if (earlier) {
-      for (let i = lo; i < hi; i++) sum[i] = earlier[i]! + first[i]!;
-    } else if (first !== sum) {
-      // Chunk 0's buffer is the sum of a batch trained whole: with rows in chunk 0 (every batch but one of
-      // fewer rows than chunks) the first term is already in place.
-      for (let i = lo; i < hi; i++) sum[i] = first[i]!;
-    }
-    for (let k = 1; k < live.length; k++) addInto(sum, live[k]!, lo, hi);
+    // Trained alone (one micro-batch), trainChunks summed the chunks in chunk 0's buffer as it went.
+    if (!this.folded) sumChunks(sum, earlier, this.liveGrads(rows), lo, hi);
     if (!last) return;
     const sums = this.sliceSums[s]!;
     sums.fill(0);
@@ -480,6 +491,27 @@ export function serveShares(bind: ComputeBind): void {
     Atomics.add(control, DONE, 1);
     Atomics.notify(control, DONE);
   }
+}
+
+/**
+ * sum[lo, hi) = earlier + live[0] + live[1] + …, left to right (no earlier: the first micro-batch's sum).
+ * Chunk 0's buffer is the sum of a batch trained whole: with rows in chunk 0 (every batch but one of fewer
+ * rows than chunks) the first term is already in place.
+ */
+function sumChunks(
+  sum: Float32Array,
+  earlier: Float32Array | null,
+  live: Float32Array[],
+  lo: number,
+  hi: number,
+): void {
+  const first = live[0]!;
+  if (earlier) {
+    for (let i = lo; i < hi; i++) sum[i] = earlier[i]! + first[i]!;
+  } else if (first !== sum) {
+    for (let i = lo; i < hi; i++) sum[i] = first[i]!;
+  }
+  for (let k = 1; k < live.length; k++) addInto(sum, live[k]!, lo, hi);
 }
 
 /**
