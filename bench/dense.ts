@@ -9,7 +9,7 @@ import type { Options } from './benchOptions.ts';
 import { kernelChoiceLines } from './enginesPart.ts';
 import { alternate, loadWarning, perSecond, type Summary } from './measure.ts';
 import { oursRunner } from './oursRunner.ts';
-import type * as Tfjs from './tfjsRunner.ts';
+import type { TfjsThread } from './tfjsThread.ts';
 import { networkLabel, SMALL_NET } from './workloads.ts';
 
 export interface DenseResult {
@@ -35,7 +35,7 @@ function nonZeroFraction(s: Split): number {
 export function runDense(
   opts: Options,
   data: { fashion: BenchData; mnist: BenchData },
-  tfjs: typeof Tfjs,
+  tfjs: TfjsThread,
   mnistRatio: number | null,
   log: (s: string) => void,
 ): DenseResult {
@@ -47,7 +47,7 @@ export function runDense(
     `Dense path (${networkLabel(SMALL_NET)}, Fashion-MNIST: ${(100 * nonZeroPixels.fashionMnist).toFixed(0)} % of pixels non-zero, MNIST ${(100 * nonZeroPixels.mnist).toFixed(0)} %; one thread each, alternated)`,
   );
   const ours = oursRunner(SMALL_NET, data.fashion);
-  const tf = tfjs.tfRunner('wasm', SMALL_NET, data.fashion.train);
+  const tf = tfjs.runner('wasm', SMALL_NET, 'fashion-mnist');
   const s = alternate(
     [
       ['ours', ours],

@@ -42,6 +42,7 @@ import { runEngines, type EnginesResult } from './enginesPart.ts';
 import { Pools } from './pools.ts';
 import { runBatchSizes, runScaling, type ScalingCurve } from './scaling.ts';
 import type * as Tfjs from './tfjsRunner.ts';
+import type { TfjsThread } from './tfjsThread.ts';
 
 interface BenchResult {
   node: string;
@@ -74,9 +75,12 @@ async function main(): Promise<void> {
   const backends: Tfjs.TfBackend[] = [];
   if (has('engines') && opts.engines.includes('tfjs-cpu')) backends.push('cpu');
   if ((has('engines') && opts.engines.includes('tfjs-wasm')) || has('dense')) backends.push('wasm');
-  // Loaded only when a part needs it: importing TF.js takes a while.
-  const tfjs = backends.length > 0 ? await import('./tfjsRunner.ts') : null;
-  const tfInfo = tfjs ? await tfjs.initTfjs(backends) : null;
+  // Started only when a part needs it: loading TF.js takes a while. In a thread of its own, so that loading
+  // it cannot slow our runner (./tfjsThread.ts says how it did in this one).
+  const started =
+    backends.length > 0 ? await (await import('./tfjsThread.ts')).TfjsThread.start(backends) : null;
+  const tfjs: TfjsThread | null = started?.thread ?? null;
+  const tfInfo = started?.info ?? null;
 
   log(`Backprop Lab engine benchmark — parts: ${opts.parts.join(', ')}`);
   const tfLine = !tfInfo
@@ -123,6 +127,7 @@ async function main(): Promise<void> {
     }
   } finally {
     pools.dispose();
+    await tfjs?.close();
   }
   if (opts.json) console.log(JSON.stringify(result));
 }

@@ -7,7 +7,7 @@ import type { BenchData } from './benchData.ts';
 import { measureKernels, type KernelFigure } from './kernels.ts';
 import { alternate, loadWarning, perSecond, type Runner, type Summary } from './measure.ts';
 import { oursRunner } from './oursRunner.ts';
-import type * as Tfjs from './tfjsRunner.ts';
+import type { TfjsThread } from './tfjsThread.ts';
 import { flopsPerSample, layerSizes, networkLabel, SMALL_NET } from './workloads.ts';
 
 export interface EnginesResult {
@@ -24,7 +24,7 @@ export interface EnginesResult {
 export function runEngines(
   opts: Options,
   mnist: BenchData,
-  tfjs: typeof Tfjs | null,
+  tfjs: TfjsThread | null,
   log: (s: string) => void,
 ): EnginesResult {
   log(
@@ -33,7 +33,7 @@ export function runEngines(
   const runners: [EngineName, Runner][] = opts.engines.map((e) => {
     if (e === 'ours') return [e, oursRunner(SMALL_NET, mnist)];
     if (!tfjs) throw new Error('TF.js was not loaded');
-    return [e, tfjs.tfRunner(e === 'tfjs-cpu' ? 'cpu' : 'wasm', SMALL_NET, mnist.train)];
+    return [e, tfjs.runner(e === 'tfjs-cpu' ? 'cpu' : 'wasm', SMALL_NET, 'mnist')];
   });
   const summaries = alternate(runners, opts, (rep, figures) =>
     log(`  rep ${rep + 1}: ${figures.map(([e, v]) => `${e} ${perSecond(v)}`).join(' · ')} samples/s`),

@@ -17,7 +17,11 @@ const THREAD_FILE = new URL('./compute.thread.ts', import.meta.url).href;
 const TSX_API = pathToFileURL(
   join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
 ).href;
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(THREAD_FILE)}); });`;
+/** The source of a worker (`eval: true`) that registers tsx's loader, then runs the TypeScript file at `url`. */
+export function tsxBootstrap(url: string): string {
+  return `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); });`;
+}
+const BOOTSTRAP = tsxBootstrap(THREAD_FILE);
 /** A thread that has not loaded after this long is given up (tsx compiles the engine on first load: ~1 s). */
 const START_TIMEOUT_MS = 30_000;
 
