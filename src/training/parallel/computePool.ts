@@ -280,8 +280,8 @@ export class SharedStep {
       Atomics.add(c, SEQ, 1);
       Atomics.notify(c, SEQ);
     }
-    // With no helper and one micro-batch, the chunks' gradients are summed as they are trained.
-    thread.trainChunks(part.rows, part.batchRows, helpers === 0 && part.count === 1);
+    // With no helper (and one micro-batch) the chunks' gradients are summed as they are trained.
+    thread.trainChunks(part.rows, part.batchRows, helpers === 0);
     if (!thread.awaitChunks(HELPER_STALL_MS)) this.stalled(CHUNKS_DONE, this.bind0.chunks, 'chunks');
     let totals: MicroTotals = { lossSum: NaN, loss: NaN, correct: 0 };
     if (Atomics.load(c, FAILED) === 0) {
@@ -313,7 +313,7 @@ export class SharedStep {
   gradientMicro(part: MicroPart): MicroTotals {
     const { thread } = this.attached();
     this.resetCounters(part);
-    thread.trainChunks(part.rows, part.batchRows, part.count === 1);
+    thread.trainChunks(part.rows, part.batchRows, true);
     const failure = readFailure(this.control);
     if (failure) throw new Error(failure);
     const totals = thread.totals(part.batchRows);

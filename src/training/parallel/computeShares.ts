@@ -296,8 +296,9 @@ export class StepThread {
    * Phase 1: claims and trains chunks of the micro-batch's `rows` rows until none is left (each chunk's
    * gradient normalised by the whole batch's n).
    *
-   * `alone`: no other thread takes part, and the batch is one micro-batch (a caller's promise). This thread
-   * then trains every chunk, in chunk order, on chunk 0's replica, each chunk's gradients added to chunk 0's
+   * `alone`: no other thread takes part (the caller's promise). When the batch is also one micro-batch
+   * (MICROS in the control block: several sum as ((earlier + g0) + g1), kept as before), this thread
+   * trains every chunk, in chunk order, on chunk 0's replica, each chunk's gradients added to chunk 0's
    * buffer as they are computed (Network.backward's add) instead of written to a buffer of their own and
    * summed by the slices: the same additions in the same order — the same bits — without a pass that
    * writes and one that reads every other chunk's gradient. Measured on 784-128-64-10 at batch 64 (two
@@ -305,8 +306,9 @@ export class StepThread {
    */
   trainChunks(rows: number, n: number, alone = false): void {
     const c0 = this.control;
-    this.folded = alone;
-    // Alone, the first chunk with rows writes chunk 0's buffer and every later one adds to it.
+    this.folded = alone && Atomics.load(c0, MICROS) === 1;
+    const fold = this.folded;
+    // Folding, the first chunk with rows writes chunk 0's buffer and every later one adds to it.
     let wrote = false;
     for (;;) {
       const c = Atomics.add(c0, NEXT_CHUNK, 1);
@@ -314,9 +316,9 @@ export class StepThread {
       try {
         const [start, end] = chunkBounds(c, rows, this.bind.chunks);
         const v = this.viewsOf(c, rows);
-        const net = this.replicas[alone ? 0 : c]!;
+        const net = this.replicas[fold ? 0 : c]!;
         const r = trainShare(net, v.x, v.y, end - start, n, this.shareNoise(start), wrote);
-        wrote ||= alone && end > start;
+        wrote ||= fold && end > start;
         this.results[this.layout.chunk(c)] = r.lossSum;
         this.results[this.layout.chunk(c) + 1] = r.correct;
       } catch (e) {
